@@ -1,0 +1,166 @@
+# Akuma-C: the only entry point.  `make help` lists the targets.
+#
+# Output goes to build/: build/host/ for host tools and tests,
+# build/kernel/ for kernel objects, build/$(CONFIG)/ for images.
+
+.SUFFIXES:
+.SECONDARY:
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+BUILD  := build
+CONFIG := kernel
+OUT    := $(BUILD)/$(CONFIG)
+
+# --- tools ---------------------------------------------------------------
+CC      := clang
+LD      := ld.lld
+NM      := llvm-nm
+OBJCOPY := llvm-objcopy
+HOST_CC := clang
+QEMU_SH := tools/qemu.sh
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+
+GUEST_CFLAGS := --target=aarch64-none-elf -mcpu=cortex-a72 -std=c11 -ffreestanding \
+    -nostdlib -mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic \
+    -O2 -g $(WARN) -MMD -MP
+GUEST_ASFLAGS := --target=aarch64-none-elf -mcpu=cortex-a72 -g -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 --no-undefined
+
+HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g $(WARN) $(HOST_SAN) -MMD -MP
+HOST_LDFLAGS := $(HOST_SAN)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all help deps run test debug clean kernel unit-tests system-images
+
+all: kernel
+
+# --- the kernel ----------------------------------------------------------
+ARCH := aarch64
+PLAT := qemu-virt
+KERNEL_DIRS := ukernel/core ukernel/arch/$(ARCH) ukernel/plat/$(PLAT)
+KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) common/fmt.c common/string.c
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+KERNEL_LDS  := ukernel/arch/$(ARCH)/kernel.ld
+
+# The kernel sees only the ABI part of libakuma's headers (DESIGN.md 3).
+KERNEL_ABI_DIR := $(BUILD)/kernel/include/akuma
+KERNEL_INC := -Iukernel/include -Iukernel/arch/$(ARCH)/include -Iukernel/plat/$(PLAT)/include \
+    -Icommon/include -I$(BUILD)/kernel/include
+
+$(KERNEL_ABI_DIR)/abi:
+	@mkdir -p $(@D)
+	@ln -sfn $(CURDIR)/libakuma/include/akuma/abi $@
+
+$(BUILD)/kernel/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: %.S | $(KERNEL_ABI_DIR)/abi
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) $(GUEST_ASFLAGS) $(KERNEL_INC) -c $< -o $@
+
+# --- images --------------------------------------------------------------
+# An image is the kernel linked with: a string naming the image and its
+# configuration (the banner prints it), any in-kernel tests of a test image,
+# and its embedded symbol table.  Linking twice embeds the symbols of the
+# first link; .ksyms is last in the image, so no address moves.
+#
+# $(call image_rules,NAME,DIR,EXTRA-SOURCES)
+define image_rules
+$(2)/imageinfo.S:
+	@mkdir -p $$(@D)
+	@printf '    .section .rodata\n    .global image_config\nimage_config:\n    .asciz "image %s, config %s"\n' $(1) $(CONFIG) >$$@
+
+$(2)/kernel.elf: $(KERNEL_OBJS) $(2)/imageinfo.S.o $(patsubst %,$(2)/obj/%.o,$(3)) $(KERNEL_LDS) tools/mksyms.sh
+	@echo "  LD      $$@"
+	@tools/mksyms.sh $(NM) >$(2)/ksyms0.S
+	@$(CC) $(GUEST_ASFLAGS) -c $(2)/ksyms0.S -o $(2)/ksyms0.o
+	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $(2)/kernel.pass1.elf $(KERNEL_OBJS) $(2)/imageinfo.S.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms0.o
+	@tools/mksyms.sh $(NM) $(2)/kernel.pass1.elf >$(2)/ksyms.S
+	@$(CC) $(GUEST_ASFLAGS) -c $(2)/ksyms.S -o $(2)/ksyms.o
+	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $$@ $(KERNEL_OBJS) $(2)/imageinfo.S.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms.o
+
+$(2)/imageinfo.S.o: $(2)/imageinfo.S
+	@$(CC) $(GUEST_ASFLAGS) -c $$< -o $$@
+
+$(2)/obj/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
+	@mkdir -p $$(@D)
+	@echo "  CC      $$<"
+	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $$< -o $$@
+endef
+
+# The default image: the kernel alone for now.
+$(eval $(call image_rules,default,$(OUT)/default,))
+kernel: $(OUT)/default/kernel.elf
+
+# System-test images: one per folder of tests/system/ with an `expect` file;
+# C files under its kernel/ are in-kernel tests linked into that image only.
+SYSTEM_TESTS := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/expect))
+$(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c))))
+system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf)
+
+# --- host unit tests -----------------------------------------------------
+# Each tests/unit/<suite>/test.mk adds <suite> to UNIT_SUITES and sets
+# <suite>_SRCS (test and product sources) and <suite>_INC.
+UNIT_SUITES :=
+include $(wildcard tests/unit/*/test.mk)
+
+HOST_OBJ := $(BUILD)/host/obj
+define unit_rules
+$(HOST_OBJ)/$(1)/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$<"
+	@$(HOST_CC) $(HOST_CFLAGS) $(CMOCKA_CFLAGS) $($(1)_INC) -c $$< -o $$@
+
+$(BUILD)/host/tests/test_$(1): $(patsubst %,$(HOST_OBJ)/$(1)/%.o,$($(1)_SRCS))
+	@mkdir -p $$(@D)
+	@echo "  HOSTLD  $$@"
+	@$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $$^ $(CMOCKA_LIBS)
+endef
+$(foreach s,$(UNIT_SUITES),$(eval $(call unit_rules,$(s))))
+UNIT_BINS := $(foreach s,$(UNIT_SUITES),$(BUILD)/host/tests/test_$(s))
+unit-tests: $(UNIT_BINS)
+
+# --- commands ------------------------------------------------------------
+RUN_TIMEOUT ?= 300
+
+deps:
+	@tools/deps.sh
+
+run: deps
+	@$(MAKE) kernel
+	@$(QEMU_SH) --timeout $(RUN_TIMEOUT) $(OUT)/default/kernel.elf
+
+debug:
+	@tools/deps.sh --debug
+	@$(MAKE) kernel
+	@echo "QEMU is halted at the first instruction with a gdb server on :1234."
+	@echo "In another terminal:"
+	@echo "    gdb-multiarch $(OUT)/default/kernel.elf -ex 'target remote :1234'"
+	@$(QEMU_SH) --gdb $(OUT)/default/kernel.elf
+
+test: deps
+	@$(MAKE) unit-tests system-images
+	@tools/test-all.sh $(OUT)/test-results \
+	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
+	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf tests/system/$(t)/expect)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "Akuma-C: an AArch64 microkernel with a userspace memory server."
+	@echo
+	@echo "  make run     build the default image and boot it in QEMU"
+	@echo "  make test    install missing packages, run every test suite"
+	@echo "  make debug   boot halted with a gdb server, print how to attach"
+	@echo "  make deps    install the Debian packages the project needs"
+	@echo "  make clean   remove build/"
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

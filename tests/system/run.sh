@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Boots one system-test image and judges it.
+#
+# Usage: run.sh NAME KERNEL.elf EXPECT-FILE LOG-FILE
+#
+# The expect file lists, one per line ('#' starts a comment):
+#   timeout SECONDS    hard limit for the boot (default 60)
+#   exit STATUS        expected exit status: a number or 'nonzero' (default 0)
+#   aktest NAME        the image must print "AKTEST PASS NAME"
+#   match NAME REGEX   some line of the serial log must match the ERE
+#
+# Each expected name and the exit status count as one test.  A missing
+# name, an "AKTEST FAIL", an AKTEST name the file does not list, a timeout
+# or a crash is a failure.  Prints one line per judgement, then
+# "RESULT NAME PASSED FAILED" as its last line; exits 0.
+set -u
+
+name=$1 kernel=$2 expect=$3 log=$4
+here=$(cd "$(dirname "$0")" && pwd)
+qemu="$here/../../tools/qemu.sh"
+
+limit=60
+want_exit=0
+aktests=()
+match_names=()
+match_res=()
+lineno=0
+while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    line=${line%%#*}
+    read -r key a b <<<"$line"
+    case ${key:-} in
+    "") ;;
+    timeout) limit=$a ;;
+    exit) want_exit=$a ;;
+    aktest) aktests+=("$a") ;;
+    match) match_names+=("$a"); match_res+=("$b") ;;
+    *) echo "$expect:$lineno: unknown directive '$key'" >&2; echo "RESULT $name 0 1"; exit 0 ;;
+    esac
+done <"$expect"
+
+mkdir -p "$(dirname "$log")"
+: >"$log"
+status=0
+"$qemu" --log "$log" --timeout "$limit" "$kernel" >"$log.qemu" 2>&1 || status=$?
+clean="$log.txt"
+tr -d '\r' <"$log" >"$clean"
+
+passed=0 failed=0
+pass() { echo "  PASS $1"; passed=$((passed + 1)); }
+fail() { echo "  FAIL $1: $2"; failed=$((failed + 1)); }
+
+why_missing="not printed"
+if [ "$status" -eq 124 ]; then
+    why_missing="not printed (timeout after ${limit}s)"
+elif grep -q "PANIC" "$clean"; then
+    why_missing="not printed (kernel panic)"
+fi
+
+declare -A listed=()
+for t in "${aktests[@]}"; do
+    listed[$t]=1
+    failline=$(grep -m1 -E "^AKTEST FAIL $t: " "$clean" || true)
+    if [ -n "$failline" ]; then
+        fail "$t" "${failline#AKTEST FAIL $t: }"
+    elif grep -q -x -F "AKTEST PASS $t" "$clean"; then
+        pass "$t"
+    else
+        fail "$t" "$why_missing"
+    fi
+done
+# An AKTEST line for a name the expect file does not list is a failure.
+while IFS= read -r l; do
+    t=${l#AKTEST }; t=${t#PASS }; t=${t#FAIL }; t=${t%%:*}
+    [ -n "${listed[$t]:-}" ] && continue
+    listed[$t]=1
+    fail "$t" "not listed in $(basename "$(dirname "$expect")")/$(basename "$expect"): $l"
+done < <(grep -E '^AKTEST (PASS|FAIL) ' "$clean")
+
+for i in "${!match_names[@]}"; do
+    if grep -q -E -- "${match_res[$i]}" "$clean"; then
+        pass "${match_names[$i]}"
+    else
+        fail "${match_names[$i]}" "no line of the log matches /${match_res[$i]}/"
+    fi
+done
+
+exit_ok=0
+case $want_exit in
+nonzero) [ "$status" -ne 0 ] && [ "$status" -ne 124 ] && exit_ok=1 ;;
+*) [ "$status" -eq "$want_exit" ] && exit_ok=1 ;;
+esac
+if [ "$exit_ok" -eq 1 ]; then
+    pass "$name.exit-status"
+elif [ "$status" -eq 124 ]; then
+    fail "$name.exit-status" "timeout after ${limit}s; last lines of $log:"
+    tail -n 12 "$clean" | sed 's/^/      | /'
+else
+    fail "$name.exit-status" "exit status $status, expected $want_exit; last lines of $log:"
+    tail -n 12 "$clean" | sed 's/^/      | /'
+    [ -s "$log.qemu" ] && sed 's/^/      qemu: /' "$log.qemu"
+fi
+echo "RESULT $name $passed $failed"

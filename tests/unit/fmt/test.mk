@@ -1,0 +1,3 @@
+UNIT_SUITES += fmt
+fmt_SRCS := tests/unit/fmt/test_fmt.c common/fmt.c
+fmt_INC  := -Icommon/include

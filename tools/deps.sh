@@ -1,0 +1,47 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need, and only those
+# that are missing.  Idempotent; quiet when everything is present.
+# Usage: deps.sh [--debug]   (--debug adds gdb-multiarch for `make debug`)
+set -eu
+
+missing=""
+need() { # need PACKAGE CHECK-COMMAND...
+    pkg=$1; shift
+    if ! "$@" >/dev/null 2>&1; then
+        case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+    fi
+}
+have() { command -v "$1"; }
+
+need clang        have clang
+need lld          have ld.lld
+need llvm         have llvm-objcopy
+need llvm         have llvm-nm
+need make         have make
+need pkg-config   have pkg-config
+need qemu-system-arm have qemu-system-aarch64
+need libcmocka-dev pkg-config --exists cmocka
+# The host tests link clang's sanitizer runtimes.
+need libclang-rt-14-dev sh -c 'echo "int main(void){return 0;}" | clang -x c -fsanitize=address,undefined -o /dev/null - '
+if [ "${1:-}" = "--debug" ]; then
+    need gdb-multiarch have gdb-multiarch
+fi
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo"
+else
+    echo "deps: missing packages and no root or sudo; run as root:" >&2
+    echo "    apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# qemu without recommends: they would pull in about 165 packages.
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Boots a kernel image on QEMU virt (cortex-a72) under a hard timeout and
+# returns the system's exit status (semihosting SYS_EXIT), or 124 when the
+# timeout ran out.
+#
+# Usage: qemu.sh [options] KERNEL.elf
+#   --log FILE      serial output to FILE instead of the terminal
+#   --timeout SEC   hard limit (default 120)
+#   --icount        deterministic instruction counting (-icount shift=0,sleep=off)
+#   --gdb           start halted with a gdb server on :1234 (no timeout)
+#   --mem SIZE      guest RAM (default 512M)
+set -eu
+
+qemu=${QEMU:-qemu-system-aarch64}
+log=""
+limit=120
+icount=""
+gdb=""
+mem=512M
+while [ $# -gt 1 ]; do
+    case $1 in
+    --log) log=$2; shift 2 ;;
+    --timeout) limit=$2; shift 2 ;;
+    --icount) icount="-icount shift=0,sleep=off"; shift ;;
+    --gdb) gdb="-s -S"; shift ;;
+    --mem) mem=$2; shift 2 ;;
+    *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ $# -eq 1 ] || { echo "usage: qemu.sh [options] KERNEL.elf" >&2; exit 2; }
+kernel=$1
+[ -f "$kernel" ] || { echo "qemu.sh: no such image: $kernel" >&2; exit 2; }
+
+if [ -n "$log" ]; then
+    io="-display none -monitor none -serial file:$log"
+else
+    io="-nographic"
+fi
+
+# -nic none: the default NIC's ROM is not installed without recommends.
+# shellcheck disable=SC2086
+set -- "$qemu" -M virt -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
+    $io $icount $gdb -kernel "$kernel"
+if [ -n "$gdb" ]; then
+    exec "$@"
+fi
+status=0
+timeout --foreground -k 5 "$limit" "$@" || status=$?
+exit $status

@@ -1,0 +1,37 @@
+/*
+ * Interrupt dispatch and the tick (see clock.h).  The only device
+ * interrupt the kernel owns is the timer.
+ */
+#include "clock.h"
+
+#include "arch.h"
+#include "kprintf.h"
+#include "plat.h"
+
+volatile uint64_t clock_ticks;
+
+void clock_init(void)
+{
+    plat_irq_init();
+    plat_irq_enable(plat_timer_irq());
+    arch_timer_start(CLOCK_HZ);
+}
+
+bool irq_poll(void)
+{
+    bool ticked = false;
+    for (;;) {
+        unsigned irq = plat_irq_ack();
+        if (irq == PLAT_IRQ_NONE)
+            break;
+        if (irq == plat_timer_irq()) {
+            arch_timer_rearm();
+            clock_ticks++;
+            ticked = true;
+        } else {
+            kprintf("[kernel] spurious interrupt %u\n", irq);
+        }
+        plat_irq_eoi(irq);
+    }
+    return ticked;
+}

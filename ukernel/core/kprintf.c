@@ -1,0 +1,43 @@
+/*
+ * Kernel console output and panic (see kprintf.h).
+ */
+#include "kprintf.h"
+
+#include "fmt.h"
+#include "halt.h"
+#include "plat.h"
+
+static void console_sink(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    plat_console_write(s, n);
+}
+
+void kvprintf(const char *fmt, va_list ap)
+{
+    fmt_vformat(console_sink, NULL, fmt, ap);
+}
+
+void kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+}
+
+void kputs(const char *s, size_t n)
+{
+    plat_console_write(s, n);
+}
+
+_Noreturn void panic(const char *fmt, ...)
+{
+    va_list ap;
+    kprintf("[kernel] PANIC: ");
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    halt(HALT_PANIC);
+}

@@ -1,0 +1,44 @@
+/*
+ * kmain: the kernel's C entry, on the boot stack with the MMU on and the
+ * kernel in the high half.  It prints the banner, finds RAM, starts the
+ * tick, runs any linked in-kernel tests and then the boot image.
+ */
+#include "arch.h"
+#include "arch/memory.h"
+#include "clock.h"
+#include "halt.h"
+#include "kprintf.h"
+#include "kmain.h"
+#include "ktest.h"
+#include "plat.h"
+
+/* Describes the image: its name and build configuration (generated per image). */
+extern const char image_config[];
+
+/* The boot map covers physical addresses below 4 GiB (boot.S). */
+#define BOOT_MAP_END UINT64_C(0x100000000)
+
+_Noreturn void kmain(paddr_t dtb_pa)
+{
+    plat_console_init();
+    kprintf("\nAkuma-C ukernel (%s, QEMU virt) - %s\n", arch_name(), image_config);
+
+    paddr_t ram_base;
+    uint64_t ram_size;
+    if (!plat_ram(dtb_pa, &ram_base, &ram_size))
+        kprintf("[kernel] no readable device tree; assuming %lu MiB of RAM\n", ram_size >> 20);
+    paddr_t ram_end = ram_base + ram_size;
+    if (ram_end > BOOT_MAP_END) {
+        kprintf("[kernel] using RAM below 4 GiB only\n");
+        ram_end = BOOT_MAP_END;
+    }
+    kprintf("[kernel] RAM 0x%lx-0x%lx (%lu MiB), kernel 0x%lx-0x%lx\n", ram_base, ram_end,
+            (ram_end - ram_base) >> 20, virt_to_phys(__kernel_start), virt_to_phys(__kernel_end));
+
+    arch_pmu_init();
+    clock_init();
+    kprintf("[kernel] timer: %lu Hz counter, %u Hz tick\n", arch_counter_freq(), CLOCK_HZ);
+
+    ktest_run_all();
+    halt(HALT_OK);
+}

@@ -1,0 +1,27 @@
+/*
+ * The arch contract: what the portable kernel asks of the CPU
+ * architecture (arch/aarch64 for now).
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include "types.h"
+
+/* Starts the periodic tick at hz; its interrupt is ARCH_TIMER_IRQ. */
+void arch_timer_start(unsigned hz);
+/* Acknowledges a tick and arms the next one. */
+void arch_timer_rearm(void);
+/* The free-running counter and its frequency in Hz. */
+uint64_t arch_counter(void);
+uint64_t arch_counter_freq(void);
+
+/* Enables the PMU cycle counter, readable at EL0 (benchmarks, icount). */
+void arch_pmu_init(void);
+
+/* Idles until an interrupt is pending (interrupts stay masked). */
+void arch_idle(void);
+
+/* The name of the architecture and CPU, for the banner. */
+const char *arch_name(void);
+
+#endif /* KERNEL_ARCH_H */
