@@ -34,9 +34,14 @@ HOST_LDFLAGS := $(HOST_SAN)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all help deps run test debug clean kernel unit-tests system-images
+.PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools
 
-all: kernel
+all: kernel host-tools
+
+# --- components with rules of their own (host tools, generators) ---------
+# Each defines its outputs under $(BUILD) and adds to HOST_TOOLS.
+HOST_TOOLS :=
+include $(wildcard idl/build.mk tools/*/build.mk)
 
 # --- the kernel ----------------------------------------------------------
 ARCH := aarch64
@@ -108,8 +113,9 @@ system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf)
 # --- host unit tests -----------------------------------------------------
 # Each tests/unit/<suite>/test.mk adds <suite> to UNIT_SUITES and sets
 # <suite>_SRCS (test and product sources) and <suite>_INC.
+# tests/contract/<suite>/test.mk works the same way.
 UNIT_SUITES :=
-include $(wildcard tests/unit/*/test.mk)
+include $(wildcard tests/unit/*/test.mk tests/contract/*/test.mk)
 
 HOST_OBJ := $(BUILD)/host/obj
 define unit_rules
@@ -126,6 +132,7 @@ endef
 $(foreach s,$(UNIT_SUITES),$(eval $(call unit_rules,$(s))))
 UNIT_BINS := $(foreach s,$(UNIT_SUITES),$(BUILD)/host/tests/test_$(s))
 unit-tests: $(UNIT_BINS)
+host-tools: $(HOST_TOOLS)
 
 # --- commands ------------------------------------------------------------
 RUN_TIMEOUT ?= 300

@@ -49,6 +49,15 @@ static inline int ak_msginfo_valid(ak_msginfo_t info)
 }
 
 /*
+ * A message as it crosses the trap: the info word and the words carried
+ * in registers.  Words 4 and up are in the IPC buffer.
+ */
+typedef struct ak_msg {
+    ak_msginfo_t info;
+    uint64_t w[AK_MSG_REG_WORDS];
+} ak_msg_t;
+
+/*
  * The per-thread IPC buffer: one page, mapped read-write at AK_IPCBUF_VA
  * at boot and never unmappable.  The console syscall reads its bytes from
  * the start of the page.
