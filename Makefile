@@ -34,9 +34,9 @@ HOST_LDFLAGS := $(HOST_SAN)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools
+.PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools programs
 
-all: kernel host-tools
+all: kernel host-tools programs
 
 # --- components with rules of their own (host tools, generators) ---------
 # Each defines its outputs under $(BUILD) and adds to HOST_TOOLS.
@@ -70,29 +70,81 @@ $(BUILD)/kernel/%.S.o: %.S | $(KERNEL_ABI_DIR)/abi
 	@echo "  AS      $<"
 	@$(CC) $(GUEST_ASFLAGS) $(KERNEL_INC) -c $< -o $@
 
-# --- images --------------------------------------------------------------
-# An image is the kernel linked with: a string naming the image and its
-# configuration (the banner prints it), any in-kernel tests of a test image,
-# and its embedded symbol table.  Linking twice embeds the symbols of the
-# first link; .ksyms is last in the image, so no address moves.
-#
-# $(call image_rules,NAME,DIR,EXTRA-SOURCES)
-define image_rules
-$(2)/imageinfo.S:
-	@mkdir -p $$(@D)
-	@printf '    .section .rodata\n    .global image_config\nimage_config:\n    .asciz "image %s, config %s"\n' $(1) $(CONFIG) >$$@
+# --- libakuma and programs ----------------------------------------------
+# Every folder apps/<name>/, servers/<name>/ and tests/system/apps/<name>/
+# is a program: its C files linked with libakuma into $(OUT)/bin/<name>.elf.
+USER_OUT   := $(OUT)/user
+USER_INC   := -Ilibakuma/include -Icommon/include -I$(BUILD)/gen
+USER_CFLAGS = $(GUEST_CFLAGS) $(USER_INC)
+USER_LDS   := libakuma/arch/aarch64/user.ld
+AR         := llvm-ar
 
-$(2)/kernel.elf: $(KERNEL_OBJS) $(2)/imageinfo.S.o $(patsubst %,$(2)/obj/%.o,$(3)) $(KERNEL_LDS) tools/mksyms.sh
+LIBAKUMA_SRCS := $(wildcard libakuma/src/*.c) $(filter-out %/crt0.S,$(wildcard libakuma/arch/aarch64/*.S)) \
+    common/fmt.c common/string.c
+LIBAKUMA_OBJS := $(patsubst %,$(USER_OUT)/%.o,$(LIBAKUMA_SRCS))
+LIBAKUMA      := $(USER_OUT)/libakuma.a
+CRT0          := $(USER_OUT)/libakuma/arch/aarch64/crt0.S.o
+
+$(USER_OUT)/%.c.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_OUT)/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) $(GUEST_ASFLAGS) $(USER_INC) -c $< -o $@
+
+$(LIBAKUMA): $(LIBAKUMA_OBJS)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
+
+PROGRAM_DIRS := $(wildcard apps/*/ servers/*/ tests/system/apps/*/)
+PROGRAMS     := $(notdir $(patsubst %/,%,$(PROGRAM_DIRS)))
+ifneq ($(words $(PROGRAMS)),$(words $(sort $(PROGRAMS))))
+$(error two program folders share a name: $(sort $(PROGRAMS)))
+endif
+
+define program_rules
+$(OUT)/bin/$(notdir $(1)).elf: $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(CRT0) $(LIBAKUMA) $(USER_LDS)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(LIBAKUMA)
+endef
+$(foreach d,$(PROGRAM_DIRS),$(eval $(call program_rules,$(patsubst %/,%,$(d)))))
+PROGRAM_ELFS := $(foreach p,$(PROGRAMS),$(OUT)/bin/$(p).elf)
+programs: $(PROGRAM_ELFS)
+
+# --- images ----------------------------------------------------------------
+# An image is the kernel linked with: its boot image (the programs of a
+# manifest, compiled by mkimage and embedded with .incbin), any in-kernel
+# tests of a test image, and its own symbol table.  Linking twice embeds
+# the symbols of the first link; .ksyms is last in the image, so no
+# address moves.
+#
+# $(call image_rules,NAME,DIR,KTEST-SOURCES,MANIFEST,CONFIG-STRING)
+define image_rules
+$(2)/bootimage.bin: $(4) $(MKIMAGE) $(PROGRAM_ELFS)
+	@mkdir -p $$(@D)
+	@echo "  MKIMAGE $$@"
+	@$(MKIMAGE) $(4) -o $$@ -B $(OUT)/bin --config "$(5)"
+
+$(2)/bootimage.S: $(if $(4),$(2)/bootimage.bin)
+	@mkdir -p $$(@D)
+	@printf '    .section .bootimage, "a"\n    .balign 4096\n' >$$@
+	@$(if $(4),printf '    .incbin "%s"\n' $(CURDIR)/$(2)/bootimage.bin >>$$@)
+
+$(2)/bootimage.o: $(2)/bootimage.S
+	@$(CC) $(GUEST_ASFLAGS) -c $$< -o $$@
+
+$(2)/kernel.elf: $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3)) $(KERNEL_LDS) tools/mksyms.sh
 	@echo "  LD      $$@"
 	@tools/mksyms.sh $(NM) >$(2)/ksyms0.S
 	@$(CC) $(GUEST_ASFLAGS) -c $(2)/ksyms0.S -o $(2)/ksyms0.o
-	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $(2)/kernel.pass1.elf $(KERNEL_OBJS) $(2)/imageinfo.S.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms0.o
+	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $(2)/kernel.pass1.elf $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms0.o
 	@tools/mksyms.sh $(NM) $(2)/kernel.pass1.elf >$(2)/ksyms.S
 	@$(CC) $(GUEST_ASFLAGS) -c $(2)/ksyms.S -o $(2)/ksyms.o
-	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $$@ $(KERNEL_OBJS) $(2)/imageinfo.S.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms.o
-
-$(2)/imageinfo.S.o: $(2)/imageinfo.S
-	@$(CC) $(GUEST_ASFLAGS) -c $$< -o $$@
+	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $$@ $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms.o
 
 $(2)/obj/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
 	@mkdir -p $$(@D)
@@ -100,14 +152,15 @@ $(2)/obj/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
 	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $$< -o $$@
 endef
 
-# The default image: the kernel alone for now.
-$(eval $(call image_rules,default,$(OUT)/default,))
+# The default image (make run): images/default.manifest.
+$(eval $(call image_rules,default,$(OUT)/default,,images/default.manifest,image default))
 kernel: $(OUT)/default/kernel.elf
 
-# System-test images: one per folder of tests/system/ with an `expect` file;
-# C files under its kernel/ are in-kernel tests linked into that image only.
+# System-test images: one per folder of tests/system/ with an `expect`
+# file; its optional `manifest` lists the programs, and C files under its
+# kernel/ are in-kernel tests linked into that image only.
 SYSTEM_TESTS := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/expect))
-$(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c))))
+$(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),image $(t))))
 system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf)
 
 # --- host unit tests -----------------------------------------------------

@@ -1,19 +1,20 @@
 /*
  * kmain: the kernel's C entry, on the boot stack with the MMU on and the
  * kernel in the high half.  It prints the banner, finds RAM, starts the
- * tick, runs any linked in-kernel tests and then the boot image.
+ * tick, runs any linked in-kernel tests, then builds the processes of the
+ * boot image and enters the first one.
  */
 #include "arch.h"
 #include "arch/memory.h"
+#include "arch/regs.h"
+#include "bootstrap.h"
 #include "clock.h"
 #include "halt.h"
 #include "kprintf.h"
 #include "kmain.h"
 #include "ktest.h"
 #include "plat.h"
-
-/* Describes the image: its name and build configuration (generated per image). */
-extern const char image_config[];
+#include "sched.h"
 
 /* The boot map covers physical addresses below 4 GiB (boot.S). */
 #define BOOT_MAP_END UINT64_C(0x100000000)
@@ -21,7 +22,7 @@ extern const char image_config[];
 _Noreturn void kmain(paddr_t dtb_pa)
 {
     plat_console_init();
-    kprintf("\nAkuma-C ukernel (%s, QEMU virt) - %s\n", arch_name(), image_config);
+    kprintf("\nAkuma-C ukernel (%s, QEMU virt)\n", arch_name());
 
     paddr_t ram_base;
     uint64_t ram_size;
@@ -40,5 +41,10 @@ _Noreturn void kmain(paddr_t dtb_pa)
     kprintf("[kernel] timer: %lu Hz counter, %u Hz tick\n", arch_counter_freq(), CLOCK_HZ);
 
     ktest_run_all();
-    halt(HALT_OK);
+    if (!bootstrap_has_image()) {
+        kprintf("[kernel] no boot image: nothing to run\n");
+        halt(HALT_OK);
+    }
+    bootstrap(ram_base, ram_end);
+    arch_return_to_user(sched_return());
 }

@@ -15,8 +15,18 @@ void arch_timer_rearm(void);
 uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);
 
-/* Enables the PMU cycle counter, readable at EL0 (benchmarks, icount). */
+/*
+ * Enables the PMU cycle counter and lets EL0 read it and the virtual
+ * counter (benchmarks, icount, timing in tests).
+ */
 void arch_pmu_init(void);
+
+/*
+ * Makes the address space whose level-1 table is at root, tagged with
+ * asid, the one TTBR0 translates (turning TTBR0 walks on the first time).
+ * No TLB maintenance is needed: entries are tagged with their ASID.
+ */
+void arch_vspace_activate(paddr_t root, unsigned asid);
 
 /* Idles until an interrupt is pending (interrupts stay masked). */
 void arch_idle(void);

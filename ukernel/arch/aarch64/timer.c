@@ -36,6 +36,7 @@ void arch_timer_rearm(void)
 
 void arch_pmu_init(void)
 {
+    sysreg_write(cntkctl_el1, CNTKCTL_EL0VCTEN);
     sysreg_write(pmccfiltr_el0, 0);
     sysreg_write(pmcr_el0, PMCR_E | PMCR_C | PMCR_LC);
     sysreg_write(pmcntenset_el0, PMCNTEN_C);

@@ -1,7 +1,7 @@
 /*
  * System call numbers and the trap convention (DESIGN.md 4.1).
  *
- * Trap with `svc #0`, the number in x7.  In: x0 a capability slot (where
+ * Usable from assembly.  Trap with `svc #0`, the number in x7.  In: x0 a capability slot (where
  * the call takes one), x1 the message info, x2..x5 message words 0..3.
  * Out: x0 >= 0 is the badge of the sender (0 for a reply to `call`),
  * x0 < 0 a negated AK_E* error; x1 the received message info, x2..x5
@@ -10,24 +10,31 @@
 #ifndef AKUMA_ABI_SYSCALL_H
 #define AKUMA_ABI_SYSCALL_H
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
+#endif
 
-enum ak_syscall {
-    AK_SYS_NULL       = 0, /* does nothing; returns 0 (measures the trap) */
-    AK_SYS_CALL       = 1, /* send on slot x0, then wait for the reply */
-    AK_SYS_REPLY_RECV = 2, /* reply to the last caller, then receive on slot x0 */
-    AK_SYS_SEND       = 3, /* send on slot x0; blocks until a receiver takes it */
-    AK_SYS_RECV       = 4, /* receive on slot x0 */
-    AK_SYS_YIELD      = 5, /* give up the rest of the time slice */
-    AK_SYS_EXIT       = 6, /* end the process with status x0; never returns */
-    AK_SYS_CONSOLE    = 7, /* write x1 bytes (<= AK_CONSOLE_MAX) from the IPC buffer */
-    AK_SYS_COUNT
-};
+#define AK_SYS_NULL       0  /* does nothing; returns 0 (measures the trap) */
+#define AK_SYS_CALL       1  /* send on slot x0, then wait for the reply */
+#define AK_SYS_REPLY_RECV 2  /* reply to the last caller, then receive on slot x0 */
+#define AK_SYS_SEND       3  /* send on slot x0; blocks until a receiver takes it */
+#define AK_SYS_RECV       4  /* receive on slot x0 */
+#define AK_SYS_YIELD      5  /* give up the rest of the time slice */
+#define AK_SYS_EXIT       6  /* end the process with status x0; never returns */
+#define AK_SYS_CONSOLE    7  /* write x1 bytes (<= AK_CONSOLE_MAX) from the console area */
+#define AK_SYS_COUNT      8
 
-/* Longest console write; one write is never interleaved with another. */
-#define AK_CONSOLE_MAX 256u
+/*
+ * Longest console write; one write is never interleaved with another.
+ * The bytes are at AK_CONSOLE_OFFSET in the IPC buffer's page, clear of
+ * the message words.
+ */
+#define AK_CONSOLE_MAX    256
+#define AK_CONSOLE_OFFSET 2048
 
+#ifndef __ASSEMBLER__
 /* Badges are below 2^62; the bit above is reserved for kernel messages. */
 #define AK_BADGE_MAX ((UINT64_C(1) << 62) - 1u)
+#endif
 
 #endif /* AKUMA_ABI_SYSCALL_H */

@@ -94,13 +94,32 @@
 #define PTE_NG         BIT(11)  /* not global: tagged with the ASID */
 #define PTE_PXN        BIT(53)  /* EL1 may not execute */
 #define PTE_UXN        BIT(54)  /* EL0 may not execute */
-#define PTE_ADDR_MASK  U64(0x0000FFFFFFFFF000)
+#define PTE_ADDR_MASK  U64(0x0000FFFFFFFFF000)  /* output address, bits [47:12] */
+#define PTE_TYPE_MASK  (PTE_VALID | PTE_TABLE)  /* descriptor type, bits [1:0] */
+#define PTE_TYPE_TABLE (PTE_VALID | PTE_TABLE)  /* levels 1-2: next-level table */
+#define PTE_TYPE_PAGE  (PTE_VALID | PTE_PAGE)   /* level 3: a 4 KiB page */
 
 /* Block descriptors of the boot map */
 #define BOOT_BLOCK_DEVICE (PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_DEVICE) | PTE_AF | \
                            PTE_PXN | PTE_UXN)
 #define BOOT_BLOCK_NORMAL (PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_AF | \
                            PTE_SH_INNER | PTE_UXN)
+
+/* TLBI operands: VA[55:12] in bits [43:0], the ASID in bits [63:48] */
+#define TLBI_VA_SHIFT   12
+#define TLBI_VA_MASK    U64(0xFFFFFFFFFFF)
+#define TLBI_ASID_SHIFT 48
+
+/* CTR_EL0: cache line sizes are log2 of a count of 4-byte words */
+#define CTR_IMINLINE_SHIFT 0
+#define CTR_DMINLINE_SHIFT 16
+#define CTR_LINE_MASK      U64(0xF)
+#define CTR_WORD_BYTES     4
+#define CTR_L1IP_SHIFT     14       /* L1 instruction cache policy */
+#define CTR_L1IP_MASK      U64(0x3)
+#define CTR_L1IP_PIPT      U64(0x3)
+#define CTR_IDC            BIT(28)  /* no D-cache clean needed for I/D coherence */
+#define CTR_DIC            BIT(29)  /* no I-cache invalidation needed for I/D coherence */
 
 /* ESR_ELx */
 #define ESR_EC_SHIFT 26
@@ -136,6 +155,9 @@
 #define CNT_CTL_ENABLE  BIT(0)
 #define CNT_CTL_IMASK   BIT(1)
 #define CNT_CTL_ISTATUS BIT(2)
+
+/* CNTKCTL_EL1: EL0 may read the virtual counter */
+#define CNTKCTL_EL0VCTEN BIT(1)
 
 /* PMU: cycle counter enable and EL0 access */
 #define PMCR_E        BIT(0)

@@ -1,0 +1,118 @@
+/*
+ * Sends the kernel garbage and checks every answer: invalid system call
+ * numbers, slots out of range or holding the wrong kind of capability or
+ * lacking the right, malformed message info, kernel addresses where a
+ * slot or length goes, huge console lengths.  Then checks the kernel
+ * still works.  Expects in its slots (see the image's manifest):
+ *   1: an endpoint with the send right only
+ *   2: an endpoint with the receive right only
+ *   3: an address space (not an endpoint)
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "akuma/abi/caps.h"
+#include "akuma/abi/errno.h"
+#include "akuma/abi/syscall.h"
+#include "akuma/ipc.h"
+#include "akuma/sys.h"
+
+#define SLOT_SEND_ONLY 1
+#define SLOT_RECV_ONLY 2
+#define SLOT_ASPACE    3
+#define KERNEL_ADDR    UINT64_C(0xFFFFFF8040100000)
+
+static int failures;
+
+static void expect_eq(const char *test, const char *what, int64_t got, int64_t want)
+{
+    if (got != want) {
+        printf("AKTEST FAIL %s: %s returned %ld, want %ld\n", test, what, (long)got, (long)want);
+        failures++;
+    }
+}
+
+static void test_bad_numbers(void)
+{
+    int before = failures;
+    const uint64_t numbers[] = { AK_SYS_COUNT, 9, 100, 0xFFFF, UINT64_C(1) << 32, UINT64_MAX,
+                                 KERNEL_ADDR };
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        expect_eq("ipc-garbage-numbers", "unknown syscall", ak_sys_raw(0, 0, 0, 0, 0, 0, numbers[i]),
+                  -AK_ENOSYS);
+    if (failures == before)
+        printf("AKTEST PASS ipc-garbage-numbers\n");
+}
+
+static void test_bad_slots(void)
+{
+    int before = failures;
+    const uint64_t slots[] = { 0, 7, AK_CAP_SLOTS, AK_CAP_SLOTS + 1, UINT64_MAX, KERNEL_ADDR,
+                               UINT64_C(1) << 63 };
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        uint64_t s = slots[i];
+        expect_eq("ipc-cap-errors", "call on an empty slot", ak_sys_raw(s, 0, 0, 0, 0, 0, AK_SYS_CALL), -AK_EBADF);
+        expect_eq("ipc-cap-errors", "send on an empty slot", ak_sys_raw(s, 0, 0, 0, 0, 0, AK_SYS_SEND), -AK_EBADF);
+        expect_eq("ipc-cap-errors", "recv on an empty slot", ak_sys_raw(s, 0, 0, 0, 0, 0, AK_SYS_RECV), -AK_EBADF);
+        expect_eq("ipc-cap-errors", "reply_recv on an empty slot",
+                  ak_sys_raw(s, 0, 0, 0, 0, 0, AK_SYS_REPLY_RECV), -AK_EBADF);
+    }
+    /* An endpoint operation on another kind of capability. */
+    expect_eq("ipc-cap-errors", "send on an address space",
+              ak_sys_raw(SLOT_ASPACE, 0, 0, 0, 0, 0, AK_SYS_SEND), -AK_ENOTSUP);
+    expect_eq("ipc-cap-errors", "recv on an address space",
+              ak_sys_raw(SLOT_ASPACE, 0, 0, 0, 0, 0, AK_SYS_RECV), -AK_ENOTSUP);
+    expect_eq("ipc-cap-errors", "reply_recv on an address space",
+              ak_sys_raw(SLOT_ASPACE, 0, 0, 0, 0, 0, AK_SYS_REPLY_RECV), -AK_ENOTSUP);
+    /* The right kind, without the right. */
+    expect_eq("ipc-cap-errors", "recv on a send-only endpoint",
+              ak_sys_raw(SLOT_SEND_ONLY, 0, 0, 0, 0, 0, AK_SYS_RECV), -AK_EPERM);
+    expect_eq("ipc-cap-errors", "call on a receive-only endpoint",
+              ak_sys_raw(SLOT_RECV_ONLY, 0, 0, 0, 0, 0, AK_SYS_CALL), -AK_EPERM);
+    expect_eq("ipc-cap-errors", "send on a receive-only endpoint",
+              ak_sys_raw(SLOT_RECV_ONLY, 0, 0, 0, 0, 0, AK_SYS_SEND), -AK_EPERM);
+    if (failures == before)
+        printf("AKTEST PASS ipc-cap-errors\n");
+}
+
+static void test_bad_info(void)
+{
+    int before = failures;
+    /* Reserved bits [11:7] set, and lengths beyond 64 words. */
+    const uint64_t bad_reserved[] = { ak_msginfo(1, 0) | 0x80, ak_msginfo(1, 2) | 0xF80 };
+    for (unsigned i = 0; i < 2; i++)
+        expect_eq("ipc-garbage-info", "call with reserved bits",
+                  ak_sys_raw(SLOT_SEND_ONLY, bad_reserved[i], 0, 0, 0, 0, AK_SYS_CALL), -AK_EINVAL);
+    const uint64_t too_long[] = { ak_msginfo(1, 65), ak_msginfo(1, 127) };
+    for (unsigned i = 0; i < 2; i++)
+        expect_eq("ipc-garbage-info", "call with a length over 64",
+                  ak_sys_raw(SLOT_SEND_ONLY, too_long[i], 0, 0, 0, 0, AK_SYS_CALL), -AK_EMSGSIZE);
+    if (failures == before)
+        printf("AKTEST PASS ipc-garbage-info\n");
+}
+
+static void test_bad_console(void)
+{
+    int before = failures;
+    const uint64_t lens[] = { AK_CONSOLE_MAX + 1, UINT64_MAX, KERNEL_ADDR, UINT64_C(1) << 40 };
+    for (unsigned i = 0; i < sizeof lens / sizeof lens[0]; i++)
+        expect_eq("ipc-garbage-console", "console with a huge length",
+                  ak_sys_raw(KERNEL_ADDR, lens[i], 0, 0, 0, 0, AK_SYS_CONSOLE), -AK_EINVAL);
+    expect_eq("ipc-garbage-console", "console of 0 bytes", ak_sys_raw(0, 0, 0, 0, 0, 0, AK_SYS_CONSOLE), 0);
+    if (failures == before)
+        printf("AKTEST PASS ipc-garbage-console\n");
+}
+
+int main(void)
+{
+    test_bad_numbers();
+    test_bad_slots();
+    test_bad_info();
+    test_bad_console();
+    /* The kernel still answers. */
+    if (ak_sys_null() == 0 && ak_yield() == 0)
+        printf("AKTEST PASS ipc-garbage-survived\n");
+    else
+        printf("AKTEST FAIL ipc-garbage-survived: null syscall or yield failed after the garbage\n");
+    return failures;
+}

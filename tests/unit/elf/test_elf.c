@@ -1,0 +1,413 @@
+/*
+ * The ELF reader: a minimal valid executable and a real one built by the
+ * guest toolchain parse to the right segments; every truncation and every
+ * hostile header is refused with the right reason; byte-flipping and
+ * random mutation never make it read outside the file (files live in
+ * exactly-sized heap buffers, under ASan).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "akuma/abi/errno.h"
+#include "akuma/abi/layout.h"
+#include "akuma/abi/mman.h"
+#include "elf.h"
+#include "testelf.h"
+
+#define IMG_MIN AK_USER_IMAGE_MIN
+#define IMG_MAX AK_USER_IMAGE_MAX
+#define ERR_MAX 256
+#define PT_NOTE 4u
+#define PT_GNU_STACK 0x6474e551u
+#define EM_X86_64 62u
+#define ET_DYN 3u
+#define FUZZ_ROUNDS 20000
+#define FUZZ_SEED 12345u
+
+static int parse(const testelf_t *t, elf_image_t *img, char *err)
+{
+    size_t size;
+    uint8_t *buf = testelf_render(t, &size);
+    int rc = elf_parse(buf, size, IMG_MIN, IMG_MAX, img, err, ERR_MAX);
+    free(buf);
+    return rc;
+}
+
+static void expect_refused_(const testelf_t *t, const char *want, const char *file, int line)
+{
+    elf_image_t img;
+    char err[ERR_MAX] = "";
+    int rc = parse(t, &img, err);
+    if (rc != -AK_EINVAL)
+        fail_msg("%s:%d: accepted (rc %d), want an error with '%s'", file, line, rc, want);
+    if (!strstr(err, want))
+        fail_msg("%s:%d: error '%s' does not mention '%s'", file, line, err, want);
+}
+#define expect_refused(t, want) expect_refused_(t, want, __FILE__, __LINE__)
+
+static void test_minimal_valid(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    elf_image_t img;
+    char err[ERR_MAX] = "";
+    assert_int_equal(parse(&t, &img, err), 0);
+    assert_string_equal(err, "");
+    assert_int_equal(img.entry, TESTELF_BASE + 0x100);
+    assert_int_equal(img.nsegs, 2);
+    assert_int_equal(img.segs[0].vaddr, TESTELF_BASE);
+    assert_int_equal(img.segs[0].memsz, 0x200);
+    assert_int_equal(img.segs[0].filesz, 0x200);
+    assert_int_equal(img.segs[0].offset, 0);
+    assert_int_equal(img.segs[0].prot, AK_PROT_READ | AK_PROT_EXEC);
+    assert_int_equal(img.segs[1].vaddr, TESTELF_BASE + 0x1000);
+    assert_int_equal(img.segs[1].memsz, 0x2000);
+    assert_int_equal(img.segs[1].filesz, 0x10);
+    assert_int_equal(img.segs[1].offset, 0x1000);
+    assert_int_equal(img.segs[1].prot, AK_PROT_READ | AK_PROT_WRITE);
+}
+
+static void test_ignored_and_skipped_headers(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_phnum = 5;
+    t.ph[2] = (elf64_phdr_t){ .p_type = PT_GNU_STACK, .p_flags = ELF_PF_R | ELF_PF_W | ELF_PF_X };
+    t.ph[3] = (elf64_phdr_t){ .p_type = PT_NOTE, .p_offset = UINT64_MAX, .p_filesz = 99 };
+    /* An empty PT_LOAD maps nothing and is skipped, wherever it claims to be. */
+    t.ph[4] = (elf64_phdr_t){ .p_type = ELF_PT_LOAD, .p_vaddr = 0x1234, .p_flags = ELF_PF_W | ELF_PF_X };
+    elf_image_t img;
+    char err[ERR_MAX];
+    assert_int_equal(parse(&t, &img, err), 0);
+    assert_int_equal(img.nsegs, 2);
+}
+
+static void test_every_truncation_refused(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    size_t size;
+    uint8_t *full = testelf_render(&t, &size);
+    for (size_t len = 0; len < size; len++) {
+        uint8_t *cut = malloc(len ? len : 1);
+        assert_non_null(cut);
+        memcpy(cut, full, len);
+        elf_image_t img;
+        char err[ERR_MAX] = "";
+        if (elf_parse(cut, len, IMG_MIN, IMG_MAX, &img, err, sizeof err) != -AK_EINVAL)
+            fail_msg("a file cut to %zu bytes was accepted", len);
+        assert_true(err[0] != '\0');
+        free(cut);
+    }
+    free(full);
+}
+
+static void test_bad_identification(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_ident[1] = 'X';
+    expect_refused(&t, "bad magic");
+    testelf_minimal(&t);
+    t.eh.e_ident[ELF_EI_CLASS] = 1;
+    expect_refused(&t, "not a 64-bit ELF file (class 1)");
+    testelf_minimal(&t);
+    t.eh.e_ident[ELF_EI_DATA] = 2;
+    expect_refused(&t, "not a little-endian");
+    testelf_minimal(&t);
+    t.eh.e_ident[ELF_EI_VERSION] = 0;
+    expect_refused(&t, "unsupported ELF version");
+    testelf_minimal(&t);
+    t.eh.e_version = 2;
+    expect_refused(&t, "unsupported ELF version");
+    testelf_minimal(&t);
+    t.eh.e_type = ET_DYN;
+    expect_refused(&t, "not a static executable (ELF type 3");
+    testelf_minimal(&t);
+    t.eh.e_machine = EM_X86_64;
+    expect_refused(&t, "not an AArch64 executable (machine 62)");
+    testelf_minimal(&t);
+    t.eh.e_phentsize = 32;
+    expect_refused(&t, "program header size 32, want 56");
+}
+
+static void test_program_header_table_bounds(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_phoff = TESTELF_SIZE;
+    expect_refused(&t, "program header table (offset 0x1010, 2 entries) extends past the end");
+    t.eh.e_phoff = UINT64_MAX - 8;
+    expect_refused(&t, "extends past the end of the file");
+    testelf_minimal(&t);
+    t.eh.e_phnum = UINT16_MAX;
+    expect_refused(&t, "65535 entries) extends past the end");
+    testelf_minimal(&t);
+    t.eh.e_phoff = TESTELF_SIZE - sizeof(elf64_phdr_t);
+    expect_refused(&t, "extends past the end");
+    testelf_minimal(&t);
+    t.eh.e_phnum = 0;
+    expect_refused(&t, "no PT_LOAD segment");
+}
+
+static void test_segment_file_range(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.ph[1].p_filesz = 0x11;
+    expect_refused(&t, "segment 1: file range 0x1000+0x11 extends past the end of the file");
+    testelf_minimal(&t);
+    t.ph[1].p_offset = UINT64_MAX - 0xfff;  /* offset + filesz wraps; congruent with vaddr */
+    expect_refused(&t, "segment 1: file range");
+    testelf_minimal(&t);
+    t.ph[1].p_filesz = 0x2001;
+    expect_refused(&t, "segment 1: filesz 0x2001 exceeds memsz 0x2000");
+}
+
+static void test_segment_address_range(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.ph[0].p_vaddr = IMG_MIN - 0x1000;
+    t.eh.e_entry = t.ph[0].p_vaddr + 0x100;
+    expect_refused(&t, "segment 0: addresses 0x3ff000-0x3ff200 are outside the user image area");
+    testelf_minimal(&t);
+    t.ph[1].p_memsz = IMG_MAX - t.ph[1].p_vaddr + 1;
+    expect_refused(&t, "segment 1: addresses");
+    testelf_minimal(&t);
+    t.ph[1].p_vaddr = UINT64_MAX & ~UINT64_C(0xfff);
+    expect_refused(&t, "segment 1: address range 0xfffffffffffff000+0x2000 wraps around");
+    testelf_minimal(&t);
+    t.ph[1].p_vaddr = IMG_MAX - 0x2000;  /* ends exactly at max: fine */
+    elf_image_t img;
+    char err[ERR_MAX];
+    assert_int_equal(parse(&t, &img, err), 0);
+}
+
+static void test_alignment_overlap_wx(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.ph[1].p_vaddr += 4;
+    expect_refused(&t, "segment 1: vaddr 0x401004 and file offset 0x1000 differ modulo the page size");
+    testelf_minimal(&t);
+    t.ph[1].p_vaddr = TESTELF_BASE;  /* the same addresses as the text */
+    expect_refused(&t, "segment 1: shares a page with segment 0");
+    testelf_minimal(&t);
+    t.size = 0x1810;                 /* disjoint bytes, but one page */
+    t.ph[1].p_vaddr = TESTELF_BASE + 0x800;
+    t.ph[1].p_offset = 0x1800;
+    t.ph[1].p_memsz = 0x10;
+    expect_refused(&t, "segment 1: shares a page with segment 0");
+    testelf_minimal(&t);
+    t.ph[0].p_vaddr = TESTELF_BASE + 0x2000;  /* the data, listed later, runs into the text */
+    t.eh.e_entry = t.ph[0].p_vaddr;
+    expect_refused(&t, "segment 1: shares a page with segment 0");
+    testelf_minimal(&t);
+    t.ph[1].p_flags |= ELF_PF_X;
+    expect_refused(&t, "segment 1: both writable and executable");
+}
+
+static void test_segment_count(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_phnum = ELF_MAX_SEGMENTS + 1;
+    t.size = 0x1000u * (ELF_MAX_SEGMENTS + 1);
+    for (unsigned i = 1; i <= ELF_MAX_SEGMENTS; i++)
+        t.ph[i] = (elf64_phdr_t){ .p_type = ELF_PT_LOAD, .p_flags = ELF_PF_R,
+                                  .p_offset = 0x1000u * i, .p_vaddr = TESTELF_BASE + 0x1000u * i,
+                                  .p_filesz = 0x10, .p_memsz = 0x10 };
+    expect_refused(&t, "more than 8 PT_LOAD segments");
+    t.eh.e_phnum = ELF_MAX_SEGMENTS;  /* exactly the maximum */
+    elf_image_t img;
+    char err[ERR_MAX];
+    assert_int_equal(parse(&t, &img, err), 0);
+    assert_int_equal(img.nsegs, ELF_MAX_SEGMENTS);
+    testelf_minimal(&t);
+    t.ph[0].p_type = PT_NOTE;
+    t.ph[1].p_type = PT_NOTE;
+    expect_refused(&t, "no PT_LOAD segment");
+}
+
+static void test_dynamic_refused(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_phnum = 3;
+    t.ph[2] = (elf64_phdr_t){ .p_type = ELF_PT_INTERP, .p_offset = 0x100, .p_filesz = 8 };
+    expect_refused(&t, "segment 2: dynamically linked");
+    t.ph[2].p_type = ELF_PT_DYNAMIC;
+    expect_refused(&t, "segment 2: dynamically linked");
+}
+
+static void test_entry_point(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_entry = TESTELF_BASE + 0x1000;  /* in the data segment */
+    expect_refused(&t, "entry point 0x401000 is not in an executable segment");
+    t.eh.e_entry = 0;
+    expect_refused(&t, "entry point 0x0 is not in an executable segment");
+    t.eh.e_entry = TESTELF_BASE + 0x200;  /* one past the text */
+    expect_refused(&t, "entry point");
+    testelf_minimal(&t);
+    t.ph[0].p_memsz = 0x400;              /* entry in the zero-filled tail */
+    t.eh.e_entry = TESTELF_BASE + 0x300;
+    expect_refused(&t, "entry point");
+    t.eh.e_entry = TESTELF_BASE + 0x1ff;
+    elf_image_t img;
+    char err[ERR_MAX];
+    assert_int_equal(parse(&t, &img, err), 0);
+}
+
+static void test_error_buffer(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    t.eh.e_machine = EM_X86_64;
+    size_t size;
+    uint8_t *buf = testelf_render(&t, &size);
+    elf_image_t img;
+    assert_int_equal(elf_parse(buf, size, IMG_MIN, IMG_MAX, &img, NULL, 0), -AK_EINVAL);
+    char small[8];
+    memset(small, 'x', sizeof small);
+    assert_int_equal(elf_parse(buf, size, IMG_MIN, IMG_MAX, &img, small, sizeof small), -AK_EINVAL);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    assert_int_equal(elf_parse(NULL, 0, IMG_MIN, IMG_MAX, &img, small, sizeof small), -AK_EINVAL);
+    free(buf);
+}
+
+/* Parses a mutated copy; accepted results must still keep elf.h's promises. */
+static void check_mutant(const uint8_t *buf, size_t size)
+{
+    uint8_t *copy = malloc(size);
+    assert_non_null(copy);
+    memcpy(copy, buf, size);
+    elf_image_t img;
+    char err[ERR_MAX];
+    int rc = elf_parse(copy, size, IMG_MIN, IMG_MAX, &img, err, sizeof err);
+    assert_true(rc == 0 || rc == -AK_EINVAL);
+    if (rc == 0) {
+        assert_true(img.nsegs >= 1 && img.nsegs <= ELF_MAX_SEGMENTS);
+        for (uint32_t i = 0; i < img.nsegs; i++) {
+            const elf_segment_t *s = &img.segs[i];
+            assert_true(s->filesz <= s->memsz && s->memsz > 0);
+            assert_true(s->offset <= size && s->filesz <= size - s->offset);
+            assert_true(s->vaddr >= IMG_MIN && s->memsz <= IMG_MAX - s->vaddr);
+            assert_true((s->prot & (AK_PROT_WRITE | AK_PROT_EXEC)) !=
+                        (AK_PROT_WRITE | AK_PROT_EXEC));
+        }
+    }
+    free(copy);
+}
+
+static void test_byte_flips_and_fuzz(void **state)
+{
+    (void)state;
+    testelf_t t;
+    testelf_minimal(&t);
+    size_t size;
+    uint8_t *buf = testelf_render(&t, &size);
+    static const uint8_t masks[] = { 0x01, 0x80, 0xff };
+    size_t headers = sizeof(elf64_ehdr_t) + 2 * sizeof(elf64_phdr_t);
+    for (size_t i = 0; i < headers; i++) {
+        for (size_t m = 0; m < sizeof masks; m++) {
+            buf[i] ^= masks[m];
+            check_mutant(buf, size);
+            buf[i] ^= masks[m];
+        }
+    }
+    srand(FUZZ_SEED);
+    for (int round = 0; round < FUZZ_ROUNDS; round++) {
+        uint8_t *m = malloc(size);
+        assert_non_null(m);
+        memcpy(m, buf, size);
+        int flips = 1 + rand() % 4;
+        for (int f = 0; f < flips; f++)
+            m[(size_t)rand() % headers] = (uint8_t)rand();
+        check_mutant(m, size);
+        free(m);
+    }
+    free(buf);
+}
+
+static void test_real_aarch64_executable(void **state)
+{
+    (void)state;
+    FILE *f = fopen(ELF_SAMPLE_PATH, "rb");
+    if (!f)
+        fail_msg("cannot open %s (built by tests/unit/elf/test.mk)", ELF_SAMPLE_PATH);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    assert_true(n > 0);
+    uint8_t *buf = malloc((size_t)n);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+
+    elf_image_t img;
+    char err[ERR_MAX] = "";
+    int rc = elf_parse(buf, (size_t)n, IMG_MIN, IMG_MAX, &img, err, sizeof err);
+    if (rc)
+        fail_msg("the real executable was refused: %s", err);
+    elf64_ehdr_t eh;
+    memcpy(&eh, buf, sizeof eh);
+    assert_int_equal(img.entry, eh.e_entry);
+    uint32_t text = 0, data = 0;
+    for (uint32_t i = 0; i < img.nsegs; i++) {
+        if (img.segs[i].prot == (AK_PROT_READ | AK_PROT_EXEC))
+            text++;
+        if (img.segs[i].prot == (AK_PROT_READ | AK_PROT_WRITE)) {
+            data++;
+            assert_true(img.segs[i].memsz > img.segs[i].filesz); /* it has a .bss */
+        }
+    }
+    assert_int_equal(text, 1);
+    assert_int_equal(data, 1);
+    /* The same file, loaded at a range that excludes it, is refused. */
+    assert_int_equal(elf_parse(buf, (size_t)n, AK_USER_MMAP_MIN, AK_USER_MMAP_MAX, &img, err,
+                               sizeof err), -AK_EINVAL);
+    assert_non_null(strstr(err, "outside the user image area"));
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minimal_valid),
+        cmocka_unit_test(test_ignored_and_skipped_headers),
+        cmocka_unit_test(test_every_truncation_refused),
+        cmocka_unit_test(test_bad_identification),
+        cmocka_unit_test(test_program_header_table_bounds),
+        cmocka_unit_test(test_segment_file_range),
+        cmocka_unit_test(test_segment_address_range),
+        cmocka_unit_test(test_alignment_overlap_wx),
+        cmocka_unit_test(test_segment_count),
+        cmocka_unit_test(test_dynamic_refused),
+        cmocka_unit_test(test_entry_point),
+        cmocka_unit_test(test_error_buffer),
+        cmocka_unit_test(test_byte_flips_and_fuzz),
+        cmocka_unit_test(test_real_aarch64_executable),
+    };
+    return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
+}

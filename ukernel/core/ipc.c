@@ -1,0 +1,249 @@
+/*
+ * IPC (see ipc.h).
+ *
+ * A message moves at a rendezvous: whichever side arrives second finds
+ * the other on the endpoint's queue and copies the message straight from
+ * the sender's saved registers (or its kernel message) and IPC buffer into
+ * the receiver's.  A call leaves the caller BLOCKED_REPLY with the
+ * receiver's `caller` pointing at it; the receiver's next reply_recv
+ * answers it.  The call and reply_recv paths hand the CPU straight to the
+ * thread they unblock (sched_switch_to), so a round trip between a client
+ * and a waiting server does not touch the run queues.
+ */
+#include "ipc.h"
+
+#include "akuma/abi/errno.h"
+#include "akuma/abi/pager.h"
+#include "akuma/abi/syscall.h"
+#include "process.h"
+#include "sched.h"
+
+#define REG_SLOT  0
+#define REG_INFO  1
+#define REG_WORD0 2
+
+static void q_append(endpoint_t *ep, thread_t *t)
+{
+    thread_queue_t *q = &ep->queue;
+    t->next = NULL;
+    t->prev = q->tail;
+    if (q->tail)
+        q->tail->next = t;
+    else
+        q->head = t;
+    q->tail = t;
+    t->blocked_on = ep;
+}
+
+static thread_t *q_take(endpoint_t *ep)
+{
+    thread_queue_t *q = &ep->queue;
+    thread_t *t = q->head;
+    q->head = t->next;
+    if (q->head)
+        q->head->prev = NULL;
+    else
+        q->tail = NULL;
+    t->next = t->prev = NULL;
+    t->blocked_on = NULL;
+    return t;
+}
+
+/* The first waiting thread in `state`, or NULL. */
+static thread_t *waiting(endpoint_t *ep, thread_state_t state)
+{
+    thread_t *h = ep->queue.head;
+    return h && h->state == state ? h : NULL;
+}
+
+static void set_error(thread_t *t, int err)
+{
+    t->regs.x[REG_SLOT] = (uint64_t)(int64_t)err;
+}
+
+/* Checks current's info word; returns 0 or the error for the caller. */
+static int check_info(ak_msginfo_t info)
+{
+    if (ak_msginfo_len(info) > AK_MSG_MAX_WORDS)
+        return -AK_EMSGSIZE;
+    if (!ak_msginfo_valid(info))
+        return -AK_EINVAL;
+    return 0;
+}
+
+/*
+ * Copies a message into `to`: x0 = badge, x1 = info, x2..x5 = words 0..3,
+ * words 4+ from src_buf into to's IPC buffer.
+ */
+static void deliver(thread_t *to, uint64_t badge, ak_msginfo_t info, const uint64_t *w,
+                    const ak_ipcbuf_t *src_buf)
+{
+    to->regs.x[REG_SLOT] = badge;
+    to->regs.x[REG_INFO] = info;
+    to->regs.x[REG_WORD0 + 0] = w[0];
+    to->regs.x[REG_WORD0 + 1] = w[1];
+    to->regs.x[REG_WORD0 + 2] = w[2];
+    to->regs.x[REG_WORD0 + 3] = w[3];
+    uint64_t len = ak_msginfo_len(info);
+    for (uint64_t i = AK_MSG_REG_WORDS; i < len; i++)
+        to->ipcbuf->words[i] = src_buf->words[i];
+}
+
+/* Delivers the message a blocked sender is waiting to send. */
+static void deliver_from(thread_t *to, thread_t *sender)
+{
+    if (sender->kmsg != KMSG_NONE)
+        deliver(to, sender->send_badge, sender->kmsg_body.info, sender->kmsg_body.w, NULL);
+    else
+        deliver(to, sender->send_badge, sender->regs.x[REG_INFO], &sender->regs.x[REG_WORD0],
+                sender->ipcbuf);
+}
+
+/* Receiving: after the message arrived in `to`, links or releases the sender. */
+static void after_receive(thread_t *to, thread_t *sender, bool is_call)
+{
+    if (is_call) {
+        to->caller = sender;
+        sender->state = T_BLOCKED_REPLY;
+    } else {
+        to->caller = NULL;
+        sender->regs.x[REG_SLOT] = 0;
+        sched_wake(sender);
+    }
+}
+
+/* Common part of send and call: rendezvous or block. */
+static void send_common(const cap_t *cap, bool is_call)
+{
+    thread_t *self = current;
+    endpoint_t *ep = cap->object;
+    thread_t *r = waiting(ep, T_BLOCKED_RECV);
+    if (!r) {
+        self->state = T_BLOCKED_SEND;
+        self->send_badge = cap->badge;
+        self->send_is_call = is_call;
+        q_append(ep, self);
+        return;
+    }
+    q_take(ep);
+    deliver(r, cap->badge, self->regs.x[REG_INFO], &self->regs.x[REG_WORD0], self->ipcbuf);
+    if (is_call) {
+        r->caller = self;
+        self->state = T_BLOCKED_REPLY;
+        sched_switch_to(r);
+    } else {
+        r->caller = NULL;
+        self->regs.x[REG_SLOT] = 0;
+        sched_wake(r);
+    }
+}
+
+void ipc_send(uint64_t slot)
+{
+    int err = check_info(current->regs.x[REG_INFO]);
+    const cap_t *cap = err ? NULL : cap_lookup(&current->proc->caps, slot, AK_CAP_ENDPOINT,
+                                               AK_RIGHT_SEND, &err);
+    if (!cap) {
+        set_error(current, err);
+        return;
+    }
+    send_common(cap, false);
+}
+
+void ipc_call(uint64_t slot)
+{
+    int err = check_info(current->regs.x[REG_INFO]);
+    const cap_t *cap = err ? NULL : cap_lookup(&current->proc->caps, slot, AK_CAP_ENDPOINT,
+                                               AK_RIGHT_SEND, &err);
+    if (!cap) {
+        set_error(current, err);
+        return;
+    }
+    send_common(cap, true);
+}
+
+/* Receives on ep for current: takes a waiting sender or blocks. */
+static void recv_common(endpoint_t *ep)
+{
+    thread_t *self = current;
+    thread_t *s = waiting(ep, T_BLOCKED_SEND);
+    if (!s) {
+        self->state = T_BLOCKED_RECV;
+        q_append(ep, self);
+        return;
+    }
+    q_take(ep);
+    deliver_from(self, s);
+    after_receive(self, s, s->send_is_call);
+}
+
+void ipc_recv(uint64_t slot)
+{
+    int err;
+    const cap_t *cap = cap_lookup(&current->proc->caps, slot, AK_CAP_ENDPOINT, AK_RIGHT_RECV, &err);
+    if (!cap) {
+        set_error(current, err);
+        return;
+    }
+    recv_common(cap->object);
+}
+
+/*
+ * Answers `caller` with current's registers as the reply.  Returns true
+ * if the caller can run now (it is then RUNNABLE but on no queue); a
+ * kernel message's reply goes to the kernel instead (process.c).
+ */
+static bool reply_to(thread_t *caller)
+{
+    thread_t *self = current;
+    if (caller->kmsg != KMSG_NONE) {
+        proc_kmsg_replied(caller, ak_msginfo_label(self->regs.x[REG_INFO]));
+        return false;
+    }
+    deliver(caller, 0, self->regs.x[REG_INFO], &self->regs.x[REG_WORD0], self->ipcbuf);
+    caller->state = T_RUNNABLE;
+    return true;
+}
+
+void ipc_reply_recv(uint64_t slot)
+{
+    thread_t *self = current;
+    int err = check_info(self->regs.x[REG_INFO]);
+    const cap_t *cap = err ? NULL : cap_lookup(&self->proc->caps, slot, AK_CAP_ENDPOINT,
+                                               AK_RIGHT_RECV, &err);
+    if (!cap) {
+        set_error(self, err);
+        return;
+    }
+    thread_t *caller = self->caller;
+    self->caller = NULL;
+    bool resume = caller && reply_to(caller);
+    recv_common(cap->object);
+    /* Usually the server now waits and its client runs next, directly. */
+    if (resume)
+        sched_switch_to(caller);
+}
+
+void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64_t *words,
+                     unsigned len)
+{
+    t->kmsg = kind;
+    t->kmsg_body.info = ak_msginfo(label, len);
+    for (unsigned i = 0; i < AK_MSG_REG_WORDS; i++)
+        t->kmsg_body.w[i] = i < len ? words[i] : 0;
+    t->send_badge = t->proc->pid | AK_PAGER_BADGE_BIT;
+    t->send_is_call = true;
+
+    endpoint_t *ep = t->pager;
+    thread_t *r = waiting(ep, T_BLOCKED_RECV);
+    if (!r) {
+        t->state = T_BLOCKED_SEND;
+        q_append(ep, t);
+        return;
+    }
+    q_take(ep);
+    deliver_from(r, t);
+    r->caller = t;
+    t->state = T_BLOCKED_REPLY;
+    sched_wake(r);
+}

@@ -1,0 +1,174 @@
+/*
+ * Run queues with a priority bitmap (see sched.h).
+ *
+ * Invariants: a thread is on the queue of its priority iff it is RUNNABLE
+ * and not `current`; bit p of `ready` is set iff queue p is non-empty.
+ */
+#include "sched.h"
+
+#include "arch.h"
+#include "kprintf.h"
+#include "process.h"
+
+thread_t *current;
+
+static thread_queue_t runq[PRIO_LEVELS];
+static uint64_t ready[PRIO_LEVELS / 64];
+static bool resched;           /* current must yield to a higher priority */
+static proc_t *active_proc;    /* whose address space TTBR0 holds */
+
+static void q_push_back(thread_queue_t *q, thread_t *t)
+{
+    t->next = NULL;
+    t->prev = q->tail;
+    if (q->tail)
+        q->tail->next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+static void q_push_front(thread_queue_t *q, thread_t *t)
+{
+    t->prev = NULL;
+    t->next = q->head;
+    if (q->head)
+        q->head->prev = t;
+    else
+        q->tail = t;
+    q->head = t;
+}
+
+static void q_unlink(thread_queue_t *q, thread_t *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        q->head = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    else
+        q->tail = t->prev;
+    t->next = t->prev = NULL;
+}
+
+static void mark(unsigned p)
+{
+    ready[p / 64] |= UINT64_C(1) << (p % 64);
+}
+
+static void unmark_if_empty(unsigned p)
+{
+    if (!runq[p].head)
+        ready[p / 64] &= ~(UINT64_C(1) << (p % 64));
+}
+
+/* Highest priority with a runnable thread, or -1. */
+static int highest_ready(void)
+{
+    for (int w = PRIO_LEVELS / 64 - 1; w >= 0; w--)
+        if (ready[w])
+            return w * 64 + 63 - __builtin_clzll(ready[w]);
+    return -1;
+}
+
+void sched_remove(thread_t *t)
+{
+    q_unlink(&runq[t->prio], t);
+    unmark_if_empty(t->prio);
+}
+
+void sched_wake(thread_t *t)
+{
+    t->state = T_RUNNABLE;
+    q_push_back(&runq[t->prio], t);
+    mark(t->prio);
+    if (current && current->state == T_RUNNABLE && t->prio > current->prio)
+        resched = true;
+}
+
+void sched_yield(void)
+{
+    current->slice = 0;
+}
+
+void sched_tick(void)
+{
+    if (current && current->slice > 0)
+        current->slice--;
+}
+
+void sched_switch_to(thread_t *t)
+{
+    /* A higher priority waits, or current can still run: queue t instead. */
+    if (highest_ready() > t->prio || (current && current->state == T_RUNNABLE)) {
+        sched_wake(t);
+        return;
+    }
+    t->state = T_RUNNABLE;
+    current = t;
+}
+
+static void activate(thread_t *t)
+{
+    current = t;
+    if (t->proc != active_proc) {
+        active_proc = t->proc;
+        arch_vspace_activate(t->proc->vs.root, t->proc->vs.asid);
+    }
+}
+
+arch_regs_t *sched_return(void)
+{
+    thread_t *t = current;
+    if (t && t->state == T_RUNNABLE) {
+        int best = highest_ready();
+        if (resched && best > t->prio) {
+            q_push_front(&runq[t->prio], t);      /* keeps the rest of its slice */
+            mark(t->prio);
+        } else if (t->slice == 0) {
+            t->slice = TIMESLICE_TICKS;
+            if (best < t->prio) {
+                activate(t);
+                resched = false;
+                return &t->regs;
+            }
+            q_push_back(&runq[t->prio], t);
+            mark(t->prio);
+        } else {
+            resched = false;
+            activate(t);
+            return &t->regs;
+        }
+    }
+    resched = false;
+    int p = highest_ready();
+    if (p < 0) {
+        current = NULL;
+        proc_system_end(); /* nothing can run: every program ended, or deadlock */
+    }
+    thread_t *next = runq[p].head;
+    q_unlink(&runq[p], next);
+    unmark_if_empty((unsigned)p);
+    if (next->slice == 0)
+        next->slice = TIMESLICE_TICKS;
+    activate(next);
+    return &next->regs;
+}
+
+bool sched_check(void)
+{
+    for (unsigned p = 0; p < PRIO_LEVELS; p++) {
+        bool bit = (ready[p / 64] >> (p % 64)) & 1;
+        if (bit != (runq[p].head != NULL))
+            return false;
+        thread_t *prev = NULL;
+        for (thread_t *t = runq[p].head; t; prev = t, t = t->next) {
+            if (t->prev != prev || t->prio != p || t->state != T_RUNNABLE || t == current)
+                return false;
+        }
+        if (runq[p].tail != prev)
+            return false;
+    }
+    return true;
+}

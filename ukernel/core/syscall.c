@@ -1,0 +1,60 @@
+/*
+ * System call dispatch (see syscall.h).  Every argument comes from a user
+ * register and is checked before use; an unknown number gets -AK_ENOSYS.
+ * The kernel reads no user memory: console bytes come from the IPC
+ * buffer, which the kernel mapped itself.
+ */
+#include "syscall.h"
+
+#include "akuma/abi/errno.h"
+#include "akuma/abi/syscall.h"
+#include "ipc.h"
+#include "kprintf.h"
+#include "process.h"
+#include "sched.h"
+
+static void sys_console(thread_t *t)
+{
+    uint64_t len = t->regs.x[1];
+    if (len > AK_CONSOLE_MAX) {
+        t->regs.x[0] = (uint64_t)-AK_EINVAL;
+        return;
+    }
+    kputs(t->console, len);
+    t->regs.x[0] = len;
+}
+
+void syscall_dispatch(thread_t *t, uint64_t number)
+{
+    uint64_t slot = t->regs.x[0];
+    switch (number) {
+    case AK_SYS_NULL:
+        t->regs.x[0] = 0;
+        break;
+    case AK_SYS_CALL:
+        ipc_call(slot);
+        break;
+    case AK_SYS_REPLY_RECV:
+        ipc_reply_recv(slot);
+        break;
+    case AK_SYS_SEND:
+        ipc_send(slot);
+        break;
+    case AK_SYS_RECV:
+        ipc_recv(slot);
+        break;
+    case AK_SYS_YIELD:
+        sched_yield();
+        t->regs.x[0] = 0;
+        break;
+    case AK_SYS_EXIT:
+        proc_exit(t, (int64_t)t->regs.x[0]);
+        break;
+    case AK_SYS_CONSOLE:
+        sys_console(t);
+        break;
+    default:
+        t->regs.x[0] = (uint64_t)-AK_ENOSYS;
+        break;
+    }
+}

@@ -1,0 +1,29 @@
+/*
+ * Synchronous IPC on endpoints, seL4-style (DESIGN.md 4.1).
+ *
+ * Each operation acts for `current` with the registers it trapped with
+ * (x0 slot, x1 info, x2..x5 words 0..3; words 4+ in its IPC buffer) and
+ * leaves the results in the registers of the threads involved.  The badge
+ * a receiver sees is the one of the sender's capability, stamped here.
+ * Validation comes first: a call that fails changes nothing but x0.
+ */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include "proc.h"
+
+/* The system calls.  slot and info are current's x0 and x1. */
+void ipc_send(uint64_t slot);
+void ipc_call(uint64_t slot);
+void ipc_recv(uint64_t slot);
+void ipc_reply_recv(uint64_t slot);
+
+/*
+ * Makes t call its pager with a kernel message (START, FAULT or EXIT) of
+ * `len` words; t blocks until the pager replies, then kmsg_replied() acts
+ * on the answer.  t must have a pager and no kernel message in flight.
+ */
+void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64_t *words,
+                     unsigned len);
+
+#endif /* KERNEL_IPC_H */
