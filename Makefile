@@ -34,7 +34,7 @@ HOST_LDFLAGS := $(HOST_SAN)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools programs
+.PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools programs bench bench-images
 
 all: kernel host-tools programs
 
@@ -71,8 +71,8 @@ $(BUILD)/kernel/%.S.o: %.S | $(KERNEL_ABI_DIR)/abi
 	@$(CC) $(GUEST_ASFLAGS) $(KERNEL_INC) -c $< -o $@
 
 # --- libakuma and programs ----------------------------------------------
-# Every folder apps/<name>/, servers/<name>/ and tests/system/apps/<name>/
-# is a program: its C files linked with libakuma into $(OUT)/bin/<name>.elf.
+# Every folder apps/<name>/, servers/<name>/, tests/system/apps/<name>/ and
+# bench/apps/<name>/ is a program: its C files linked with libakuma into $(OUT)/bin/<name>.elf.
 USER_OUT   := $(OUT)/user
 USER_INC   := -Ilibakuma/include -Icommon/include -I$(BUILD)/gen
 USER_CFLAGS = $(GUEST_CFLAGS) $(USER_INC)
@@ -99,7 +99,7 @@ $(LIBAKUMA): $(LIBAKUMA_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
-PROGRAM_DIRS := $(wildcard apps/*/ servers/*/ tests/system/apps/*/)
+PROGRAM_DIRS := $(wildcard apps/*/ servers/*/ tests/system/apps/*/ bench/apps/*/)
 PROGRAMS     := $(notdir $(patsubst %/,%,$(PROGRAM_DIRS)))
 ifneq ($(words $(PROGRAMS)),$(words $(sort $(PROGRAMS))))
 $(error two program folders share a name: $(sort $(PROGRAMS)))
@@ -163,6 +163,11 @@ SYSTEM_TESTS := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/exp
 $(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),image $(t))))
 system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf)
 
+# Benchmark images: one per folder of bench/ with a `manifest`.
+BENCH_IMAGES := $(patsubst bench/%/manifest,%,$(wildcard bench/*/manifest))
+$(foreach b,$(BENCH_IMAGES),$(eval $(call image_rules,$(b),$(OUT)/bench/$(b),,bench/$(b)/manifest,bench $(b))))
+bench-images: $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf)
+
 # --- host unit tests -----------------------------------------------------
 # Each tests/unit/<suite>/test.mk adds <suite> to UNIT_SUITES and sets
 # <suite>_SRCS (test and product sources) and <suite>_INC.
@@ -211,6 +216,10 @@ test: deps
 	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
 	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf tests/system/$(t)/expect)
 
+bench: deps
+	@$(MAKE) bench-images
+	@tools/bench.sh $(BUILD)/bench/results.csv $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf)
+
 clean:
 	rm -rf $(BUILD)
 
@@ -219,6 +228,7 @@ help:
 	@echo
 	@echo "  make run     build the default image and boot it in QEMU"
 	@echo "  make test    install missing packages, run every test suite"
+	@echo "  make bench   run the benchmarks; results in build/bench/results.csv"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make deps    install the Debian packages the project needs"
 	@echo "  make clean   remove build/"

@@ -17,6 +17,7 @@
 #include "akuma/abi/layout.h"
 #include "akuma/abi/mman.h"
 #include "akuma/abi/syscall.h"
+#include "arch.h"
 #include "arch/memory.h"
 #include "bootimage.h"
 #include "fmt.h"
@@ -263,6 +264,7 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
         write_bootinfo(&procs[i], &image.programs[i]);
     kprintf("[kernel] boot memory 0x%lx-0x%lx; %lu MiB handed out as physical memory\n",
             virt_to_phys(__kernel_end), boot_next, physmem.size >> 20);
+    arch_vspace_enable();
     for (unsigned i = 0; i < image.nprograms; i++)
         proc_start(&procs[i]);
 }

@@ -1,6 +1,5 @@
 /*
- * The capability table (see cap.h).  Lookup is on every system call's
- * path, so it is a bounds check and three compares.
+ * The capability table (see cap.h; lookup is inline there).
  */
 #include "cap.h"
 
@@ -34,25 +33,6 @@ int cap_insert(cap_table_t *t, uint64_t slot, uint8_t kind, uint8_t rights, uint
     c->badge = badge;
     c->object = object;
     return 0;
-}
-
-const cap_t *cap_lookup(const cap_table_t *t, uint64_t slot, uint8_t kind, uint8_t rights,
-                        int *err)
-{
-    if (slot >= AK_CAP_SLOTS || t->slot[slot].kind == AK_CAP_NONE) {
-        *err = -AK_EBADF;
-        return NULL;
-    }
-    const cap_t *c = &t->slot[slot];
-    if (c->kind != kind) {
-        *err = -AK_ENOTSUP;
-        return NULL;
-    }
-    if ((c->rights & rights) != rights) {
-        *err = -AK_EPERM;
-        return NULL;
-    }
-    return c;
 }
 
 int cap_remove(cap_table_t *t, uint64_t slot)

@@ -247,3 +247,68 @@ void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64
     t->state = T_BLOCKED_REPLY;
     sched_wake(r);
 }
+
+/*
+ * The fastpath (see ipc.h): a call of at most 4 words to a waiting
+ * receiver, and a reply_recv of at most 4 words to a waiting caller while
+ * no sender waits, both switching straight to the other thread.  Every
+ * check of the slow path is made here too; anything unusual (an error, a
+ * long message, a kernel message, a higher priority thread ready) goes to
+ * the slow path, which handles it completely.
+ */
+
+/* Info with the reserved bits clear and at most 4 words, in one compare. */
+#define FAST_INFO_MASK (AK_MSGINFO_ZERO_MASK | AK_MSGINFO_LEN_MASK)
+
+/* Moves x1..x5 of from to to, badge into x0; loads first, so they pair up. */
+static inline void copy_words(thread_t *to, const thread_t *from, uint64_t badge)
+{
+    const uint64_t *f = &from->regs.x[REG_INFO];
+    uint64_t info = f[0], w0 = f[1], w1 = f[2], w2 = f[3], w3 = f[4];
+    uint64_t *t = &to->regs.x[REG_SLOT];
+    t[0] = badge;
+    t[1] = info;
+    t[2] = w0;
+    t[3] = w1;
+    t[4] = w2;
+    t[5] = w3;
+}
+
+thread_t *ipc_fastpath(thread_t *self, uint64_t number)
+{
+    uint64_t info = self->regs.x[REG_INFO];
+    uint64_t slot = self->regs.x[REG_SLOT];
+    if ((info & FAST_INFO_MASK) > AK_MSG_REG_WORDS || slot >= AK_CAP_SLOTS)
+        return NULL;
+    const cap_t *cap = &self->proc->caps.slot[slot];
+    uint8_t kind = cap->kind, rights = cap->rights;
+    endpoint_t *ep = cap->object;
+    if (kind != AK_CAP_ENDPOINT)
+        return NULL;
+    thread_t *head = ep->queue.head;
+
+    if (number == AK_SYS_CALL) {
+        if (!(rights & AK_RIGHT_SEND) || !head || head->state != T_BLOCKED_RECV ||
+            sched_highest_ready() > head->prio)
+            return NULL;
+        q_take(ep);
+        copy_words(head, self, cap->badge);
+        head->caller = self;
+        self->state = T_BLOCKED_REPLY;
+        head->state = T_RUNNABLE;
+        sched_set_current(head);
+        return head;
+    }
+    /* AK_SYS_REPLY_RECV */
+    thread_t *caller = self->caller;
+    if (!(rights & AK_RIGHT_RECV) || !caller || caller->kmsg != KMSG_NONE ||
+        (head && head->state == T_BLOCKED_SEND) || sched_highest_ready() > caller->prio)
+        return NULL;
+    copy_words(caller, self, 0);
+    self->caller = NULL;
+    self->state = T_BLOCKED_RECV;
+    q_append(ep, self);
+    caller->state = T_RUNNABLE;
+    sched_set_current(caller);
+    return caller;
+}

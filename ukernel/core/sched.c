@@ -2,7 +2,8 @@
  * Run queues with a priority bitmap (see sched.h).
  *
  * Invariants: a thread is on the queue of its priority iff it is RUNNABLE
- * and not `current`; bit p of `ready` is set iff queue p is non-empty.
+ * and not `current`; bit p of sched_ready is set iff queue p is non-empty;
+ * bit w of sched_ready_words is set iff sched_ready[w] is not zero.
  */
 #include "sched.h"
 
@@ -13,9 +14,10 @@
 thread_t *current;
 
 static thread_queue_t runq[PRIO_LEVELS];
-static uint64_t ready[PRIO_LEVELS / 64];
+uint64_t sched_ready[PRIO_LEVELS / 64];
+unsigned sched_ready_words;
 static bool resched;           /* current must yield to a higher priority */
-static proc_t *active_proc;    /* whose address space TTBR0 holds */
+proc_t *sched_active_proc;     /* whose address space TTBR0 holds */
 
 static void q_push_back(thread_queue_t *q, thread_t *t)
 {
@@ -54,22 +56,22 @@ static void q_unlink(thread_queue_t *q, thread_t *t)
 
 static void mark(unsigned p)
 {
-    ready[p / 64] |= UINT64_C(1) << (p % 64);
+    sched_ready[p / 64] |= UINT64_C(1) << (p % 64);
+    sched_ready_words |= 1u << (p / 64);
 }
 
 static void unmark_if_empty(unsigned p)
 {
-    if (!runq[p].head)
-        ready[p / 64] &= ~(UINT64_C(1) << (p % 64));
+    if (runq[p].head)
+        return;
+    sched_ready[p / 64] &= ~(UINT64_C(1) << (p % 64));
+    if (!sched_ready[p / 64])
+        sched_ready_words &= ~(1u << (p / 64));
 }
 
-/* Highest priority with a runnable thread, or -1. */
 static int highest_ready(void)
 {
-    for (int w = PRIO_LEVELS / 64 - 1; w >= 0; w--)
-        if (ready[w])
-            return w * 64 + 63 - __builtin_clzll(ready[w]);
-    return -1;
+    return sched_highest_ready();
 }
 
 void sched_remove(thread_t *t)
@@ -111,14 +113,11 @@ void sched_switch_to(thread_t *t)
 
 static void activate(thread_t *t)
 {
-    current = t;
-    if (t->proc != active_proc) {
-        active_proc = t->proc;
-        arch_vspace_activate(t->proc->vs.root, t->proc->vs.asid);
-    }
+    sched_set_current(t);
 }
 
-arch_regs_t *sched_return(void)
+/* The general case of sched_return: current cannot simply go on. */
+static arch_regs_t *sched_return_slow(void)
 {
     thread_t *t = current;
     if (t && t->state == T_RUNNABLE) {
@@ -156,11 +155,24 @@ arch_regs_t *sched_return(void)
     return &next->regs;
 }
 
+arch_regs_t *sched_return(void)
+{
+    thread_t *t = current;
+    if (t && t->state == T_RUNNABLE && !resched && t->slice) {
+        activate(t);
+        return &t->regs;
+    }
+    return sched_return_slow();
+}
+
+
 bool sched_check(void)
 {
     for (unsigned p = 0; p < PRIO_LEVELS; p++) {
-        bool bit = (ready[p / 64] >> (p % 64)) & 1;
+        bool bit = (sched_ready[p / 64] >> (p % 64)) & 1;
         if (bit != (runq[p].head != NULL))
+            return false;
+        if (((sched_ready_words >> (p / 64)) & 1) != (sched_ready[p / 64] != 0))
             return false;
         thread_t *prev = NULL;
         for (thread_t *t = runq[p].head; t; prev = t, t = t->next) {

@@ -28,7 +28,7 @@ void syscall_dispatch(thread_t *t, uint64_t number)
 {
     uint64_t slot = t->regs.x[0];
     switch (number) {
-    case AK_SYS_NULL:
+    case AK_SYS_NULL: /* answered in entry.S; kept here for completeness */
         t->regs.x[0] = 0;
         break;
     case AK_SYS_CALL:

@@ -51,6 +51,7 @@ int vspace_init(vspace_t *vs, frame_table_t *frames, paddr_t root, unsigned asid
         .frames = frames,
         .root = root,
         .asid = asid,
+        .ttbr = pt_ttbr(root, asid),
         .live = true,
         .ntables = 1,
     };

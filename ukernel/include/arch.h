@@ -22,11 +22,18 @@ uint64_t arch_counter_freq(void);
 void arch_pmu_init(void);
 
 /*
- * Makes the address space whose level-1 table is at root, tagged with
- * asid, the one TTBR0 translates (turning TTBR0 walks on the first time).
- * No TLB maintenance is needed: entries are tagged with their ASID.
+ * Inline parts of the contract (arch/aarch64/include/arch/inline.h):
+ *
+ * void arch_vspace_activate(uint64_t ttbr)
+ *     Makes ttbr (pt_ttbr(): a level-1 table and its ASID) the address
+ *     space TTBR0 translates.  No TLB maintenance is needed: entries are
+ *     tagged with their ASID; the exception return that follows
+ *     synchronises the change (the kernel never reads user memory).
  */
-void arch_vspace_activate(paddr_t root, unsigned asid);
+#include "arch/inline.h"
+
+/* Turns TTBR0 walks on, before the first process runs. */
+void arch_vspace_enable(void);
 
 /* Idles until an interrupt is pending (interrupts stay masked). */
 void arch_idle(void);

@@ -13,6 +13,7 @@
 #define KERNEL_CAP_H
 
 #include "akuma/abi/caps.h"
+#include "akuma/abi/errno.h"
 #include "types.h"
 
 typedef struct cap {
@@ -43,10 +44,27 @@ int cap_insert(cap_table_t *t, uint64_t slot, uint8_t kind, uint8_t rights, uint
  * Finds the capability in slot and checks that it is of kind and holds
  * every right in rights.  Returns it, or NULL with *err set to -AK_EBADF,
  * -AK_ENOTSUP or -AK_EPERM (checked in that order).  slot comes straight
- * from a user register: any value is safe.
+ * from a user register: any value is safe.  Inline: it is on the path of
+ * every IPC.
  */
-const cap_t *cap_lookup(const cap_table_t *t, uint64_t slot, uint8_t kind, uint8_t rights,
-                        int *err);
+static inline const cap_t *cap_lookup(const cap_table_t *t, uint64_t slot, uint8_t kind,
+                                      uint8_t rights, int *err)
+{
+    if (slot >= AK_CAP_SLOTS || t->slot[slot].kind == AK_CAP_NONE) {
+        *err = -AK_EBADF;
+        return NULL;
+    }
+    const cap_t *c = &t->slot[slot];
+    if (c->kind != kind) {
+        *err = -AK_ENOTSUP;
+        return NULL;
+    }
+    if ((c->rights & rights) != rights) {
+        *err = -AK_EPERM;
+        return NULL;
+    }
+    return c;
+}
 
 /* Empties slot; returns 0 or -AK_EBADF if it is out of range or empty. */
 int cap_remove(cap_table_t *t, uint64_t slot);

@@ -19,6 +19,14 @@ void ipc_recv(uint64_t slot);
 void ipc_reply_recv(uint64_t slot);
 
 /*
+ * Tries the fastpath for system call `number` (AK_SYS_CALL or
+ * AK_SYS_REPLY_RECV) of current, self: a message of at most 4 words
+ * handed straight to a waiting thread.  Returns the thread now current,
+ * or NULL, having changed nothing, if the slow path must handle the call.
+ */
+thread_t *ipc_fastpath(thread_t *self, uint64_t number);
+
+/*
  * Makes t call its pager with a kernel message (START, FAULT or EXIT) of
  * `len` words; t blocks until the pager replies, then kmsg_replied() acts
  * on the answer.  t must have a pager and no kernel message in flight.

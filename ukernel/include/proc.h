@@ -109,6 +109,9 @@ struct proc {
     int64_t exit_status;
 };
 
+/* Exception entry saves into the thread through its frame (el0.c relies on it). */
+_Static_assert(offsetof(thread_t, regs) == 0, "thread_t starts with its frame");
+
 extern proc_t procs[PROC_MAX];
 extern endpoint_t endpoints[ENDPOINT_MAX];
 

@@ -9,9 +9,40 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include "arch.h"
 #include "proc.h"
 
 extern thread_t *current;
+
+/* The run-queue bitmap (sched.c); read it only through sched_highest_ready(). */
+extern uint64_t sched_ready[PRIO_LEVELS / 64];
+extern unsigned sched_ready_words;
+
+/* The highest priority with a queued runnable thread, or -1. */
+static inline int sched_highest_ready(void)
+{
+    if (!sched_ready_words)
+        return -1;
+    int w = 31 - __builtin_clz(sched_ready_words);
+    return w * 64 + 63 - __builtin_clzll(sched_ready[w]);
+}
+
+/* The process whose address space TTBR0 holds (sched.c). */
+extern proc_t *sched_active_proc;
+
+/*
+ * Makes t, RUNNABLE and on no queue, the thread to run next and switches
+ * to its address space (also the IPC fastpath's switch, once it has
+ * checked that nothing queued outranks t).
+ */
+static inline void sched_set_current(thread_t *t)
+{
+    current = t;
+    if (t->proc != sched_active_proc) {
+        sched_active_proc = t->proc;
+        arch_vspace_activate(t->proc->vs.ttbr);
+    }
+}
 
 /* Makes t RUNNABLE and queues it; if it outranks current, current yields to it. */
 void sched_wake(thread_t *t);

@@ -34,6 +34,7 @@ typedef struct vspace {
     frame_table_t *frames;  /* the kernel's frame table, shared by every vspace */
     paddr_t root;           /* the level-1 table, a TABLE frame */
     unsigned asid;          /* 1..PT_ASID_MAX, unique among live vspaces */
+    uint64_t ttbr;          /* pt_ttbr(root, asid): what TTBR0 holds while it runs */
     bool live;              /* false once destroyed: every call but vspace_check fails */
     vaddr_t pin_start;      /* [pin_start, pin_end): no map, unmap, protect (empty by default) */
     vaddr_t pin_end;

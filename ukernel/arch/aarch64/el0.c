@@ -1,7 +1,7 @@
 /*
- * Exceptions from EL0: system calls, faults and interrupts.  The frame is
- * current's saved registers; each path ends in sched_return(), which picks
- * the frame to resume.
+ * Exceptions from EL0: system calls, faults and interrupts (entry.S sorts
+ * them).  The frame is current's saved registers; each path returns the
+ * frame to resume: the fastpath's, or sched_return()'s choice.
  */
 #include "akuma/abi/errno.h"
 #include "akuma/abi/pager.h"
@@ -16,16 +16,18 @@
 
 #define REG_SYSNO 7
 
-arch_regs_t *trap_el0_sync(arch_regs_t *regs)
+/* A system call the fastpath (tried first by entry.S) did not take. */
+arch_regs_t *trap_el0_svc(arch_regs_t *regs, uint64_t number)
 {
-    uint64_t esr = sysreg_read(esr_el1);
-    unsigned ec = (unsigned)((esr >> ESR_EC_SHIFT) & ESR_EC_MASK);
-    thread_t *t = current;
+    thread_t *t = (thread_t *)regs; /* the frame is current's, first in thread_t */
+    syscall_dispatch(t, number);
+    return sched_return();
+}
 
-    if (ec == EC_SVC64) {
-        syscall_dispatch(t, regs->x[REG_SYSNO]);
-        return sched_return();
-    }
+arch_regs_t *trap_el0_sync(arch_regs_t *regs, uint64_t esr)
+{
+    thread_t *t = (thread_t *)regs;
+    unsigned ec = (unsigned)((esr >> ESR_EC_SHIFT) & ESR_EC_MASK);
     uint64_t far = sysreg_read(far_el1), access = 0;
     if (ec == EC_DABT_LOWER)
         access = (esr & ESR_ISS_WNR) ? AK_ACCESS_WRITE : AK_ACCESS_READ;

@@ -10,6 +10,8 @@
  * exception taken from EL1 is a kernel bug and goes to trap_el1 (panic).
  */
 #include "arch/regs.h"
+#include "arch/sysreg.h"
+#include "akuma/abi/syscall.h"
 
 /* Kinds of EL1 exception passed to trap_el1 (see trap.c). */
 #define KIND_EL1_SYNC   0
@@ -48,8 +50,10 @@ exception_vectors:
     vector_el1 KIND_EL1_IRQ
     vector_el1 KIND_EL1_FIQ
     vector_el1 KIND_EL1_SERROR
-    /* lower EL, AArch64 */
-    vector  el0_sync
+    /* lower EL, AArch64: a system call other than AK_SYS_NULL costs no extra instruction */
+    .balign 0x80
+    cbnz    x7, el0_sync
+    b       el0_sync_null
     vector  el0_irq
     vector_el1 KIND_EL0_FIQ
     vector_el1 KIND_EL0_SERROR
@@ -82,7 +86,8 @@ exception_vectors:
     stp     x22, x23, [sp, #REGS_ELR]
 .endm
 
-.macro enter_el0 handler
+/* Saves the user context into current's frame and moves to the kernel stack; x0 = frame. */
+.macro enter_el0
     sub     sp, sp, #REGS_SIZE
     stp     x0, x1, [sp, #0]
     save_rest
@@ -90,15 +95,56 @@ exception_vectors:
     adrp    x1, kernel_stack_top
     add     x1, x1, :lo12:kernel_stack_top
     mov     sp, x1
-    bl      \handler
-    b       arch_return_to_user
 .endm
 
+/*
+ * x7 is 0: AK_SYS_NULL is answered here, before anything is saved, so it
+ * measures the trap itself (exception entry and return).  x0 is parked in
+ * the frame's SPSR slot, just below SP_EL1 and rewritten by any full save,
+ * while ESR says whether this is a system call at all; anything else goes
+ * on to el0_sync with all registers as they were.
+ */
+el0_sync_null:
+    str     x0, [sp, #-8]
+    mrs     x0, esr_el1
+    lsr     x0, x0, #ESR_EC_SHIFT
+    cmp     x0, #EC_SVC64
+    b.ne    1f
+    mov     x0, #0
+    eret
+1:  ldr     x0, [sp, #-8]
+    b       el0_sync
+
+/*
+ * System calls: call and reply_recv try the IPC fastpath first, which
+ * returns the thread to resume (its frame comes first) or NULL; the rest
+ * go to trap_el0_svc(frame, number).  x19 keeps the frame: the user's x19
+ * is already saved, and C code preserves it.
+ */
 el0_sync:
-    enter_el0 trap_el0_sync
+    enter_el0
+    mov     x19, x0
+    mrs     x1, esr_el1
+    lsr     x2, x1, #ESR_EC_SHIFT
+    cmp     x2, #EC_SVC64
+    b.ne    2f
+    sub     x2, x7, #AK_SYS_CALL
+    cmp     x2, #(AK_SYS_REPLY_RECV - AK_SYS_CALL)
+    b.hi    1f
+    mov     x1, x7
+    bl      ipc_fastpath
+    cbnz    x0, arch_return_to_user
+    mov     x0, x19
+1:  ldr     x1, [x19, #(REGS_X0 + 8 * 7)]
+    bl      trap_el0_svc
+    b       arch_return_to_user
+2:  bl      trap_el0_sync
+    b       arch_return_to_user
 
 el0_irq:
-    enter_el0 trap_el0_irq
+    enter_el0
+    bl      trap_el0_irq
+    b       arch_return_to_user
 
 el1_fatal:
     save_rest

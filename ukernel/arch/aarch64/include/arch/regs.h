@@ -36,7 +36,8 @@ _Static_assert(sizeof(arch_regs_t) == REGS_SIZE, "frame layout");
  * and returns the frame of the thread to resume, which may be another
  * thread's.
  */
-arch_regs_t *trap_el0_sync(arch_regs_t *regs);
+arch_regs_t *trap_el0_svc(arch_regs_t *regs, uint64_t number);
+arch_regs_t *trap_el0_sync(arch_regs_t *regs, uint64_t esr);
 arch_regs_t *trap_el0_irq(arch_regs_t *regs);
 _Noreturn void trap_el1(arch_regs_t *regs, uint64_t kind);
 

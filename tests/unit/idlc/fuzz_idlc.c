@@ -1,0 +1,30 @@
+/*
+ * libFuzzer entry for idlc (not part of `make test`): any input must give
+ * either output with no error or exactly one error, never a crash, a leak
+ * or undefined behaviour (built with ASan and UBSan).
+ *
+ *   make idlc-fuzz
+ *   build/host/idlc-fuzz -max_len=4096 -max_total_time=300 CORPUS-DIR idl/
+ */
+#include <stdlib.h>
+
+#include "idlc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    idlc_arena_t arena = { NULL };
+    idlc_diag_t diag = { .file = "fuzz.idl" };
+    idlc_output_t out;
+    if (idlc_compile(&arena, &diag, "fuzz.idl", (const char *)data, size, &out)) {
+        if (diag.errors != 0)
+            abort();
+        idlc_output_free(&out);
+    } else if (diag.errors != 1) {
+        abort();
+    }
+    idlc_sbuf_free(&diag.text);
+    idlc_arena_free(&arena);
+    return 0;
+}
