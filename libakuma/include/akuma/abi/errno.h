@@ -28,8 +28,8 @@
 #define AK_EINVAL     22   /* invalid argument */
 #define AK_ENOSPC     28   /* no space left (a table or a region set is full) */
 #define AK_ERANGE     34   /* a value is out of range */
-#define AK_ENOSYS     38   /* no such system call or method */
-#define AK_EBADMSG    74   /* malformed message: wrong length or unknown label */
+#define AK_ENOSYS     38   /* no such system call, or a message label no method has */
+#define AK_EBADMSG    74   /* malformed message: wrong length, bad info or a word out of range */
 #define AK_EOVERFLOW  75   /* a value does not fit its type */
 #define AK_EMSGSIZE   90   /* the message is longer than the ABI allows */
 #define AK_ENOTSUP    95   /* the capability is of the wrong kind for this operation */
