@@ -43,24 +43,40 @@ all: kernel host-tools programs
 HOST_TOOLS :=
 include $(wildcard idl/build.mk tools/*/build.mk)
 
+# Interfaces used only by test programs: tests/system/idl/*.idl.
+TEST_IDL_STEMS := $(patsubst tests/system/idl/%.idl,%,$(wildcard tests/system/idl/*.idl))
+$(eval $(call idlc_rules,tests/system/idl,$(IDL_GEN)))
+
 # --- the kernel ----------------------------------------------------------
 ARCH := aarch64
 PLAT := qemu-virt
 KERNEL_DIRS := ukernel/core ukernel/arch/$(ARCH) ukernel/plat/$(PLAT)
 KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) common/fmt.c common/string.c
-KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+# The kernel decodes its own invocations with the dispatch idlc generates
+# from idl/kernel.idl.
+KERNEL_GEN  := $(IDL_GEN)/kernel_server.c
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) $(BUILD)/kernel/gen/kernel_server.c.o
 KERNEL_LDS  := ukernel/arch/$(ARCH)/kernel.ld
 
 # The kernel sees only the ABI part of libakuma's headers (DESIGN.md 3).
 KERNEL_ABI_DIR := $(BUILD)/kernel/include/akuma
 KERNEL_INC := -Iukernel/include -Iukernel/arch/$(ARCH)/include -Iukernel/plat/$(PLAT)/include \
-    -Icommon/include -I$(BUILD)/kernel/include
+    -Icommon/include -I$(BUILD)/kernel/include -I$(IDL_GEN)
+
+# Generated headers exist before anything that may include them compiles;
+# after that the compilers' .d files track the real dependencies.
+IDL_HEADERS := $(foreach s,$(IDL_STEMS) $(TEST_IDL_STEMS),$(foreach k,types client server,$(IDL_GEN)/$(s)_$(k).h))
 
 $(KERNEL_ABI_DIR)/abi:
 	@mkdir -p $(@D)
 	@ln -sfn $(CURDIR)/libakuma/include/akuma/abi $@
 
-$(BUILD)/kernel/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
+$(BUILD)/kernel/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi $(IDL_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $< -o $@
+
+$(BUILD)/kernel/gen/%.c.o: $(IDL_GEN)/%.c | $(KERNEL_ABI_DIR)/abi $(IDL_HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $< -o $@
@@ -85,10 +101,24 @@ LIBAKUMA_OBJS := $(patsubst %,$(USER_OUT)/%.o,$(LIBAKUMA_SRCS))
 LIBAKUMA      := $(USER_OUT)/libakuma.a
 CRT0          := $(USER_OUT)/libakuma/arch/aarch64/crt0.S.o
 
-$(USER_OUT)/%.c.o: %.c
+# Every generated client and server, product and test interfaces alike, in
+# one archive: a program links only the members it calls.
+LIBIDL_OBJS := $(foreach s,$(IDL_STEMS) $(TEST_IDL_STEMS),$(USER_OUT)/gen/$(s)_client.c.o $(USER_OUT)/gen/$(s)_server.c.o)
+LIBIDL      := $(USER_OUT)/libidl.a
+
+$(USER_OUT)/%.c.o: %.c | $(IDL_HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_OUT)/gen/%.c.o: $(IDL_GEN)/%.c | $(IDL_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(LIBIDL): $(LIBIDL_OBJS)
+	@echo "  AR      $@"
+	@rm -f $@ && $(AR) rcs $@ $^
 
 $(USER_OUT)/%.S.o: %.S
 	@mkdir -p $(@D)
@@ -106,10 +136,10 @@ $(error two program folders share a name: $(sort $(PROGRAMS)))
 endif
 
 define program_rules
-$(OUT)/bin/$(notdir $(1)).elf: $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(CRT0) $(LIBAKUMA) $(USER_LDS)
+$(OUT)/bin/$(notdir $(1)).elf: $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(CRT0) $(LIBIDL) $(LIBAKUMA) $(USER_LDS)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(LIBAKUMA)
+	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(LIBIDL) $(LIBAKUMA)
 endef
 $(foreach d,$(PROGRAM_DIRS),$(eval $(call program_rules,$(patsubst %/,%,$(d)))))
 PROGRAM_ELFS := $(foreach p,$(PROGRAMS),$(OUT)/bin/$(p).elf)

@@ -8,6 +8,7 @@
 
 #include "akuma/abi/errno.h"
 #include "akuma/abi/syscall.h"
+#include "invoke.h"
 #include "ipc.h"
 #include "kprintf.h"
 #include "process.h"
@@ -32,7 +33,9 @@ void syscall_dispatch(thread_t *t, uint64_t number)
         t->regs.x[0] = 0;
         break;
     case AK_SYS_CALL:
-        ipc_call(slot);
+        /* A call on an address space is an invocation, answered at once. */
+        if (!invoke_kernel_object(t, slot))
+            ipc_call(slot);
         break;
     case AK_SYS_REPLY_RECV:
         ipc_reply_recv(slot);

@@ -1,0 +1,143 @@
+/*
+ * Address-space invocations (see invoke.h and idl/kernel.idl).
+ *
+ * Decode, then act: aspace_dispatch checks the label, the length, the
+ * reserved bits and the range of every word before a handler runs; each
+ * handler is one vspace_* call, which checks the rest (alignment, the
+ * user range, W^X, the frame's state and that it lies inside the caller's
+ * physical memory) and either does all of its work or none.
+ */
+#include "invoke.h"
+
+#include "akuma/abi/errno.h"
+#include "akuma/abi/mman.h"
+#include "kernel_server.h"
+#include "vspace.h"
+
+typedef struct invoke_ctx {
+    proc_t *target;              /* whose address space */
+    const frame_range_t *allowed; /* the caller's physical memory */
+} invoke_ctx_t;
+
+static unsigned prot_to_perms(uint32_t prot)
+{
+    unsigned perms = 0;
+    if (prot & AK_PROT_READ)
+        perms |= PT_READ;
+    if (prot & AK_PROT_WRITE)
+        perms |= PT_WRITE;
+    if (prot & AK_PROT_EXEC)
+        perms |= PT_EXEC;
+    return perms;
+}
+
+static uint32_t perms_to_prot(unsigned perms)
+{
+    return ((perms & PT_READ) ? AK_PROT_READ : 0) | ((perms & PT_WRITE) ? AK_PROT_WRITE : 0) |
+           ((perms & PT_EXEC) ? AK_PROT_EXEC : 0);
+}
+
+/* A prot with bits beyond R/W/X is refused, not trimmed. */
+static bool prot_valid(uint32_t prot)
+{
+    return (prot & ~(AK_PROT_READ | AK_PROT_WRITE | AK_PROT_EXEC)) == 0;
+}
+
+static int do_map(void *c, uint64_t badge, uint64_t va, uint64_t pa, uint32_t prot,
+                  uint8_t *out_level, uint64_t *out_va)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    if (!prot_valid(prot))
+        return -AK_EINVAL;
+    unsigned level = 0;
+    int err = vspace_map(&ctx->target->vs, ctx->allowed, va, pa, prot_to_perms(prot), &level);
+    if (err == -AK_ENOTABLE) {
+        *out_level = (uint8_t)level;
+        *out_va = va;
+    }
+    return err;
+}
+
+static int do_unmap(void *c, uint64_t badge, uint64_t va, uint64_t npages)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    int n = vspace_unmap(&ctx->target->vs, va, npages);
+    return n < 0 ? n : 0;
+}
+
+static int do_query(void *c, uint64_t badge, uint64_t va, uint64_t *out_pa, uint32_t *out_prot)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    paddr_t pa;
+    unsigned perms;
+    int err = vspace_query(&ctx->target->vs, va, &pa, &perms);
+    if (err)
+        return err;
+    *out_pa = pa;
+    *out_prot = perms_to_prot(perms);
+    return 0;
+}
+
+static int do_table(void *c, uint64_t badge, uint64_t va, uint8_t level, uint64_t pa)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    return vspace_supply_table(&ctx->target->vs, ctx->allowed, va, level, pa);
+}
+
+static int do_protect(void *c, uint64_t badge, uint64_t va, uint64_t npages, uint32_t prot)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    if (!prot_valid(prot))
+        return -AK_EINVAL;
+    int n = vspace_protect(&ctx->target->vs, va, npages, prot_to_perms(prot));
+    return n < 0 ? n : 0;
+}
+
+static const aspace_handlers_t aspace_handlers = {
+    .map = do_map,
+    .unmap = do_unmap,
+    .query = do_query,
+    .table = do_table,
+    .protect = do_protect,
+};
+
+/* The range of t's physical-memory capability; empty if it has none. */
+static frame_range_t caller_memory(const proc_t *p)
+{
+    for (unsigned s = 0; s < AK_CAP_SLOTS; s++) {
+        const cap_t *c = &p->caps.slot[s];
+        if (c->kind == AK_CAP_PHYSMEM && (c->rights & AK_RIGHT_WRITE)) {
+            const physmem_t *m = c->object;
+            return (frame_range_t){ m->base, m->base + m->size };
+        }
+    }
+    return (frame_range_t){ 0, 0 };
+}
+
+bool invoke_kernel_object(thread_t *t, uint64_t slot)
+{
+    if (slot >= AK_CAP_SLOTS || t->proc->caps.slot[slot].kind != AK_CAP_ASPACE)
+        return false;
+    int err;
+    const cap_t *cap = cap_lookup(&t->proc->caps, slot, AK_CAP_ASPACE, AK_RIGHT_WRITE, &err);
+    if (!cap) {
+        t->regs.x[0] = (uint64_t)(int64_t)err;
+        return true;
+    }
+    frame_range_t allowed = caller_memory(t->proc);
+    invoke_ctx_t ctx = { cap->object, &allowed };
+    ak_msg_t m = { t->regs.x[1], { t->regs.x[2], t->regs.x[3], t->regs.x[4], t->regs.x[5] } };
+    aspace_dispatch(&aspace_handlers, &ctx, cap->badge, &m, t->ipcbuf);
+    t->regs.x[0] = 0;
+    t->regs.x[1] = m.info;
+    t->regs.x[2] = m.w[0];
+    t->regs.x[3] = m.w[1];
+    t->regs.x[4] = m.w[2];
+    t->regs.x[5] = m.w[3];
+    return true;
+}
