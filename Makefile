@@ -158,6 +158,7 @@ $(2)/bootimage.bin: $(4) $(MKIMAGE) $(PROGRAM_ELFS)
 	@mkdir -p $$(@D)
 	@echo "  MKIMAGE $$@"
 	@$(MKIMAGE) $(4) -o $$@ -B $(OUT)/bin --config "$(5)"
+	@$(if $(wildcard $(dir $(4))corrupt),$(dir $(4))corrupt $$@)
 
 $(2)/bootimage.S: $(if $(4),$(2)/bootimage.bin)
 	@mkdir -p $$(@D)
@@ -183,14 +184,15 @@ $(2)/obj/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
 endef
 
 # The default image (make run): images/default.manifest.
-$(eval $(call image_rules,default,$(OUT)/default,,images/default.manifest,image default))
+$(eval $(call image_rules,default,$(OUT)/default,,images/default.manifest,image default: app=hello))
 kernel: $(OUT)/default/kernel.elf
 
 # System-test images: one per folder of tests/system/ with an `expect`
-# file; its optional `manifest` lists the programs, and C files under its
-# kernel/ are in-kernel tests linked into that image only.
+# file; its optional `manifest` lists the programs, C files under its
+# kernel/ are in-kernel tests linked into that image only, and an optional
+# `corrupt` script damages the compiled boot image (to test refusals).
 SYSTEM_TESTS := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/expect))
-$(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),image $(t))))
+$(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),test image $(t))))
 system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf)
 
 # Benchmark images: one per folder of bench/ with a `manifest`.

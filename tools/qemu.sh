@@ -9,6 +9,8 @@
 #   --icount        deterministic instruction counting (-icount shift=0,sleep=off)
 #   --gdb           start halted with a gdb server on :1234 (no timeout)
 #   --mem SIZE      guest RAM (default 512M)
+#   --machine M     machine and options (default virt; virt,virtualization=on
+#                   starts the kernel at EL2)
 set -eu
 
 qemu=${QEMU:-qemu-system-aarch64}
@@ -17,6 +19,7 @@ limit=120
 icount=""
 gdb=""
 mem=512M
+machine=virt
 while [ $# -gt 1 ]; do
     case $1 in
     --log) log=$2; shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 1 ]; do
     --icount) icount="-icount shift=0,sleep=off"; shift ;;
     --gdb) gdb="-s -S"; shift ;;
     --mem) mem=$2; shift 2 ;;
+    --machine) machine=$2; shift 2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -39,7 +43,7 @@ fi
 
 # -nic none: the default NIC's ROM is not installed without recommends.
 # shellcheck disable=SC2086
-set -- "$qemu" -M virt -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
+set -- "$qemu" -M "$machine" -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
     $io $icount $gdb -kernel "$kernel"
 if [ -n "$gdb" ]; then
     exec "$@"

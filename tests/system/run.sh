@@ -6,6 +6,7 @@
 # The expect file lists, one per line ('#' starts a comment):
 #   timeout SECONDS    hard limit for the boot (default 60)
 #   exit STATUS        expected exit status: a number or 'nonzero' (default 0)
+#   machine M          QEMU machine and options (default virt)
 #   aktest NAME        the image must print "AKTEST PASS NAME"
 #   match NAME REGEX   some line of the serial log must match the ERE
 #
@@ -21,6 +22,7 @@ qemu="$here/../../tools/qemu.sh"
 
 limit=60
 want_exit=0
+machine=virt
 aktests=()
 match_names=()
 match_res=()
@@ -33,16 +35,22 @@ while IFS= read -r line || [ -n "$line" ]; do
     "") ;;
     timeout) limit=$a ;;
     exit) want_exit=$a ;;
+    machine) machine=$a ;;
     aktest) aktests+=("$a") ;;
     match) match_names+=("$a"); match_res+=("$b") ;;
     *) echo "$expect:$lineno: unknown directive '$key'" >&2; echo "RESULT $name 0 1"; exit 0 ;;
     esac
 done <"$expect"
 
+if [ ! -f "$kernel" ]; then
+    echo "  FAIL $name: image $kernel was not built"
+    echo "RESULT $name 0 $((${#aktests[@]} + ${#match_names[@]} + 1))"
+    exit 0
+fi
 mkdir -p "$(dirname "$log")"
 : >"$log"
 status=0
-"$qemu" --log "$log" --timeout "$limit" "$kernel" >"$log.qemu" 2>&1 || status=$?
+"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "$kernel" >"$log.qemu" 2>&1 || status=$?
 clean="$log.txt"
 tr -d '\r' <"$log" >"$clean"
 

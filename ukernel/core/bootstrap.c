@@ -232,13 +232,31 @@ static void write_bootinfo(proc_t *p, const bootimage_program_t *prog)
     bi->args_len = (uint32_t)n;
 }
 
+static enum { IMAGE_UNREAD, IMAGE_NONE, IMAGE_OK, IMAGE_REFUSED } image_state;
+
+const char *bootstrap_config(void)
+{
+    if (image_state == IMAGE_UNREAD) {
+        if (!bootstrap_has_image())
+            image_state = IMAGE_NONE;
+        else if (bootimage_parse(__bootimage_start, (size_t)(__bootimage_end - __bootimage_start),
+                                 &image, boot_err, sizeof boot_err) != 0)
+            image_state = IMAGE_REFUSED;
+        else
+            image_state = IMAGE_OK;
+    }
+    switch (image_state) {
+    case IMAGE_NONE: return "kernel only";
+    case IMAGE_REFUSED: return "boot image refused";
+    default: return image.config;
+    }
+}
+
 void bootstrap(paddr_t ram_base, paddr_t ram_end)
 {
-    int err = bootimage_parse(__bootimage_start, (size_t)(__bootimage_end - __bootimage_start),
-                              &image, boot_err, sizeof boot_err);
-    if (err)
+    bootstrap_config();
+    if (image_state == IMAGE_REFUSED)
         refuse(boot_err);
-    kprintf("[kernel] image: %s\n", image.config);
     kprintf("[kernel] %u programs, %u endpoints, %u capabilities\n", image.nprograms,
             image.nendpoints, image.ncaps);
 

@@ -16,13 +16,17 @@
 #include "plat.h"
 #include "sched.h"
 
+/* The exception level the boot loader entered the kernel at (boot.S). */
+extern const uint32_t boot_entry_el;
+
 /* The boot map covers physical addresses below 4 GiB (boot.S). */
 #define BOOT_MAP_END UINT64_C(0x100000000)
 
 _Noreturn void kmain(paddr_t dtb_pa)
 {
     plat_console_init();
-    kprintf("\nAkuma-C ukernel (%s, QEMU virt)\n", arch_name());
+    kprintf("\nAkuma-C ukernel (%s, QEMU virt) - %s\n", arch_name(), bootstrap_config());
+    kprintf("[kernel] entered at EL%u, running at EL1\n", boot_entry_el);
 
     paddr_t ram_base;
     uint64_t ram_size;

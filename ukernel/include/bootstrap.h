@@ -12,6 +12,13 @@
 bool bootstrap_has_image(void);
 
 /*
+ * Validates the boot image (once) and returns the configuration it names,
+ * for the banner: "kernel only" without an image, "boot image refused"
+ * if it is invalid (bootstrap() then says why and halts).
+ */
+const char *bootstrap_config(void);
+
+/*
  * Validates the boot image, builds every process it lists in RAM
  * [ram_base, ram_end), grants their capabilities, hands the rest of RAM to
  * the physical-memory capability and starts them.  A refused image halts

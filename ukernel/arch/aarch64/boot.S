@@ -21,8 +21,8 @@ _start:
     mov     x19, x0                         /* device tree, kept for kmain */
 
     mrs     x0, CurrentEL
-    lsr     x0, x0, #CURRENTEL_SHIFT
-    cmp     x0, #CURRENTEL_EL2
+    lsr     x20, x0, #CURRENTEL_SHIFT       /* the level we entered at, for kmain */
+    cmp     x20, #CURRENTEL_EL2
     b.ne    at_el1
 
     /* EL2 -> EL1: AArch64 at EL1, timers and FP untrapped, PMU shared. */
@@ -63,6 +63,9 @@ at_el1:
     stp     xzr, xzr, [x0], #16
     b       1b
 2:
+    adrp    x0, boot_entry_el
+    str     w20, [x0, :lo12:boot_entry_el]
+
     /* TTBR1: entry 0 maps devices, entries 1-3 map RAM. */
     adrp    x0, boot_l1_high
     ldr     x1, =BOOT_BLOCK_DEVICE
@@ -125,6 +128,10 @@ high_entry:
     b       .
 
     .section .bss.boot, "aw", %nobits
+    .balign 4
+    .global boot_entry_el
+boot_entry_el:
+    .space  4
     .balign 4096
     .global boot_l1_high
 boot_l1_high:

@@ -29,6 +29,15 @@ static uint64_t at_s1e1r(uint64_t va)
     return sysreg_read(par_el1);
 }
 
+KTEST(kern_el1)
+{
+    uint64_t el = (sysreg_read(CurrentEL) >> 2) & 3;
+    if (el != 1)
+        ktest_fail("kern-el1", "running at EL%lu", el);
+    else
+        ktest_pass("kern-el1");
+}
+
 KTEST(kern_high_half)
 {
     uint64_t va = (uint64_t)(uintptr_t)&kern_high_half;

@@ -1,0 +1,36 @@
+/*
+ * Crashes on purpose, in the way its argument names:
+ *   stack  recurses until the stack runs into its guard page
+ *   udf    executes a permanently undefined instruction
+ *   null   writes through a null pointer
+ * Without a pager the kernel kills it; its manifest expects that.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile uint64_t sink;
+
+static uint64_t recurse(uint64_t depth)
+{
+    volatile uint8_t frame[512];
+    frame[0] = (uint8_t)depth;
+    sink += frame[0];
+    if (depth == UINT64_MAX) /* never: it keeps the compiler from calling this infinite */
+        return 0;
+    return recurse(depth + 1) + frame[0]; /* not a tail call: every frame stays */
+}
+
+int main(int argc, char **argv)
+{
+    const char *how = argc > 1 ? argv[1] : "";
+    printf("crash: %s\n", how);
+    if (!strcmp(how, "stack"))
+        sink = recurse(0);
+    else if (!strcmp(how, "udf"))
+        __asm__ volatile("udf #0");
+    else if (!strcmp(how, "null"))
+        *(volatile uint64_t *)(uintptr_t)sink = 1;
+    printf("crash: still alive after '%s'\n", how);
+    return 0;
+}

@@ -1,0 +1,1 @@
+../../kboot/kernel/boot_env.c
