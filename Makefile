@@ -183,9 +183,23 @@ $(2)/obj/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
 	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $$< -o $$@
 endef
 
-# The default image (make run): images/default.manifest.
-$(eval $(call image_rules,default,$(OUT)/default,,images/default.manifest,image default: app=hello))
-kernel: $(OUT)/default/kernel.elf
+# The default image (make run): images/default.manifest.in with the app
+# of APP (a folder of apps/) and its arguments ARGS.
+APP  ?= hello
+ARGS ?= world
+APPS := $(notdir $(patsubst %/,%,$(wildcard apps/*/)))
+ifeq ($(filter $(APP),$(APPS)),)
+$(error APP=$(APP) is not a program: choose one of $(APPS) (folders of apps/))
+endif
+DEFAULT_DIR := $(OUT)/default-$(APP)
+$(DEFAULT_DIR)/manifest: images/default.manifest.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's/@APP@/$(APP)/g' -e 's/@ARGS@/$(subst /,\/,$(ARGS))/g' $< >$@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+.PHONY: FORCE
+FORCE:
+$(eval $(call image_rules,default,$(DEFAULT_DIR),,$(DEFAULT_DIR)/manifest,app=$(APP)))
+kernel: $(DEFAULT_DIR)/kernel.elf
 
 # System-test images: one per folder of tests/system/ with an `expect`
 # file; its optional `manifest` lists the programs, C files under its
@@ -232,15 +246,15 @@ deps:
 
 run: deps
 	@$(MAKE) kernel
-	@$(QEMU_SH) --timeout $(RUN_TIMEOUT) $(OUT)/default/kernel.elf
+	@$(QEMU_SH) --timeout $(RUN_TIMEOUT) $(DEFAULT_DIR)/kernel.elf
 
 debug:
 	@tools/deps.sh --debug
 	@$(MAKE) kernel
 	@echo "QEMU is halted at the first instruction with a gdb server on :1234."
 	@echo "In another terminal:"
-	@echo "    gdb-multiarch $(OUT)/default/kernel.elf -ex 'target remote :1234'"
-	@$(QEMU_SH) --gdb $(OUT)/default/kernel.elf
+	@echo "    gdb-multiarch $(DEFAULT_DIR)/kernel.elf -ex 'target remote :1234'"
+	@$(QEMU_SH) --gdb $(DEFAULT_DIR)/kernel.elf
 
 test: deps
 	@$(MAKE) unit-tests system-images
@@ -259,6 +273,7 @@ help:
 	@echo "Akuma-C: an AArch64 microkernel with a userspace memory server."
 	@echo
 	@echo "  make run     build the default image and boot it in QEMU"
+	@echo "               (APP=<folder of apps/> ARGS=\"...\" to run another program)"
 	@echo "  make test    install missing packages, run every test suite"
 	@echo "  make bench   run the benchmarks; results in build/bench/results.csv"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"

@@ -7,7 +7,7 @@
 #   --log FILE      serial output to FILE instead of the terminal
 #   --timeout SEC   hard limit (default 120)
 #   --icount        deterministic instruction counting (-icount shift=0,sleep=off)
-#   --gdb           start halted with a gdb server on :1234 (no timeout)
+#   --gdb           start halted with a gdb server on :1234 (timeout 1 hour)
 #   --mem SIZE      guest RAM (default 512M)
 #   --machine M     machine and options (default virt; virt,virtualization=on
 #                   starts the kernel at EL2)
@@ -45,9 +45,7 @@ fi
 # shellcheck disable=SC2086
 set -- "$qemu" -M "$machine" -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
     $io $icount $gdb -kernel "$kernel"
-if [ -n "$gdb" ]; then
-    exec "$@"
-fi
+[ -n "$gdb" ] && limit=3600
 status=0
 timeout --foreground -k 5 "$limit" "$@" || status=$?
 exit $status
