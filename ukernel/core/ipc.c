@@ -17,34 +17,23 @@
 #include "akuma/abi/syscall.h"
 #include "process.h"
 #include "sched.h"
+#include "tqueue.h"
 
 #define REG_SLOT  0
 #define REG_INFO  1
 #define REG_WORD0 2
 
+/* Queues t on ep (it is blocking there). */
 static void q_append(endpoint_t *ep, thread_t *t)
 {
-    thread_queue_t *q = &ep->queue;
-    t->next = NULL;
-    t->prev = q->tail;
-    if (q->tail)
-        q->tail->next = t;
-    else
-        q->head = t;
-    q->tail = t;
+    tq_push_back(&ep->queue, t);
     t->blocked_on = ep;
 }
 
+/* Takes the first thread off ep's queue, which is not empty. */
 static thread_t *q_take(endpoint_t *ep)
 {
-    thread_queue_t *q = &ep->queue;
-    thread_t *t = q->head;
-    q->head = t->next;
-    if (q->head)
-        q->head->prev = NULL;
-    else
-        q->tail = NULL;
-    t->next = t->prev = NULL;
+    thread_t *t = tq_pop_front(&ep->queue);
     t->blocked_on = NULL;
     return t;
 }
@@ -138,7 +127,8 @@ static void send_common(const cap_t *cap, bool is_call)
     }
 }
 
-void ipc_send(uint64_t slot)
+/* send and call: check the message and the capability, then send. */
+static void send_checked(uint64_t slot, bool is_call)
 {
     int err = check_info(current->regs.x[REG_INFO]);
     const cap_t *cap = err ? NULL : cap_lookup(&current->proc->caps, slot, AK_CAP_ENDPOINT,
@@ -147,19 +137,17 @@ void ipc_send(uint64_t slot)
         set_error(current, err);
         return;
     }
-    send_common(cap, false);
+    send_common(cap, is_call);
+}
+
+void ipc_send(uint64_t slot)
+{
+    send_checked(slot, false);
 }
 
 void ipc_call(uint64_t slot)
 {
-    int err = check_info(current->regs.x[REG_INFO]);
-    const cap_t *cap = err ? NULL : cap_lookup(&current->proc->caps, slot, AK_CAP_ENDPOINT,
-                                               AK_RIGHT_SEND, &err);
-    if (!cap) {
-        set_error(current, err);
-        return;
-    }
-    send_common(cap, true);
+    send_checked(slot, true);
 }
 
 /* Receives on ep for current: takes a waiting sender or blocks. */

@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "kprintf.h"
 #include "process.h"
+#include "tqueue.h"
 
 thread_t *current;
 
@@ -18,41 +19,6 @@ uint64_t sched_ready[PRIO_LEVELS / 64];
 unsigned sched_ready_words;
 static bool resched;           /* current must yield to a higher priority */
 proc_t *sched_active_proc;     /* whose address space TTBR0 holds */
-
-static void q_push_back(thread_queue_t *q, thread_t *t)
-{
-    t->next = NULL;
-    t->prev = q->tail;
-    if (q->tail)
-        q->tail->next = t;
-    else
-        q->head = t;
-    q->tail = t;
-}
-
-static void q_push_front(thread_queue_t *q, thread_t *t)
-{
-    t->prev = NULL;
-    t->next = q->head;
-    if (q->head)
-        q->head->prev = t;
-    else
-        q->tail = t;
-    q->head = t;
-}
-
-static void q_unlink(thread_queue_t *q, thread_t *t)
-{
-    if (t->prev)
-        t->prev->next = t->next;
-    else
-        q->head = t->next;
-    if (t->next)
-        t->next->prev = t->prev;
-    else
-        q->tail = t->prev;
-    t->next = t->prev = NULL;
-}
 
 static void mark(unsigned p)
 {
@@ -76,14 +42,14 @@ static int highest_ready(void)
 
 void sched_remove(thread_t *t)
 {
-    q_unlink(&runq[t->prio], t);
+    tq_unlink(&runq[t->prio], t);
     unmark_if_empty(t->prio);
 }
 
 void sched_wake(thread_t *t)
 {
     t->state = T_RUNNABLE;
-    q_push_back(&runq[t->prio], t);
+    tq_push_back(&runq[t->prio], t);
     mark(t->prio);
     if (current && current->state == T_RUNNABLE && t->prio > current->prio)
         resched = true;
@@ -123,7 +89,7 @@ static arch_regs_t *sched_return_slow(void)
     if (t && t->state == T_RUNNABLE) {
         int best = highest_ready();
         if (resched && best > t->prio) {
-            q_push_front(&runq[t->prio], t);      /* keeps the rest of its slice */
+            tq_push_front(&runq[t->prio], t);      /* keeps the rest of its slice */
             mark(t->prio);
         } else if (t->slice == 0) {
             t->slice = TIMESLICE_TICKS;
@@ -132,7 +98,7 @@ static arch_regs_t *sched_return_slow(void)
                 resched = false;
                 return &t->regs;
             }
-            q_push_back(&runq[t->prio], t);
+            tq_push_back(&runq[t->prio], t);
             mark(t->prio);
         } else {
             resched = false;
@@ -147,7 +113,7 @@ static arch_regs_t *sched_return_slow(void)
         proc_system_end(); /* nothing can run: every program ended, or deadlock */
     }
     thread_t *next = runq[p].head;
-    q_unlink(&runq[p], next);
+    tq_unlink(&runq[p], next);
     unmark_if_empty((unsigned)p);
     if (next->slice == 0)
         next->slice = TIMESLICE_TICKS;

@@ -18,33 +18,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "akuma/counter.h"
 #include "akuma/ipc.h"
 #include "akuma/sys.h"
 
 #define SLOT_EP 1
 #define WARMUP  100
 #define ROUNDS  10000
-
-static inline uint64_t instr_count(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, pmccntr_el0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t counter(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
-static uint64_t counter_freq(void)
-{
-    uint64_t v;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-    return v;
-}
 
 static int serve(void)
 {
@@ -89,12 +69,12 @@ static int measure_call(const char *variant, unsigned words)
 {
     if (call_rounds(words, WARMUP))
         return -1;
-    uint64_t i0 = instr_count(), t0 = counter();
+    uint64_t i0 = ak_instructions(), t0 = ak_counter();
     if (call_rounds(words, ROUNDS))
         return -1;
-    uint64_t i1 = instr_count(), t1 = counter();
+    uint64_t i1 = ak_instructions(), t1 = ak_counter();
     report("ipc", variant, "instructions", i1 - i0, ROUNDS, "guest instructions");
-    report("ipc", variant, "ns", (t1 - t0) * 1000000000u / counter_freq(), ROUNDS, "host ns");
+    report("ipc", variant, "ns", (t1 - t0) * 1000000000u / ak_counter_freq(), ROUNDS, "host ns");
     return 0;
 }
 
@@ -107,12 +87,12 @@ static void measure_syscall(const char *variant, int64_t (*sys)(void))
 {
     for (unsigned i = 0; i < WARMUP; i++)
         sys();
-    uint64_t i0 = instr_count(), t0 = counter();
+    uint64_t i0 = ak_instructions(), t0 = ak_counter();
     for (unsigned i = 0; i < ROUNDS; i++)
         sys();
-    uint64_t i1 = instr_count(), t1 = counter();
+    uint64_t i1 = ak_instructions(), t1 = ak_counter();
     report("syscall", variant, "instructions", i1 - i0, ROUNDS, "guest instructions");
-    report("syscall", variant, "ns", (t1 - t0) * 1000000000u / counter_freq(), ROUNDS, "host ns");
+    report("syscall", variant, "ns", (t1 - t0) * 1000000000u / ak_counter_freq(), ROUNDS, "host ns");
 }
 
 int main(int argc, char **argv)

@@ -11,19 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static uint64_t counter(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
-static uint64_t counter_freq(void)
-{
-    uint64_t v;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-    return v;
-}
+#include "akuma/counter.h"
 
 static uint64_t parse_ms(const char *s)
 {
@@ -37,11 +25,11 @@ int main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : "?";
     uint64_t ms = argc > 2 ? parse_ms(argv[2]) : 300;
-    uint64_t freq = counter_freq();
+    uint64_t freq = ak_counter_freq();
     uint64_t gap = freq / 200; /* 5 ms: longer than any kernel path, shorter than a slice */
-    uint64_t start = counter(), end = start + ms * freq / 1000;
+    uint64_t start = ak_counter(), end = start + ms * freq / 1000;
     uint64_t last = start, gaps = 0, spins = 0;
-    for (uint64_t now = start; now < end; now = counter()) {
+    for (uint64_t now = start; now < end; now = ak_counter()) {
         if (now - last > gap)
             gaps++;
         last = now;
