@@ -256,11 +256,16 @@ debug:
 	@echo "    gdb-multiarch $(DEFAULT_DIR)/kernel.elf -ex 'target remote :1234'"
 	@$(QEMU_SH) --gdb $(DEFAULT_DIR)/kernel.elf
 
+# The summary "N passed, N failed" must stay the last line of the output,
+# but make reports a failed recipe with a line of its own.  So when tests
+# fail, the recipe ends make itself with SIGPIPE, the one signal whose
+# death shells do not report: make's exit status is then 141.
 test: deps
 	@$(MAKE) unit-tests system-images
 	@tools/test-all.sh $(OUT)/test-results \
 	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
-	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf tests/system/$(t)/expect)
+	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf tests/system/$(t)/expect) \
+	    || { kill -PIPE $$PPID; exit 1; }
 
 bench: deps
 	@$(MAKE) bench-images

@@ -17,6 +17,7 @@ need clang        have clang
 need lld          have ld.lld
 need llvm         have llvm-objcopy
 need llvm         have llvm-nm
+need llvm         have llvm-ar
 need make         have make
 need pkg-config   have pkg-config
 need qemu-system-arm have qemu-system-aarch64
