@@ -30,7 +30,6 @@ fi
 
 [ -z "$missing" ] && exit 0
 
-echo "deps: installing:$missing"
 if [ "$(id -u)" -eq 0 ]; then
     sudo=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
@@ -40,6 +39,7 @@ else
     echo "    apt-get update && apt-get install -y --no-install-recommends$missing" >&2
     exit 1
 fi
+echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 # qemu without recommends: they would pull in about 165 packages.
 $sudo apt-get update -qq
