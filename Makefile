@@ -43,9 +43,11 @@ all: kernel host-tools programs
 HOST_TOOLS :=
 include $(wildcard idl/build.mk tools/*/build.mk)
 
-# Interfaces used only by test programs: tests/system/idl/*.idl.
-TEST_IDL_STEMS := $(patsubst tests/system/idl/%.idl,%,$(wildcard tests/system/idl/*.idl))
+# Interfaces used only by test and benchmark programs: tests/system/idl/
+# and bench/idl/.
+TEST_IDL_STEMS := $(patsubst %.idl,%,$(notdir $(wildcard tests/system/idl/*.idl bench/idl/*.idl)))
 $(eval $(call idlc_rules,tests/system/idl,$(IDL_GEN)))
+$(eval $(call idlc_rules,bench/idl,$(IDL_GEN)))
 
 # --- the kernel ----------------------------------------------------------
 ARCH := aarch64

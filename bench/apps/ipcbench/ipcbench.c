@@ -1,18 +1,24 @@
 /*
- * IPC and syscall path lengths.  Run as "server" (replies to every call,
- * forever) and as "client" (measures).  The client reads PMCCNTR_EL0,
+ * IPC and syscall path lengths.  Run as "server" (echoes every message
+ * with the raw IPC primitive, forever), "idlserver" (serves
+ * bench/idl/echo.idl through its generated dispatch) and "client"
+ * (measures both).  The client reads PMCCNTR_EL0,
  * which under QEMU -icount counts guest instructions exactly, and the
  * virtual counter for host time.  It prints one line per result:
  *     BENCH benchmark,variant,metric,value,unit
  * Every run prints both the instruction count (meaningful under -icount)
  * and the host time (meaningful without it); the bench driver keeps the
- * right one from each of its two runs.  Each figure is per iteration of a loop around the operation, so it
+ * right one from each of its two runs.  Each figure is per iteration of
+ * a loop around the operation, so it
  * includes the libakuma wrapper (a handful of instructions) and, for the
  * IPC round trip, the server's loop and reply_recv wrapper: the cost as
- * user code sees it.  The primitive is measured raw on purpose: this is
- * the kernel's IPC, not an interface.
+ * user code sees it.  The ipc rows use the primitive raw on purpose, to
+ * measure the kernel's IPC; the idl row measures the same round trip
+ * through the generated stub and dispatch, which is what an interface
+ * call costs.
  *
- * Slots: 1 = the endpoint (send for the client, recv for the server).
+ * Slots: 1 = the raw endpoint, 2 = the echo endpoint (send for the
+ * client, recv for the servers).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +27,11 @@
 #include "akuma/counter.h"
 #include "akuma/ipc.h"
 #include "akuma/sys.h"
+#include "echo_client.h"
+#include "echo_server.h"
 
-#define SLOT_EP 1
+#define SLOT_EP   1
+#define SLOT_ECHO 2
 #define WARMUP  100
 #define ROUNDS  10000
 
@@ -38,6 +47,31 @@ static int serve(void)
         /* Echo the request: same label and length, words 4+ stay in the buffer. */
         r = ak_ipc_reply_recv(SLOT_EP, &m);
     }
+}
+
+static int on_echo4(void *ctx, uint64_t badge, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+                    uint64_t *ra, uint64_t *rb, uint64_t *rc, uint64_t *rd)
+{
+    (void)ctx;
+    (void)badge;
+    *ra = a;
+    *rb = b;
+    *rc = c;
+    *rd = d;
+    return 0;
+}
+
+static int serve_idl(void)
+{
+    static const echo_handlers_t handlers = { .echo4 = on_echo4 };
+    ak_msg_t m;
+    int64_t badge = ak_ipc_recv(SLOT_ECHO, &m);
+    while (badge >= 0) {
+        echo_dispatch(&handlers, NULL, (uint64_t)badge, &m, ak_ipc_buffer());
+        badge = ak_ipc_reply_recv(SLOT_ECHO, &m);
+    }
+    printf("ipcbench idlserver: receive failed: %ld\n", (long)badge);
+    return 1;
 }
 
 static void report(const char *bench, const char *variant, const char *metric, uint64_t total,
@@ -83,6 +117,32 @@ static int measure_call(const char *variant, unsigned words)
  * alone); yield, with nothing else to run, goes through the full entry,
  * the C dispatch and the scheduler (the general path).
  */
+static int idl_rounds(unsigned rounds)
+{
+    for (unsigned i = 0; i < rounds; i++) {
+        uint64_t a, b, c, d;
+        int r = echo_echo4(SLOT_ECHO, i, 2, 3, 4, &a, &b, &c, &d);
+        if (r != 0 || a != i || d != 4) {
+            printf("ipcbench: echo4 %u failed: %d\n", i, r);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int measure_idl(void)
+{
+    if (idl_rounds(WARMUP))
+        return -1;
+    uint64_t i0 = ak_instructions(), t0 = ak_counter();
+    if (idl_rounds(ROUNDS))
+        return -1;
+    uint64_t i1 = ak_instructions(), t1 = ak_counter();
+    report("ipc", "idl-call-4w", "instructions", i1 - i0, ROUNDS, "guest instructions");
+    report("ipc", "idl-call-4w", "ns", (t1 - t0) * 1000000000u / ak_counter_freq(), ROUNDS, "host ns");
+    return 0;
+}
+
 static void measure_syscall(const char *variant, int64_t (*sys)(void))
 {
     for (unsigned i = 0; i < WARMUP; i++)
@@ -99,9 +159,11 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "server"))
         return serve();
+    if (argc > 1 && !strcmp(argv[1], "idlserver"))
+        return serve_idl();
     measure_syscall("null", ak_sys_null);
     measure_syscall("yield", ak_yield);
-    if (measure_call("call-4w", 4) || measure_call("call-32w", 32))
+    if (measure_call("call-4w", 4) || measure_call("call-32w", 32) || measure_idl())
         return 1;
     return 0;
 }
