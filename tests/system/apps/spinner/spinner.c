@@ -4,12 +4,15 @@
  * gaps, moments where the counter jumped by more than a tick between two
  * reads because another thread ran.  Two spinners of one priority must
  * both see such gaps while their runs overlap: only preemption by the
- * timer can give them.
+ * timer can give them.  A spinner of a priority above every other must
+ * see none: nothing of lower priority may run while it can.
  *
- * Usage: spinner NAME [MILLISECONDS]; prints AKTEST PASS ipc-preempt-NAME.
+ * Usage: spinner NAME [MILLISECONDS [alone]]; prints
+ * AKTEST PASS ipc-preempt-NAME, or ipc-priority-NAME with "alone".
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "akuma/counter.h"
 
@@ -35,10 +38,17 @@ int main(int argc, char **argv)
         last = now;
         spins++;
     }
-    if (gaps >= 2)
+    if (argc > 3 && !strcmp(argv[3], "alone")) {
+        if (gaps == 0)
+            printf("AKTEST PASS ipc-priority-%s\n", name);
+        else
+            printf("AKTEST FAIL ipc-priority-%s: %lu gaps in %lu ms: a lower priority ran\n", name,
+                   (unsigned long)gaps, (unsigned long)ms);
+    } else if (gaps >= 2) {
         printf("AKTEST PASS ipc-preempt-%s\n", name);
-    else
+    } else {
         printf("AKTEST FAIL ipc-preempt-%s: %lu gaps in %lu ms (%lu spins): never preempted\n",
                name, (unsigned long)gaps, (unsigned long)ms, (unsigned long)spins);
+    }
     return 0;
 }
