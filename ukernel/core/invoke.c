@@ -98,12 +98,31 @@ static int do_protect(void *c, uint64_t badge, uint64_t va, uint64_t npages, uin
     return n < 0 ? n : 0;
 }
 
+static int do_take(void *c, uint64_t badge, uint64_t va, uint64_t *out_pa)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    paddr_t pa;
+    unsigned perms;
+    if ((va & PAGE_MASK) != 0)
+        return -AK_EINVAL;
+    int err = vspace_query(&ctx->target->vs, va, &pa, &perms);
+    if (err)
+        return err;
+    int n = vspace_unmap(&ctx->target->vs, va, 1);
+    if (n < 0)
+        return n;
+    *out_pa = pa;
+    return 0;
+}
+
 static const aspace_handlers_t aspace_handlers = {
     .map = do_map,
     .unmap = do_unmap,
     .query = do_query,
     .table = do_table,
     .protect = do_protect,
+    .take = do_take,
 };
 
 /* The range of t's physical-memory capability; empty if it has none. */

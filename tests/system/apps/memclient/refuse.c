@@ -27,6 +27,9 @@
  *   mem-map-count           one frame mapped at two addresses shows the same
  *                           contents at both; it is busy until both
  *                           mappings are gone, then FREE again
+ *   mem-take                take unmaps a page and returns its frame, which
+ *                           is then free; an unmapped page gives -AK_ENOENT,
+ *                           a pinned one -AK_EPERM, an unaligned -AK_EINVAL
  *
  * Slot 1: an address-space capability for itself; slot 2: the physical-
  * memory capability.  No pager: an unexpected fault kills it.
@@ -330,6 +333,25 @@ static bool test_count(void)
     return test_end(&t);
 }
 
+static bool test_take(void)
+{
+    test_t t = { "mem-take", 0 };
+    const uint64_t va = REGION(7), pa = frame_alloc();
+    uint64_t got = 0;
+    test_expect(&t, "map", map_page(va, pa, RW), 0);
+    test_expect(&t, "take of the mapped page", aspace_take(SLOT_SELF, va, &got), 0);
+    if (got != pa)
+        test_fail(&t, "take returned frame 0x%lx, mapped 0x%lx", (unsigned long)got,
+                  (unsigned long)pa);
+    expect_unmapped(&t, va);
+    test_expect(&t, "take of the same page again", aspace_take(SLOT_SELF, va, &got), -AK_ENOENT);
+    test_expect(&t, "take of the IPC buffer", aspace_take(SLOT_SELF, AK_IPCBUF_VA, &got), -AK_EPERM);
+    test_expect(&t, "take of an unaligned address", aspace_take(SLOT_SELF, va + 8, &got), -AK_EINVAL);
+    /* Mapped nowhere any more, the frame can become a table. */
+    test_expect(&t, "the taken frame as a table", aspace_table(SLOT_SELF, REGION(8), 3, pa), 0);
+    return test_end(&t);
+}
+
 int role_refuse(void)
 {
     const ak_bootinfo_t *bi = ak_bootinfo();
@@ -347,5 +369,6 @@ int role_refuse(void)
     passed = test_pinned() && passed;
     passed = test_args() && passed;
     passed = test_count() && passed;
+    passed = test_take() && passed;
     return passed ? 0 : 1;
 }
