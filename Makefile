@@ -92,7 +92,7 @@ $(BUILD)/kernel/%.S.o: %.S | $(KERNEL_ABI_DIR)/abi
 # Every folder apps/<name>/, servers/<name>/, tests/system/apps/<name>/ and
 # bench/apps/<name>/ is a program: its C files linked with libakuma into $(OUT)/bin/<name>.elf.
 USER_OUT   := $(OUT)/user
-USER_INC   := -Ilibakuma/include -Icommon/include -I$(BUILD)/gen
+USER_INC   := -Ilibakuma/include -Icommon/include -Iservers/include -I$(BUILD)/gen
 USER_CFLAGS = $(GUEST_CFLAGS) $(USER_INC)
 USER_LDS   := libakuma/arch/aarch64/user.ld
 AR         := llvm-ar
@@ -131,17 +131,26 @@ $(LIBAKUMA): $(LIBAKUMA_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
-PROGRAM_DIRS := $(wildcard apps/*/ servers/*/ tests/system/apps/*/ bench/apps/*/)
+# servers/lib/ and servers/include/ hold what servers share, not programs.
+PROGRAM_DIRS := $(filter-out servers/lib/ servers/include/,\
+    $(wildcard apps/*/ servers/*/ tests/system/apps/*/ bench/apps/*/))
 PROGRAMS     := $(notdir $(patsubst %/,%,$(PROGRAM_DIRS)))
 ifneq ($(words $(PROGRAMS)),$(words $(sort $(PROGRAMS))))
 $(error two program folders share a name: $(sort $(PROGRAMS)))
 endif
 
+# A vmm (servers/vmm, servers/vmm-*) is its folder's free-region structure
+# (servers/include/vmm/region.h) linked with the core they all share.
+VMMS         := $(notdir $(patsubst %/,%,$(wildcard servers/vmm/ servers/vmm-*/)))
+VMMCORE_SRCS := $(wildcard servers/lib/vmmcore/*.c)
+
+# $(call program_rules,DIR): the program of folder DIR.
 define program_rules
-$(OUT)/bin/$(notdir $(1)).elf: $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(CRT0) $(LIBIDL) $(LIBAKUMA) $(USER_LDS)
+$(1)_SRCS := $(wildcard $(1)/*.c) $(if $(filter $(VMMS),$(notdir $(1))),$(VMMCORE_SRCS))
+$(OUT)/bin/$(notdir $(1)).elf: $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(CRT0) $(LIBIDL) $(LIBAKUMA) $(USER_LDS)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $(patsubst %,$(USER_OUT)/%.o,$(wildcard $(1)/*.c)) $(LIBIDL) $(LIBAKUMA)
+	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(LIBIDL) $(LIBAKUMA)
 endef
 $(foreach d,$(PROGRAM_DIRS),$(eval $(call program_rules,$(patsubst %/,%,$(d)))))
 PROGRAM_ELFS := $(foreach p,$(PROGRAMS),$(OUT)/bin/$(p).elf)

@@ -16,6 +16,12 @@ enum ak_cap_kind {
     AK_CAP_PHYSMEM  = 3,  /* authority over a range of physical frames */
 };
 
+/*
+ * By convention, slot 1 of every program a vmm serves holds its endpoint
+ * to that vmm: libakuma's mmap() calls it there.
+ */
+#define AK_SLOT_VMM 1u
+
 /* Rights, a bit mask. */
 #define AK_RIGHT_SEND  1u  /* endpoint: send and call */
 #define AK_RIGHT_RECV  2u  /* endpoint: receive */

@@ -42,9 +42,11 @@
 #define SCTLR_SA    BIT(3)   /* SP alignment check, EL1 */
 #define SCTLR_SA0   BIT(4)   /* SP alignment check, EL0 */
 #define SCTLR_I     BIT(12)  /* instruction cache */
+#define SCTLR_DZE   BIT(14)  /* EL0 may use DC ZVA (zeroing pages quickly) */
 #define SCTLR_SPAN  BIT(23)  /* PSTATE.PAN unchanged on exception entry */
 #define SCTLR_RES1  (BIT(11) | BIT(20) | BIT(22) | BIT(28) | BIT(29))
-#define SCTLR_EL1_VALUE (SCTLR_RES1 | SCTLR_SPAN | SCTLR_I | SCTLR_SA0 | SCTLR_SA | SCTLR_C | SCTLR_M)
+#define SCTLR_EL1_VALUE (SCTLR_RES1 | SCTLR_SPAN | SCTLR_DZE | SCTLR_I | SCTLR_SA0 | SCTLR_SA | \
+                         SCTLR_C | SCTLR_M)
 
 /* MAIR_EL1 attribute indices and encodings */
 #define MAIR_IDX_DEVICE  0
