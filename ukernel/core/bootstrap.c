@@ -19,6 +19,7 @@
 #include "akuma/abi/syscall.h"
 #include "arch.h"
 #include "arch/memory.h"
+#include "arch/sysreg.h"
 #include "bootimage.h"
 #include "fmt.h"
 #include "frame.h"
@@ -147,7 +148,7 @@ static void build_process(unsigned i)
     t->pager = prog->pager >= 0 ? &endpoints[prog->pager] : NULL;
     t->regs.elr = prog->image.entry;
     t->regs.sp_el0 = AK_USER_STACK_TOP;
-    t->regs.spsr = 0; /* EL0t, interrupts unmasked */
+    t->regs.spsr = SPSR_MODE_EL0T; /* interrupts unmasked */
 }
 
 static void grant_caps(void)
@@ -267,7 +268,8 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
     boot_end = ram_end;
     if (frame_init(&frames, phys_to_virt(table_pa), ram_base / PAGE_SIZE, nframes) != 0)
         refuse("cannot track RAM");
-    frame_set_kernel(&frames, ram_base, boot_next);
+    if (frame_set_kernel(&frames, ram_base, boot_next) != 0)
+        refuse("cannot reserve the kernel's own memory (RAM not page-aligned?)");
 
     for (unsigned i = 0; i < ENDPOINT_MAX; i++)
         endpoints[i].id = i;

@@ -61,19 +61,33 @@ static int check_info(ak_msginfo_t info)
 }
 
 /*
- * Copies a message into `to`: x0 = badge, x1 = info, x2..x5 = words 0..3,
- * words 4+ from src_buf into to's IPC buffer.
+ * Copies the register words of a message of len words, and no more:
+ * registers beyond the length keep the receiver's own values, so nothing
+ * outside the message passes between processes (as in seL4).
+ */
+static inline __attribute__((always_inline)) void copy_reg_words(uint64_t *to, const uint64_t *w,
+                                                                 uint64_t len)
+{
+    switch (len) {
+    default: to[3] = w[3]; /* fall through */
+    case 3: to[2] = w[2];  /* fall through */
+    case 2: to[1] = w[1];  /* fall through */
+    case 1: to[0] = w[0];  /* fall through */
+    case 0: break;
+    }
+}
+
+/*
+ * Copies a message into `to`: x0 = badge, x1 = info, x2.. = the words the
+ * message has of words 0..3, words 4+ from src_buf into to's IPC buffer.
  */
 static void deliver(thread_t *to, uint64_t badge, ak_msginfo_t info, const uint64_t *w,
                     const ak_ipcbuf_t *src_buf)
 {
+    uint64_t len = ak_msginfo_len(info);
     to->regs.x[REG_SLOT] = badge;
     to->regs.x[REG_INFO] = info;
-    to->regs.x[REG_WORD0 + 0] = w[0];
-    to->regs.x[REG_WORD0 + 1] = w[1];
-    to->regs.x[REG_WORD0 + 2] = w[2];
-    to->regs.x[REG_WORD0 + 3] = w[3];
-    uint64_t len = ak_msginfo_len(info);
+    copy_reg_words(&to->regs.x[REG_WORD0], w, len);
     for (uint64_t i = AK_MSG_REG_WORDS; i < len; i++)
         to->ipcbuf->words[i] = src_buf->words[i];
 }
@@ -95,7 +109,6 @@ static void after_receive(thread_t *to, thread_t *sender, bool is_call)
         to->caller = sender;
         sender->state = T_BLOCKED_REPLY;
     } else {
-        to->caller = NULL;
         sender->regs.x[REG_SLOT] = 0;
         sched_wake(sender);
     }
@@ -121,7 +134,6 @@ static void send_common(const cap_t *cap, bool is_call)
         self->state = T_BLOCKED_REPLY;
         sched_switch_to(r);
     } else {
-        r->caller = NULL;
         self->regs.x[REG_SLOT] = 0;
         sched_wake(r);
     }
@@ -212,6 +224,21 @@ void ipc_reply_recv(uint64_t slot)
         sched_switch_to(caller);
 }
 
+void ipc_abandon_caller(thread_t *t)
+{
+    thread_t *caller = t->caller;
+    t->caller = NULL;
+    if (!caller)
+        return;
+    if (caller->kmsg != KMSG_NONE) {
+        proc_kmsg_replied(caller, AK_ESRCH);
+        return;
+    }
+    caller->regs.x[REG_SLOT] = 0;
+    caller->regs.x[REG_INFO] = ak_msginfo(AK_ESRCH, 0);
+    sched_wake(caller);
+}
+
 void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64_t *words,
                      unsigned len)
 {
@@ -248,18 +275,13 @@ void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64
 /* Info with the reserved bits clear and at most 4 words, in one compare. */
 #define FAST_INFO_MASK (AK_MSGINFO_ZERO_MASK | AK_MSGINFO_LEN_MASK)
 
-/* Moves x1..x5 of from to to, badge into x0; loads first, so they pair up. */
-static inline void copy_words(thread_t *to, const thread_t *from, uint64_t badge)
+/* Moves the message in x1.. of from to to, badge into x0 (see copy_reg_words). */
+static inline __attribute__((always_inline)) void copy_words(thread_t *to, const thread_t *from, uint64_t badge)
 {
-    const uint64_t *f = &from->regs.x[REG_INFO];
-    uint64_t info = f[0], w0 = f[1], w1 = f[2], w2 = f[3], w3 = f[4];
-    uint64_t *t = &to->regs.x[REG_SLOT];
-    t[0] = badge;
-    t[1] = info;
-    t[2] = w0;
-    t[3] = w1;
-    t[4] = w2;
-    t[5] = w3;
+    uint64_t info = from->regs.x[REG_INFO];
+    to->regs.x[REG_SLOT] = badge;
+    to->regs.x[REG_INFO] = info;
+    copy_reg_words(&to->regs.x[REG_WORD0], &from->regs.x[REG_WORD0], info & AK_MSGINFO_LEN_MASK);
 }
 
 thread_t *ipc_fastpath(thread_t *self, uint64_t number)
@@ -284,7 +306,7 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
         head->caller = self;
         self->state = T_BLOCKED_REPLY;
         head->state = T_RUNNABLE;
-        sched_set_current(head);
+        sched_switch_from(self, head);
         return head;
     }
     /* AK_SYS_REPLY_RECV */
@@ -297,6 +319,6 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
     self->state = T_BLOCKED_RECV;
     q_append(ep, self);
     caller->state = T_RUNNABLE;
-    sched_set_current(caller);
+    sched_switch_from(self, caller);
     return caller;
 }

@@ -42,6 +42,7 @@ static void describe_expectation(const proc_t *p, char *buf, size_t n);
 /* The address space goes; the process is over. */
 static void finish(proc_t *p)
 {
+    sched_forget_vspace(p);
     vspace_destroy(&p->vs, NULL, NULL);
     p->state = P_ENDED;
     p->thread.state = T_DEAD;
@@ -61,6 +62,7 @@ static void end_thread(thread_t *t)
     proc_t *p = t->proc;
     t->state = T_DEAD; /* t is current or blocked: on no run queue */
     p->state = P_EXITING;
+    ipc_abandon_caller(t);
     if (t->pager) {
         uint64_t w[AK_PAGER_EXIT_WORDS] = { p->pid, p->killed ? AK_EXIT_KILLED
                                                                : (uint64_t)p->exit_status };
@@ -72,7 +74,7 @@ static void end_thread(thread_t *t)
 
 void proc_exit(thread_t *t, int64_t status)
 {
-    t->proc->exit_status = status;
+    t->proc->exit_status = (int32_t)status; /* an int, as in C and the manifest */
     end_thread(t);
 }
 
@@ -149,6 +151,12 @@ static void describe_expectation(const proc_t *p, char *buf, size_t n)
 
 static const char *state_name(const thread_t *t)
 {
+    switch (t->kmsg) {
+    case KMSG_START: return "waiting for its pager to answer START";
+    case KMSG_FAULT: return "waiting for its pager to answer FAULT";
+    case KMSG_EXIT: return "ended, waiting for its pager to answer EXIT";
+    case KMSG_NONE: break;
+    }
     switch (t->state) {
     case T_INACTIVE: return "not started";
     case T_RUNNABLE: return "runnable";
@@ -160,6 +168,21 @@ static const char *state_name(const thread_t *t)
     return "?";
 }
 
+/* A server is as expected if it started and still runs (blocked, usually). */
+static bool server_running(const proc_t *p)
+{
+    return p->state == P_LIVE && p->thread.kmsg != KMSG_START;
+}
+
+static void report(const proc_t *p, const char *why)
+{
+    const thread_t *t = &p->thread;
+    kprintf("[kernel]   pid %u (%s): %s", p->pid, p->name, why ? why : state_name(t));
+    if (t->blocked_on)
+        kprintf(" on endpoint %u", t->blocked_on->id);
+    kprintf("\n");
+}
+
 _Noreturn void proc_system_end(void)
 {
     bool all_done = true, as_expected = true;
@@ -167,28 +190,24 @@ _Noreturn void proc_system_end(void)
         proc_t *p = &procs[i];
         if (p->state == P_FREE)
             continue;
-        if (p->expect == EXPECT_SERVE) {
-            if (p->state == P_ENDED)
-                as_expected = false;
-        } else if (p->state != P_ENDED) {
+        if (p->expect == EXPECT_SERVE)
+            as_expected = as_expected && server_running(p);
+        else if (p->state != P_ENDED)
             all_done = false;
-        } else if (!outcome_expected(p)) {
+        else if (!outcome_expected(p))
             as_expected = false;
-        }
     }
     if (!all_done) {
         kprintf("[kernel] deadlock: no thread can run, but programs have not ended:\n");
-        for (unsigned i = 0; i < PROC_MAX; i++) {
-            proc_t *p = &procs[i];
-            if (p->state == P_FREE || p->state == P_ENDED)
-                continue;
-            const thread_t *t = &p->thread;
-            kprintf("[kernel]   pid %u (%s): %s", p->pid, p->name, state_name(t));
-            if (t->blocked_on)
-                kprintf(" on endpoint %u", t->blocked_on->id);
-            kprintf("%s\n", p->expect == EXPECT_SERVE ? " (server)" : "");
-        }
+        for (unsigned i = 0; i < PROC_MAX; i++)
+            if (procs[i].state != P_FREE && procs[i].state != P_ENDED)
+                report(&procs[i], NULL);
         halt(HALT_MISMATCH);
+    }
+    for (unsigned i = 0; i < PROC_MAX; i++) {
+        const proc_t *p = &procs[i];
+        if (p->state != P_FREE && p->expect == EXPECT_SERVE && !server_running(p))
+            report(p, p->state == P_ENDED ? "a server, but it ended" : NULL);
     }
     kprintf("[kernel] all programs ended%s\n", as_expected ? " as expected" : "; some UNEXPECTEDLY");
     halt(as_expected ? HALT_OK : HALT_MISMATCH);

@@ -29,11 +29,18 @@ void arch_pmu_init(void);
  *     space TTBR0 translates.  No TLB maintenance is needed: entries are
  *     tagged with their ASID; the exception return that follows
  *     synchronises the change (the kernel never reads user memory).
+ *
+ * uint64_t arch_tls_read(void), void arch_tls_write(uint64_t)
+ *     The user thread pointer (TPIDR_EL0 on AArch64), which the scheduler
+ *     saves and restores when it switches threads.
  */
 #include "arch/inline.h"
 
-/* Turns TTBR0 walks on, before the first process runs. */
+/* Turns TTBR0 walks on, before the first process runs, with the empty table in TTBR0. */
 void arch_vspace_enable(void);
+
+/* Points TTBR0 at an empty table (ASID 0), before the active address space is destroyed. */
+void arch_vspace_idle(void);
 
 /* Idles until an interrupt is pending (interrupts stay masked). */
 void arch_idle(void);

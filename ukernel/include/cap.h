@@ -23,7 +23,10 @@ typedef struct cap {
     uint32_t target;   /* the object's number, for boot info and reports */
     uint64_t badge;    /* endpoints: stamped on every message sent */
     void *object;      /* endpoint_t, proc_t (aspace) or physmem_t */
+    uint64_t pad;      /* to 32 bytes: a slot is found with a shift */
 } cap_t;
+
+_Static_assert(sizeof(cap_t) == 32, "cap_t is a power of two");
 
 typedef struct cap_table {
     cap_t slot[AK_CAP_SLOTS];

@@ -27,6 +27,13 @@ void ipc_reply_recv(uint64_t slot);
 thread_t *ipc_fastpath(thread_t *self, uint64_t number);
 
 /*
+ * t is ending: a caller still waiting for t's reply gets one with label
+ * AK_ESRCH (its server is gone) instead of waiting for ever; a caller
+ * waiting for a kernel message's answer is killed (via proc_kmsg_replied).
+ */
+void ipc_abandon_caller(thread_t *t);
+
+/*
  * Makes t call its pager with a kernel message (START, FAULT or EXIT) of
  * `len` words; t blocks until the pager replies, then kmsg_replied() acts
  * on the answer.  t must have a pager and no kernel message in flight.

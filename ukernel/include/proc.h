@@ -66,6 +66,7 @@ typedef struct physmem {
 
 struct thread {
     arch_regs_t regs;           /* must stay first: see entry.S */
+    uint64_t tls;               /* the user thread pointer while it does not run */
     proc_t *proc;
     thread_state_t state;
     uint8_t prio;

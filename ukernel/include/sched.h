@@ -35,8 +35,34 @@ extern proc_t *sched_active_proc;
  * to its address space (also the IPC fastpath's switch, once it has
  * checked that nothing queued outranks t).
  */
-static inline void sched_set_current(thread_t *t)
+static inline __attribute__((always_inline)) void sched_set_current(thread_t *t)
 {
+    if (t != current) {
+        if (current)
+            current->tls = arch_tls_read();
+        arch_tls_write(t->tls);
+    }
+    current = t;
+    if (t->proc != sched_active_proc) {
+        sched_active_proc = t->proc;
+        arch_vspace_activate(t->proc->vs.ttbr);
+    }
+}
+
+/* p's address space is about to be destroyed: TTBR0 must not point at it. */
+static inline void sched_forget_vspace(const proc_t *p)
+{
+    if (sched_active_proc == p) {
+        arch_vspace_idle();
+        sched_active_proc = NULL;
+    }
+}
+
+/* sched_set_current for the IPC fastpath, where current is from and differs from t. */
+static inline __attribute__((always_inline)) void sched_switch_from(thread_t *from, thread_t *t)
+{
+    from->tls = arch_tls_read();
+    arch_tls_write(t->tls);
     current = t;
     if (t->proc != sched_active_proc) {
         sched_active_proc = t->proc;

@@ -16,7 +16,10 @@ int64_t ak_sys_null(void);
 /* Gives up the rest of the time slice; returns 0. */
 int64_t ak_yield(void);
 
-/* Ends the process with status; never returns. */
+/*
+ * Ends the process at once with status (as an int: the kernel keeps the
+ * low 32 bits); never returns.  exit() flushes output first.
+ */
 _Noreturn void ak_exit(int64_t status);
 
 /*

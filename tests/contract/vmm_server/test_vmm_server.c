@@ -71,7 +71,7 @@ static int h_mprotect(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, ui
     return mock_type(int);
 }
 
-static int h_stats(void *ctx, uint64_t badge, uint64_t *out_regions, uint64_t *out_mapped_pages,
+static int h_stats(void *ctx, uint64_t badge, uint64_t *out_nodes, uint64_t *out_mapped_pages,
                    uint64_t *out_holes, uint64_t *out_largest_hole, uint64_t *out_bump,
                    uint64_t *out_frames_free, uint64_t *out_frames_total, uint64_t *out_mmap_calls,
                    uint64_t *out_munmap_calls)
@@ -79,7 +79,7 @@ static int h_stats(void *ctx, uint64_t badge, uint64_t *out_regions, uint64_t *o
     srv.calls++;
     check_expected_ptr(ctx);
     check_expected(badge);
-    uint64_t *outs[9] = { out_regions, out_mapped_pages, out_holes, out_largest_hole, out_bump,
+    uint64_t *outs[9] = { out_nodes, out_mapped_pages, out_holes, out_largest_hole, out_bump,
                           out_frames_free, out_frames_total, out_mmap_calls, out_munmap_calls };
     for (unsigned i = 0; i < 9; i++) {
         assert_int_equal(*outs[i], 0);

@@ -49,6 +49,16 @@ _start:
     eret
 
 at_el1:
+    /*
+     * Registers whose reset values are UNKNOWN on hardware: FP/SIMD traps
+     * at EL0 and EL1 (the kernel saves no FP state, so programs get none),
+     * no debug, and user thread pointers that start at 0.
+     */
+    msr     cpacr_el1, xzr
+    msr     mdscr_el1, xzr
+    msr     tpidr_el0, xzr
+    msr     tpidrro_el0, xzr
+
     adrp    x0, kernel_stack_top
     add     x0, x0, :lo12:kernel_stack_top
     mov     sp, x0

@@ -118,12 +118,11 @@ el0_sync_null:
 /*
  * System calls: call and reply_recv try the IPC fastpath first, which
  * returns the thread to resume (its frame comes first) or NULL; the rest
- * go to trap_el0_svc(frame, number).  x19 keeps the frame: the user's x19
- * is already saved, and C code preserves it.
+ * go to trap_el0_svc(frame, number).  When the fastpath declines, the
+ * frame is current's again (it changed nothing).
  */
 el0_sync:
     enter_el0
-    mov     x19, x0
     mrs     x1, esr_el1
     lsr     x2, x1, #ESR_EC_SHIFT
     cmp     x2, #EC_SVC64
@@ -134,8 +133,9 @@ el0_sync:
     mov     x1, x7
     bl      ipc_fastpath
     cbnz    x0, arch_return_to_user
-    mov     x0, x19
-1:  ldr     x1, [x19, #(REGS_X0 + 8 * 7)]
+    adrp    x0, current
+    ldr     x0, [x0, :lo12:current]
+1:  ldr     x1, [x0, #(REGS_X0 + 8 * 7)]
     bl      trap_el0_svc
     b       arch_return_to_user
 2:  bl      trap_el0_sync

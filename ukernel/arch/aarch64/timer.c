@@ -40,7 +40,7 @@ void arch_pmu_init(void)
     sysreg_write(pmccfiltr_el0, 0);
     sysreg_write(pmcr_el0, PMCR_E | PMCR_C | PMCR_LC);
     sysreg_write(pmcntenset_el0, PMCNTEN_C);
-    sysreg_write(pmuserenr_el0, PMUSERENR_EN | PMUSERENR_CR);
+    sysreg_write(pmuserenr_el0, PMUSERENR_CR); /* read the cycle counter; write nothing */
     isb();
 }
 

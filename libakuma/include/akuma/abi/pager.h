@@ -17,7 +17,7 @@
 /* Labels, far above any method number an interface would pick by hand. */
 #define AK_PAGER_START UINT64_C(0xA0001)  /* words: pid */
 #define AK_PAGER_FAULT UINT64_C(0xA0002)  /* words: FAR, ESR, ELR, access */
-#define AK_PAGER_EXIT  UINT64_C(0xA0003)  /* words: pid, status (or -1 if killed) */
+#define AK_PAGER_EXIT  UINT64_C(0xA0003)  /* words: pid, status (AK_EXIT_KILLED if killed) */
 
 #define AK_PAGER_START_WORDS 1u
 #define AK_PAGER_FAULT_WORDS 4u
@@ -34,7 +34,11 @@
 #define AK_ACCESS_WRITE 2u
 #define AK_ACCESS_EXEC  4u
 
-/* Status word of EXIT for a process the kernel killed. */
-#define AK_EXIT_KILLED  UINT64_MAX
+/*
+ * The status word of EXIT: the program's exit status, a 32-bit int
+ * sign-extended to 64 bits, or AK_EXIT_KILLED, which no sign-extended
+ * 32-bit value can be, for a process that was killed.
+ */
+#define AK_EXIT_KILLED  (UINT64_C(1) << 32)
 
 #endif /* AKUMA_ABI_PAGER_H */

@@ -3,6 +3,7 @@
  *   stack  recurses until the stack runs into its guard page
  *   udf    executes a permanently undefined instruction
  *   null   writes through a null pointer
+ *   pmu    writes the PMU control register, which programs may only read
  * Without a pager the kernel kills it; its manifest expects that.
  */
 #include <stdint.h>
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
         __asm__ volatile("udf #0");
     else if (!strcmp(how, "null"))
         *(volatile uint64_t *)(uintptr_t)sink = 1;
+    else if (!strcmp(how, "pmu"))
+        __asm__ volatile("msr pmcr_el0, xzr");
     printf("crash: still alive after '%s'\n", how);
     return 0;
 }
