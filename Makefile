@@ -34,6 +34,13 @@ HOST_LDFLAGS := $(HOST_SAN)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
+# $(call stamp,FILE,TEXT) expands to FILE, which holds TEXT and is rewritten
+# (so becomes newer) only when TEXT changes.  It makes visible to make what
+# timestamps cannot show: a link whose list of inputs lost a file, or
+# objects built with other flags.
+stamp = $(shell mkdir -p $(dir $(1)) && { printf '%s\n' '$(strip $(2))' | cmp -s - $(1) 2>/dev/null || \
+    printf '%s\n' '$(strip $(2))' >$(1); })$(1)
+
 .PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools programs bench bench-images
 
 all: kernel host-tools programs
@@ -73,12 +80,15 @@ $(KERNEL_ABI_DIR)/abi:
 	@mkdir -p $(@D)
 	@ln -sfn $(CURDIR)/libakuma/include/akuma/abi $@
 
-$(BUILD)/kernel/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi $(IDL_HEADERS)
+KERNEL_FLAGS := $(call stamp,$(BUILD)/stamps/kernel-flags,$(CC) $(GUEST_CFLAGS) $(KERNEL_INC))
+USER_FLAGS    = $(call stamp,$(BUILD)/stamps/user-flags,$(CC) $(USER_CFLAGS))
+
+$(BUILD)/kernel/%.c.o: %.c $(KERNEL_FLAGS) | $(KERNEL_ABI_DIR)/abi $(IDL_HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $< -o $@
 
-$(BUILD)/kernel/gen/%.c.o: $(IDL_GEN)/%.c | $(KERNEL_ABI_DIR)/abi $(IDL_HEADERS)
+$(BUILD)/kernel/gen/%.c.o: $(IDL_GEN)/%.c $(KERNEL_FLAGS) | $(KERNEL_ABI_DIR)/abi $(IDL_HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $< -o $@
@@ -108,28 +118,28 @@ CRT0          := $(USER_OUT)/libakuma/arch/aarch64/crt0.S.o
 LIBIDL_OBJS := $(foreach s,$(IDL_STEMS) $(TEST_IDL_STEMS),$(USER_OUT)/gen/$(s)_client.c.o $(USER_OUT)/gen/$(s)_server.c.o)
 LIBIDL      := $(USER_OUT)/libidl.a
 
-$(USER_OUT)/%.c.o: %.c | $(IDL_HEADERS)
+$(USER_OUT)/%.c.o: %.c $(USER_FLAGS) | $(IDL_HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(USER_OUT)/gen/%.c.o: $(IDL_GEN)/%.c | $(IDL_HEADERS)
+$(USER_OUT)/gen/%.c.o: $(IDL_GEN)/%.c $(USER_FLAGS) | $(IDL_HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(LIBIDL): $(LIBIDL_OBJS)
+$(LIBIDL): $(LIBIDL_OBJS) $(call stamp,$(USER_OUT)/stamps/libidl,$(LIBIDL_OBJS))
 	@echo "  AR      $@"
-	@rm -f $@ && $(AR) rcs $@ $^
+	@rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 $(USER_OUT)/%.S.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	@$(CC) $(GUEST_ASFLAGS) $(USER_INC) -c $< -o $@
 
-$(LIBAKUMA): $(LIBAKUMA_OBJS)
+$(LIBAKUMA): $(LIBAKUMA_OBJS) $(call stamp,$(USER_OUT)/stamps/libakuma,$(LIBAKUMA_OBJS))
 	@echo "  AR      $@"
-	@rm -f $@ && $(AR) rcs $@ $^
+	@rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 # servers/lib/ and servers/include/ hold what servers share, not programs.
 PROGRAM_DIRS := $(filter-out servers/lib/ servers/include/,\
@@ -147,7 +157,8 @@ VMMCORE_SRCS := $(wildcard servers/lib/vmmcore/*.c)
 # $(call program_rules,DIR): the program of folder DIR.
 define program_rules
 $(1)_SRCS := $(wildcard $(1)/*.c) $(if $(filter $(VMMS),$(notdir $(1))),$(VMMCORE_SRCS))
-$(OUT)/bin/$(notdir $(1)).elf: $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(CRT0) $(LIBIDL) $(LIBAKUMA) $(USER_LDS)
+$(OUT)/bin/$(notdir $(1)).elf: $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(CRT0) $(LIBIDL) $(LIBAKUMA) $(USER_LDS) \
+        $$(call stamp,$(USER_OUT)/stamps/$(notdir $(1)),$$($(1)_SRCS))
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
 	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(LIBIDL) $(LIBAKUMA)
@@ -165,21 +176,24 @@ programs: $(PROGRAM_ELFS)
 #
 # $(call image_rules,NAME,DIR,KTEST-SOURCES,MANIFEST,CONFIG-STRING)
 define image_rules
-$(2)/bootimage.bin: $(4) $(MKIMAGE) $(PROGRAM_ELFS)
+# Its depfile (bootimage.d) lists the manifest and the ELF files it names;
+# every program is built first, since the manifest decides which it needs.
+$(2)/bootimage.bin: $(4) $(MKIMAGE) $(wildcard $(dir $(4))corrupt) | $(PROGRAM_ELFS)
 	@mkdir -p $$(@D)
 	@echo "  MKIMAGE $$@"
-	@$(MKIMAGE) $(4) -o $$@ -B $(OUT)/bin --config "$(5)"
+	@$(MKIMAGE) $(4) -o $$@ -B $(OUT)/bin --config "$(5)" --depfile $(2)/bootimage.d
 	@$(if $(wildcard $(dir $(4))corrupt),$(dir $(4))corrupt $$@)
 
 $(2)/bootimage.S: $(if $(4),$(2)/bootimage.bin)
 	@mkdir -p $$(@D)
 	@printf '    .section .bootimage, "a"\n    .balign 4096\n' >$$@
-	@$(if $(4),printf '    .incbin "%s"\n' $(CURDIR)/$(2)/bootimage.bin >>$$@)
+	@$(if $(4),printf '    .incbin "%s"\n' $(abspath $(2))/bootimage.bin >>$$@)
 
 $(2)/bootimage.o: $(2)/bootimage.S
 	@$(CC) $(GUEST_ASFLAGS) -c $$< -o $$@
 
-$(2)/kernel.elf: $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3)) $(KERNEL_LDS) tools/mksyms.sh
+$(2)/kernel.elf: $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3)) $(KERNEL_LDS) tools/mksyms.sh \
+        $(call stamp,$(2)/objects,$(KERNEL_OBJS) $(3))
 	@echo "  LD      $$@"
 	@tools/mksyms.sh $(NM) >$(2)/ksyms0.S
 	@$(CC) $(GUEST_ASFLAGS) -c $(2)/ksyms0.S -o $(2)/ksyms0.o
@@ -188,7 +202,7 @@ $(2)/kernel.elf: $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3))
 	@$(CC) $(GUEST_ASFLAGS) -c $(2)/ksyms.S -o $(2)/ksyms.o
 	@$(LD) $(GUEST_LDFLAGS) -T $(KERNEL_LDS) -o $$@ $(KERNEL_OBJS) $(2)/bootimage.o $(patsubst %,$(2)/obj/%.o,$(3)) $(2)/ksyms.o
 
-$(2)/obj/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
+$(2)/obj/%.c.o: %.c $(KERNEL_FLAGS) | $(KERNEL_ABI_DIR)/abi
 	@mkdir -p $$(@D)
 	@echo "  CC      $$<"
 	@$(CC) $(GUEST_CFLAGS) $(KERNEL_INC) -c $$< -o $$@
@@ -198,6 +212,11 @@ endef
 # of APP (a folder of apps/) and its arguments ARGS.
 APP  ?= hello
 ARGS ?= world
+ifneq ($(findstring ",$(ARGS)),)
+$(error ARGS must not contain a double quote: the manifest cannot hold one unescaped)
+endif
+# ARGS as a sed replacement: \, & and / are special there.
+ARGS_SED := $(subst /,\/,$(subst &,\&,$(subst \,\\,$(ARGS))))
 APPS := $(notdir $(patsubst %/,%,$(wildcard apps/*/)))
 ifeq ($(filter $(APP),$(APPS)),)
 $(error APP=$(APP) is not a program: choose one of $(APPS) (folders of apps/))
@@ -205,7 +224,7 @@ endif
 DEFAULT_DIR := $(OUT)/default-$(APP)
 $(DEFAULT_DIR)/manifest: images/default.manifest.in FORCE
 	@mkdir -p $(@D)
-	@sed -e 's/@APP@/$(APP)/g' -e 's/@ARGS@/$(subst /,\/,$(ARGS))/g' $< >$@.tmp
+	@sed -e 's/@APP@/$(APP)/g' -e 's/@ARGS@/$(ARGS_SED)/g' $< >$@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 .PHONY: FORCE
 FORCE:
@@ -234,15 +253,17 @@ include $(wildcard tests/unit/*/test.mk tests/contract/*/test.mk)
 
 HOST_OBJ := $(BUILD)/host/obj
 define unit_rules
-$(HOST_OBJ)/$(1)/%.c.o: %.c | $(KERNEL_ABI_DIR)/abi
+$(HOST_OBJ)/$(1)/%.c.o: %.c $(call stamp,$(BUILD)/stamps/host-flags-$(1),$(HOST_CC) $(HOST_CFLAGS) $($(1)_INC)) \
+        | $(KERNEL_ABI_DIR)/abi
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$<"
 	@$(HOST_CC) $(HOST_CFLAGS) $(CMOCKA_CFLAGS) $($(1)_INC) -c $$< -o $$@
 
-$(BUILD)/host/tests/test_$(1): $(patsubst %,$(HOST_OBJ)/$(1)/%.o,$($(1)_SRCS))
+$(BUILD)/host/tests/test_$(1): $(patsubst %,$(HOST_OBJ)/$(1)/%.o,$($(1)_SRCS)) \
+        $(call stamp,$(BUILD)/stamps/host-objs-$(1),$($(1)_SRCS))
 	@mkdir -p $$(@D)
 	@echo "  HOSTLD  $$@"
-	@$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $$^ $(CMOCKA_LIBS)
+	@$(HOST_CC) $(HOST_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(CMOCKA_LIBS)
 endef
 $(foreach s,$(UNIT_SUITES),$(eval $(call unit_rules,$(s))))
 UNIT_BINS := $(foreach s,$(UNIT_SUITES),$(BUILD)/host/tests/test_$(s))

@@ -10,6 +10,9 @@
 
 #define WORD sizeof(uint64_t)
 
+/* A word that may alias any object, for the word-at-a-time loops. */
+typedef uint64_t __attribute__((may_alias)) word_t;
+
 static int both_aligned(const void *a, const void *b)
 {
     return (((uintptr_t)a | (uintptr_t)b) & (WORD - 1)) == 0;
@@ -21,7 +24,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
     const unsigned char *s = src;
     if (both_aligned(d, s)) {
         for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
-            *(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+            *(word_t *)(void *)d = *(const word_t *)(const void *)s;
     }
     while (n--)
         *d++ = *s++;
@@ -34,10 +37,13 @@ void *memmove(void *dst, const void *src, size_t n)
     const unsigned char *s = src;
     if (d == s || n == 0)
         return dst;
-    if ((uintptr_t)d < (uintptr_t)s || (uintptr_t)d >= (uintptr_t)s + n)
-        return memcpy(dst, src, n);
-    while (n--) /* overlapping with dst above src: copy backwards */
-        d[n] = s[n];
+    if ((uintptr_t)d < (uintptr_t)s) {
+        for (size_t i = 0; i < n; i++) /* forwards: dst below src */
+            d[i] = s[i];
+    } else {
+        while (n--) /* backwards: dst above src */
+            d[n] = s[n];
+    }
     return dst;
 }
 
@@ -48,7 +54,7 @@ void *memset(void *dst, int c, size_t n)
     if (((uintptr_t)d & (WORD - 1)) == 0) {
         uint64_t w = b * UINT64_C(0x0101010101010101);
         for (; n >= WORD; n -= WORD, d += WORD)
-            *(uint64_t *)(void *)d = w;
+            *(word_t *)(void *)d = w;
     }
     while (n--)
         *d++ = b;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boots a kernel image on QEMU virt (cortex-a72) under a hard timeout and
-# returns the system's exit status (semihosting SYS_EXIT), or 124 when the
-# timeout ran out.
+# returns the system's exit status (semihosting SYS_EXIT), 124 when the
+# timeout ran out, or 125 when this script was called wrongly.
 #
 # Usage: qemu.sh [options] KERNEL.elf
 #   --log FILE      serial output to FILE instead of the terminal
@@ -28,23 +28,22 @@ while [ $# -gt 1 ]; do
     --gdb) gdb="-s -S"; shift ;;
     --mem) mem=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
-    *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    *) echo "qemu.sh: unknown option $1" >&2; exit 125 ;;
     esac
 done
-[ $# -eq 1 ] || { echo "usage: qemu.sh [options] KERNEL.elf" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: qemu.sh [options] KERNEL.elf" >&2; exit 125; }
 kernel=$1
-[ -f "$kernel" ] || { echo "qemu.sh: no such image: $kernel" >&2; exit 2; }
-
-if [ -n "$log" ]; then
-    io="-display none -monitor none -serial file:$log"
-else
-    io="-nographic"
-fi
+[ -f "$kernel" ] || { echo "qemu.sh: no such image: $kernel" >&2; exit 125; }
 
 # -nic none: the default NIC's ROM is not installed without recommends.
 # shellcheck disable=SC2086
 set -- "$qemu" -M "$machine" -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
-    $io $icount $gdb -kernel "$kernel"
+    $icount $gdb -kernel "$kernel"
+if [ -n "$log" ]; then
+    set -- "$@" -display none -monitor none -serial "file:$log"
+else
+    set -- "$@" -nographic
+fi
 [ -n "$gdb" ] && limit=3600
 status=0
 timeout --foreground -k 5 "$limit" "$@" || status=$?

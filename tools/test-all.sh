@@ -17,11 +17,13 @@ rm -f "$out"/*.out
 
 jobs=()
 n=0
+UNIT_TIMEOUT=600 # seconds for one CMocka binary: a hang is a failure, not a stuck run
 run_unit() { # BIN OUTFILE
     local bin=$1 o=$2 st=0
-    CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$o.raw" 2>&1 || st=$?
+    CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 5 "$UNIT_TIMEOUT" "$bin" >"$o.raw" 2>&1 || st=$?
+    [ "$st" -eq 124 ] && echo "timed out after ${UNIT_TIMEOUT}s" >>"$o.raw"
     awk -v suite="$(basename "$bin")" -v st="$st" '
-        /^1\.\.[0-9]+/ { split($0, a, "."); plan = a[3] + 0 }
+        /^1\.\.[0-9]+/ && !seen_plan { split($0, a, "."); plan = a[3] + 0; seen_plan = 1 }
         /^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "  PASS " $0; p++; next }
         /^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "  FAIL " $0; f++; next }
         /^#/ { print "      " $0; next }

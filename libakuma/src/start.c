@@ -7,6 +7,8 @@
 
 #include "akuma/abi/errno.h"
 #include "akuma/sys.h"
+#include "stdio.h"
+#include "stdlib.h"
 #include "string.h"
 
 #define ARGV_MAX 32
@@ -55,7 +57,13 @@ _Noreturn void __ak_start(void)
     args_copy[n] = '\0';
     int argc = 1 + split_args(args_copy, argv_store + 1, ARGV_MAX);
     argv_store[argc] = NULL;
-    ak_exit(main(argc, argv_store));
+    exit(main(argc, argv_store));
+}
+
+_Noreturn void exit(int status)
+{
+    fflush_stdout();
+    ak_exit(status);
 }
 
 int ak_cap_find(uint32_t kind, uint32_t target)

@@ -10,9 +10,13 @@
 #   aktest NAME        the image must print "AKTEST PASS NAME"
 #   match NAME REGEX   some line of the serial log must match the ERE
 #
-# Each expected name and the exit status count as one test.  A missing
-# name, an "AKTEST FAIL", an AKTEST name the file does not list, a timeout
-# or a crash is a failure.  Prints one line per judgement, then
+# A '#' starts a comment, except on a match line, whose regex runs to the
+# end of the line.  Each expected name and the exit status count as one
+# test.  A missing name, an "AKTEST FAIL", an AKTEST name the file does not
+# list, a timeout or a crash is a failure.  The exit status passes only if
+# the kernel itself halted with it ("[kernel] halt: status N" in the log):
+# a QEMU that fails to start cannot pass for a system that did, and a
+# kernel panic passes only where the file expects status 3.  Prints one line per judgement, then
 # "RESULT NAME PASSED FAILED" as its last line; exits 0.
 set -u
 
@@ -29,8 +33,11 @@ match_res=()
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
-    line=${line%%#*}
     read -r key a b <<<"$line"
+    if [ "${key:-}" != match ]; then
+        line=${line%%#*}
+        read -r key a b <<<"$line"
+    fi
     case ${key:-} in
     "") ;;
     timeout) limit=$a ;;
@@ -98,7 +105,14 @@ case $want_exit in
 nonzero) [ "$status" -ne 0 ] && [ "$status" -ne 124 ] && exit_ok=1 ;;
 *) [ "$status" -eq "$want_exit" ] && exit_ok=1 ;;
 esac
-if [ "$exit_ok" -eq 1 ]; then
+halted=$(sed -n 's/^\[kernel\] halt: status \([0-9]*\)$/\1/p' "$clean" | tail -n 1)
+if [ "$exit_ok" -eq 1 ] && [ "$halted" != "$status" ]; then
+    fail "$name.exit-status" "QEMU exited with $status but the kernel ${halted:+halted with $halted}${halted:-never halted}; qemu said:"
+    sed 's/^/      qemu: /' "$log.qemu"
+elif [ "$exit_ok" -eq 1 ] && [ "$status" -eq 3 ] && [ "$want_exit" != 3 ]; then
+    fail "$name.exit-status" "kernel panic; last lines of $log:"
+    tail -n 12 "$clean" | sed 's/^/      | /'
+elif [ "$exit_ok" -eq 1 ]; then
     pass "$name.exit-status"
 elif [ "$status" -eq 124 ]; then
     fail "$name.exit-status" "timeout after ${limit}s; last lines of $log:"

@@ -4,6 +4,8 @@
  *   udf    executes a permanently undefined instruction
  *   null   writes through a null pointer
  *   pmu    writes the PMU control register, which programs may only read
+ *   nonl   does not crash: ends with output that has no newline, which
+ *          exit() must still write out
  * Without a pager the kernel kills it; its manifest expects that.
  */
 #include <stdint.h>
@@ -25,6 +27,10 @@ static uint64_t recurse(uint64_t depth)
 int main(int argc, char **argv)
 {
     const char *how = argc > 1 ? argv[1] : "";
+    if (!strcmp(how, "nonl")) {
+        printf("crash: output without a newline");
+        return 0;
+    }
     printf("crash: %s\n", how);
     if (!strcmp(how, "stack"))
         sink = recurse(0);
