@@ -1,0 +1,598 @@
+/*
+ * Chunk mode's operations (chunk.h) over the layout of block.h: blocks cut
+ * from free blocks found by the TLSF lists (tlsf.h), merged with their
+ * free neighbours on free, chunks taken and given back, and the large
+ * mappings.
+ *
+ * Chunk release: a free that leaves a chunk empty keeps it as a spare if
+ * fewer than AKM_CHUNK_SPARES chunks are empty, else gives it back at once.
+ * So a program whose working set moves back and forth across a chunk
+ * boundary reuses the spare instead of mapping and unmapping a chunk per
+ * operation, and never more than one empty chunk (64 KiB) is held.
+ *
+ * Counters: every pages in and out is added to kernel_bytes_in/out where
+ * it happens; user_bytes and live_blocks change with each block given or
+ * taken back; alloc_count once per successful public call.
+ */
+#include "tlsf.h"
+
+#include <string.h>
+
+#include "akuma/abi/errno.h"
+
+/* --- chunks ------------------------------------------------------------- */
+
+static void chunk_link(akm_chunk_heap_t *h, akm_chunk_t *c)
+{
+    c->magic = chunk_magic(c);
+    c->prev = NULL;
+    c->next = h->chunks;
+    if (h->chunks != NULL)
+        h->chunks->prev = c;
+    h->chunks = c;
+    h->nchunks++;
+}
+
+static void chunk_unlink(akm_chunk_heap_t *h, akm_chunk_t *c)
+{
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        h->chunks = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    c->magic = 0;
+    h->nchunks--;
+}
+
+static void pages_out(akm_chunk_heap_t *h, void *p, size_t len)
+{
+    if (ak_malloc_pages_out(p, len) != 0)
+        akm_panic("pages out", p, "the system refused to unmap the allocator's own pages");
+    h->stats.kernel_bytes_out += len;
+}
+
+/* A new chunk: one free block of BLOCK_MAX, not on the lists; NULL if pages in failed. */
+static akm_block_t *chunk_new(akm_chunk_heap_t *h)
+{
+    akm_chunk_t *c = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE);
+    if (c == NULL)
+        return NULL;
+    h->stats.kernel_bytes_in += AKM_CHUNK_SIZE;
+    chunk_link(h, c);
+    hdr_set(block_at(c, CHUNK_END), make_low(0, 0, HDR_END | HDR_PREV_FREE));
+    akm_block_t *b = block_at(c, CHUNK_HDR);
+    hdr_set(b, make_low(BLOCK_MAX, 0, HDR_FREE));
+    *block_footer(b, BLOCK_MAX) = BLOCK_MAX;
+    return b;
+}
+
+static void chunk_release(akm_chunk_heap_t *h, akm_chunk_t *c)
+{
+    if (c->magic != chunk_magic(c))
+        akm_panic("free", c, "corrupted chunk header");
+    chunk_unlink(h, c);
+    pages_out(h, c, AKM_CHUNK_SIZE);
+}
+
+/* --- blocks ------------------------------------------------------------- */
+
+/* Sets or clears HDR_PREV_FREE in the header after a block, which must be valid. */
+static inline void set_prev_free(akm_block_t *b, bool prev_free)
+{
+    uint64_t low;
+    if (!hdr_get(b, &low))
+        akm_panic("block", block_payload(b), "corrupted header after a block (overflow?)");
+    hdr_set(b, prev_free ? low | HDR_PREV_FREE : low & ~HDR_PREV_FREE);
+}
+
+/* Writes b as a free block of size S (its predecessor is used) and lists it. */
+static inline void make_free(akm_chunk_heap_t *h, akm_block_t *b, size_t size)
+{
+    hdr_set(b, make_low(size, 0, HDR_FREE));
+    *block_footer(b, size) = size;
+    tlsf_insert(h, b, size);
+}
+
+/*
+ * Makes b, a free block of `have` bytes already off the lists, the used
+ * block for a request of n bytes needing `need`; gives the rest back as a
+ * free block if it can stand alone.  prev_free: b's predecessor is free.
+ */
+static inline void *carve(akm_chunk_heap_t *h, akm_block_t *b, size_t have, size_t need, size_t n,
+                          bool prev_free)
+{
+    if (have - need >= BLOCK_MIN) {
+        make_free(h, block_next(b, need), have - need);
+    } else {
+        need = have;
+        set_prev_free(block_next(b, have), false);
+    }
+    hdr_set(b, make_low(need, need - WORD - n, prev_free ? HDR_PREV_FREE : 0));
+    return block_payload(b);
+}
+
+/* A free block of at least `need` bytes, off the lists: from the lists, else a new chunk. */
+static inline akm_block_t *take_block(akm_chunk_heap_t *h, size_t need, size_t *have)
+{
+    akm_block_t *b = tlsf_take(h, need, have);
+    if (b == NULL) {
+        b = chunk_new(h);
+        *have = BLOCK_MAX;
+    }
+    return b;
+}
+
+/*
+ * The block of the live pointer p, verified: its header word in *low.
+ * Every check that free() does before it changes anything.  The header's
+ * check, keyed by its address, is the block's magic; the chunk's own magic
+ * is left to akm_chunk_check() and to the release of the chunk, because
+ * reading it on every free costs a cache line per call (measured: a fifth
+ * of the L1 misses of the benchmark).
+ */
+static inline akm_block_t *live_block(const void *p, const char *op, uint64_t *low)
+{
+    if ((akm_addr(p) & (GRANULE - 1)) != 0)
+        akm_panic(op, p, "not a pointer from malloc (misaligned)");
+    akm_block_t *b = block_of_payload(p);
+    if (!hdr_get(b, low))
+        akm_panic(op, p, "not a pointer from malloc, or its header was overwritten");
+    if (*low & HDR_FREE)
+        akm_panic(op, p, "double free (the block is already free)");
+    if (*low & HDR_END)
+        akm_panic(op, p, "not a pointer from malloc (the end of a chunk)");
+    if (*low & HDR_LARGE) {
+        size_t off = low_size(*low);
+        akm_large_t *l = (akm_large_t *)(void *)((char *)b + WORD - off);
+        if (off < LARGE_HDR || l->magic != large_magic(l) || l->off != off)
+            akm_panic(op, p, "corrupted header of a large block");
+        return b;
+    }
+    size_t off = akm_addr(b) - akm_addr(chunk_of(b));
+    if (off < CHUNK_HDR || low_size(*low) < BLOCK_MIN || off + low_size(*low) > CHUNK_END)
+        akm_panic(op, p, "corrupted block size");
+    return b;
+}
+
+static akm_large_t *large_of(akm_block_t *b, uint64_t low)
+{
+    return (akm_large_t *)(void *)((char *)b + WORD - low_size(low));
+}
+
+/* Frees the used chunk block b (header low), merging it with free neighbours. */
+static inline void block_free(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const char *op)
+{
+    size_t size = low_size(low);
+    akm_block_t *next = block_next(b, size);
+    uint64_t next_low;
+    if (!hdr_get(next, &next_low))
+        akm_panic(op, block_payload(b), "corrupted header after the block (overflow?)");
+    if (next_low & HDR_PREV_FREE)
+        akm_panic(op, block_payload(b), "boundary tag says the block is free");
+
+    if (low & HDR_PREV_FREE) {
+        size_t psize = (size_t)*((uint64_t *)(void *)b - 1);
+        if (psize < BLOCK_MIN || psize > akm_addr(b) - akm_addr(chunk_of(b)) - CHUNK_HDR)
+            akm_panic(op, block_payload(b), "corrupted boundary tag of the free block before");
+        akm_block_t *prev = (akm_block_t *)(void *)((char *)b - psize);
+        uint64_t prev_low;
+        if (!hdr_get(prev, &prev_low) || !(prev_low & HDR_FREE) || low_size(prev_low) != psize)
+            akm_panic(op, block_payload(b), "corrupted header of the free block before");
+        tlsf_remove(h, prev, psize);
+        b = prev;
+        size += psize;
+    }
+    if (next_low & HDR_FREE) {
+        size_t nsize = low_size(next_low);
+        tlsf_remove(h, next, nsize);
+        size += nsize;
+        next = block_next(next, nsize);
+    }
+    set_prev_free(next, true);
+    if (size == BLOCK_MAX && h->spares >= AKM_CHUNK_SPARES) {
+        chunk_release(h, chunk_of(b));
+        return;
+    }
+    make_free(h, b, size);
+}
+
+/* Resizes the used chunk block b in place to hold n bytes; false if it cannot. */
+static bool block_resize(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, size_t n)
+{
+    size_t size = low_size(low);
+    size_t need = block_size_for(n);
+    uint64_t prev_flag = low & HDR_PREV_FREE;
+    akm_block_t *next = block_next(b, size);
+    uint64_t next_low;
+    if (!hdr_get(next, &next_low))
+        akm_panic("realloc", block_payload(b), "corrupted header after the block (overflow?)");
+    size_t next_size = (next_low & HDR_FREE) ? low_size(next_low) : 0;
+
+    if (need > size) {
+        if (size + next_size < need)
+            return false;
+        tlsf_remove(h, next, next_size);
+        size += next_size;
+        next = block_next(b, size);
+        if (size - need >= BLOCK_MIN) {
+            make_free(h, block_next(b, need), size - need);  /* next keeps HDR_PREV_FREE */
+        } else {
+            set_prev_free(next, false);
+            need = size;
+        }
+    } else if (size - need >= BLOCK_MIN) {
+        size_t rest = size - need;
+        if (next_size != 0) {
+            tlsf_remove(h, next, next_size);
+            rest += next_size;
+        } else {
+            set_prev_free(next, true);
+        }
+        make_free(h, block_next(b, need), rest);
+    } else {
+        need = size;
+    }
+    hdr_set(b, make_low(need, need - WORD - n, prev_flag));
+    return true;
+}
+
+/* --- large mappings ------------------------------------------------------ */
+
+/* The seed's round_up(size + 1024, 4 KiB), with room for the offset and at least one byte. */
+static size_t large_len(size_t n, size_t off)
+{
+    size_t before = off > AKM_CHUNK_LARGE_SLACK ? off : AKM_CHUNK_LARGE_SLACK;
+    return akm_round_up((n > 0 ? n : 1) + before, AKM_PAGE);
+}
+
+static void *large_alloc(akm_chunk_heap_t *h, size_t n, size_t align)
+{
+    size_t off = align > LARGE_HDR ? align : LARGE_HDR;
+    size_t len = large_len(n, off);
+    akm_large_t *l = ak_malloc_pages_in(len, align > AKM_PAGE ? align : AKM_PAGE);
+    if (l == NULL)
+        return NULL;
+    h->stats.kernel_bytes_in += len;
+    l->magic = large_magic(l);
+    l->len = len;
+    l->off = off;
+    l->requested = n;
+    l->prev = NULL;
+    l->next = h->larges;
+    if (h->larges != NULL)
+        h->larges->prev = l;
+    h->larges = l;
+    h->nlarges++;
+    akm_block_t *b = block_at(l, off - WORD);
+    hdr_set(b, make_low(off, 0, HDR_LARGE));
+    return block_payload(b);
+}
+
+static void large_free(akm_chunk_heap_t *h, akm_large_t *l)
+{
+    if (l->prev != NULL)
+        l->prev->next = l->next;
+    else
+        h->larges = l->next;
+    if (l->next != NULL)
+        l->next->prev = l->prev;
+    h->nlarges--;
+    l->magic = 0;
+    pages_out(h, l, l->len);
+}
+
+/*
+ * Resizes the large block in place if n fits its mapping (giving back the
+ * pages no longer needed) and, unless `stay`, n still needs a mapping of
+ * its own.
+ */
+static bool large_resize(akm_chunk_heap_t *h, akm_large_t *l, size_t n, bool stay)
+{
+    size_t len = large_len(n, l->off);
+    if ((n <= CHUNK_REQUEST_MAX && !stay) || len > l->len)
+        return false;
+    if (len < l->len) {
+        pages_out(h, (char *)l + len, l->len - len);
+        l->len = len;
+    }
+    l->requested = n;
+    return true;
+}
+
+/* --- operations --------------------------------------------------------- */
+
+/* True if a request of n bytes aligned to align goes to a chunk. */
+static bool fits_chunk(size_t n, size_t align)
+{
+    return n <= CHUNK_REQUEST_MAX && block_size_for(n) + align + BLOCK_MIN <= BLOCK_MAX;
+}
+
+/* A chunk block for n bytes (n <= CHUNK_REQUEST_MAX): the hot path of malloc. */
+static inline void *chunk_alloc(akm_chunk_heap_t *h, size_t n)
+{
+    size_t need = block_size_for(n), have;
+    akm_block_t *b = take_block(h, need, &have);
+    if (b == NULL)
+        return NULL;
+    return carve(h, b, have, need, n, false);
+}
+
+/*
+ * A chunk block for n bytes aligned to align (> GRANULE; fits_chunk).  The
+ * block taken has room for the aligned block and a free block before it
+ * (the gap, at least BLOCK_MIN), which goes back on the lists.
+ */
+static void *chunk_alloc_aligned(akm_chunk_heap_t *h, size_t n, size_t align)
+{
+    size_t need = block_size_for(n), have;
+    akm_block_t *b = take_block(h, need + align + BLOCK_MIN, &have);
+    if (b == NULL)
+        return NULL;
+    uintptr_t payload = akm_addr(block_payload(b));
+    size_t gap = akm_round_up(payload, align) - payload;
+    if (gap != 0 && gap < BLOCK_MIN)
+        gap += align;
+    if (gap != 0)
+        make_free(h, b, gap);
+    return carve(h, block_next(b, gap), have - gap, need, n, gap != 0);
+}
+
+/*
+ * Allocates n bytes (at most AK_MALLOC_REQUEST_MAX) aligned to align (a
+ * power of two from GRANULE to ALIGN_MAX); NULL if pages in failed (the
+ * caller reports it).
+ */
+static void *alloc(akm_chunk_heap_t *h, size_t n, size_t align)
+{
+    void *p;
+    if (!fits_chunk(n, align))
+        p = large_alloc(h, n, align);
+    else if (align == GRANULE)
+        p = chunk_alloc(h, n);
+    else
+        p = chunk_alloc_aligned(h, n, align);
+    if (p == NULL)
+        return NULL;
+    h->stats.user_bytes += n;
+    h->stats.live_blocks++;
+    return p;
+}
+
+static inline void release(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const char *op)
+{
+    h->stats.live_blocks--;
+    if (low & HDR_LARGE) {
+        akm_large_t *l = large_of(b, low);
+        h->stats.user_bytes -= l->requested;
+        large_free(h, l);
+    } else {
+        h->stats.user_bytes -= low_size(low) - WORD - low_slack(low);
+        block_free(h, b, low, op);
+    }
+}
+
+static size_t usable(akm_block_t *b, uint64_t low)
+{
+    if (low & HDR_LARGE)
+        return large_of(b, low)->len - low_size(low);
+    return low_size(low) - WORD;
+}
+
+static size_t requested(akm_block_t *b, uint64_t low)
+{
+    if (low & HDR_LARGE)
+        return large_of(b, low)->requested;
+    return low_size(low) - WORD - low_slack(low);
+}
+
+int akm_chunk_malloc(akm_chunk_heap_t *h, size_t size, void **out)
+{
+    if (size > CHUNK_REQUEST_MAX)
+        return akm_chunk_memalign(h, GRANULE, size, out);
+    void *p = chunk_alloc(h, size);
+    if (p == NULL) {
+        akm_report_oom(&h->stats, size, GRANULE);
+        return -AK_ENOMEM;
+    }
+    h->stats.user_bytes += size;
+    h->stats.live_blocks++;
+    h->stats.alloc_count++;
+    *out = p;
+    return 0;
+}
+
+int akm_chunk_memalign(akm_chunk_heap_t *h, size_t align, size_t size, void **out)
+{
+    if (!akm_is_pow2(align))
+        return -AK_EINVAL;
+    if (size > AK_MALLOC_REQUEST_MAX || align > ALIGN_MAX)
+        return -AK_ENOMEM;
+    if (align < GRANULE)
+        align = GRANULE;
+    void *p = alloc(h, size, align);
+    if (p == NULL) {
+        akm_report_oom(&h->stats, size, align);
+        return -AK_ENOMEM;
+    }
+    h->stats.alloc_count++;
+    *out = p;
+    return 0;
+}
+
+int akm_chunk_calloc(akm_chunk_heap_t *h, size_t n, size_t size, void **out)
+{
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total) || total > AK_MALLOC_REQUEST_MAX)
+        return -AK_ENOMEM;
+    void *p = alloc(h, total, GRANULE);
+    if (p == NULL) {
+        akm_report_oom(&h->stats, total, GRANULE);
+        return -AK_ENOMEM;
+    }
+    if (fits_chunk(total, GRANULE))  /* a large mapping is fresh from pages in: zero */
+        memset(p, 0, low_size(block_of_payload(p)->word) - WORD);
+    h->stats.alloc_count++;
+    *out = p;
+    return 0;
+}
+
+int akm_chunk_realloc(akm_chunk_heap_t *h, void *p, size_t size, void **out)
+{
+    if (p == NULL)
+        return akm_chunk_malloc(h, size, out);
+    uint64_t low;
+    akm_block_t *b = live_block(p, "realloc", &low);
+    if (size > AK_MALLOC_REQUEST_MAX)
+        return -AK_ENOMEM;
+    size_t old = requested(b, low);
+    bool large = (low & HDR_LARGE) != 0;
+    if (large ? large_resize(h, large_of(b, low), size, false)
+              : fits_chunk(size, GRANULE) && block_resize(h, b, low, size)) {
+        h->stats.user_bytes += size - old;
+    } else {
+        void *q = alloc(h, size, GRANULE);
+        if (q != NULL) {
+            b = live_block(p, "realloc", &low);  /* alloc() may have changed HDR_PREV_FREE */
+            size_t keep = usable(b, low);
+            memcpy(q, p, keep < size ? keep : size);
+            release(h, b, low, "realloc");
+            p = q;
+        } else if (large && large_resize(h, large_of(b, low), size, true)) {
+            h->stats.user_bytes += size - old;  /* shrinking, it could not move: it stays */
+        } else {
+            akm_report_oom(&h->stats, size, GRANULE);
+            return -AK_ENOMEM;
+        }
+    }
+    h->stats.alloc_count++;
+    *out = p;
+    return 0;
+}
+
+void akm_chunk_free(akm_chunk_heap_t *h, void *p)
+{
+    if (p == NULL)
+        return;
+    uint64_t low;
+    akm_block_t *b = live_block(p, "free", &low);
+    release(h, b, low, "free");
+}
+
+size_t akm_chunk_usable_size(akm_chunk_heap_t *h, const void *p)
+{
+    (void)h;
+    if (p == NULL)
+        return 0;
+    uint64_t low;
+    akm_block_t *b = live_block(p, "malloc_usable_size", &low);
+    return usable(b, low);
+}
+
+int akm_chunk_trim(akm_chunk_heap_t *h)
+{
+    int released = 0;
+    akm_chunk_t *c = h->chunks;
+    while (c != NULL) {
+        akm_chunk_t *next = c->next;
+        akm_block_t *b = block_at(c, CHUNK_HDR);
+        uint64_t low;
+        if (hdr_get(b, &low) && (low & HDR_FREE) && low_size(low) == BLOCK_MAX) {
+            tlsf_remove(h, b, BLOCK_MAX);
+            chunk_release(h, c);
+            released = 1;
+        }
+        c = next;
+    }
+    return released;
+}
+
+void akm_chunk_stats(const akm_chunk_heap_t *h, ak_malloc_stats_t *out)
+{
+    *out = h->stats;
+}
+
+/* --- check -------------------------------------------------------------- */
+
+static _Noreturn void check_fail(const void *where, const char *why)
+{
+    akm_panic("check", where, why);
+}
+
+/* Walks one chunk's blocks; adds its used bytes and blocks, returns its free blocks. */
+static size_t check_chunk(const akm_chunk_t *c, uint64_t *user, uint64_t *live)
+{
+    if (c->magic != chunk_magic(c) || chunk_of(c) != c)
+        check_fail(c, "chunk header");
+    size_t nfree = 0;
+    size_t off = CHUNK_HDR;
+    bool prev_free = false;
+    for (;;) {
+        akm_block_t *b = block_at((void *)(uintptr_t)c, off);
+        uint64_t low;
+        if (!hdr_get(b, &low))
+            check_fail(b, "header word fails its check");
+        if (((low & HDR_PREV_FREE) != 0) != prev_free)
+            check_fail(b, "HDR_PREV_FREE disagrees with the block before");
+        if (low & HDR_END) {
+            if (off != CHUNK_END || low_size(low) != 0)
+                check_fail(b, "end sentinel misplaced");
+            return nfree;
+        }
+        size_t size = low_size(low);
+        if (low & HDR_LARGE || size < BLOCK_MIN || size % GRANULE != 0 || size > CHUNK_END - off)
+            check_fail(b, "block size out of its chunk");
+        if (low & HDR_FREE) {
+            if (prev_free)
+                check_fail(b, "two adjacent free blocks");
+            if (*block_footer(b, size) != size || low_slack(low) != 0)
+                check_fail(b, "free block footer");
+            nfree++;
+        } else {
+            if (low_slack(low) > size - WORD)
+                check_fail(b, "slack larger than the block");
+            *user += size - WORD - low_slack(low);
+            ++*live;
+        }
+        prev_free = (low & HDR_FREE) != 0;
+        off += size;
+    }
+}
+
+void akm_chunk_check(const akm_chunk_heap_t *h)
+{
+    uint64_t user = 0, live = 0, held = 0;
+    size_t nfree = 0, n = 0;
+    const akm_chunk_t *prev = NULL;
+    for (const akm_chunk_t *c = h->chunks; c != NULL; prev = c, c = c->next, n++) {
+        if (c->prev != prev)
+            check_fail(c, "chunk list back link");
+        nfree += check_chunk(c, &user, &live);
+        held += AKM_CHUNK_SIZE;
+    }
+    if (n != h->nchunks)
+        check_fail(h, "chunk count");
+    if (akm_tlsf_check(h) != nfree)
+        check_fail(h, "free blocks in chunks and on the lists differ");
+
+    const akm_large_t *lprev = NULL;
+    n = 0;
+    for (const akm_large_t *l = h->larges; l != NULL; lprev = l, l = l->next, n++) {
+        if (l->magic != large_magic(l) || l->prev != lprev || l->len % AKM_PAGE != 0)
+            check_fail(l, "large mapping header");
+        uint64_t low;
+        if (l->off < LARGE_HDR || l->off >= l->len
+            || !hdr_get(block_at((void *)(uintptr_t)l, l->off - WORD), &low)
+            || low != make_low(l->off, 0, HDR_LARGE) || l->requested > l->len - l->off)
+            check_fail(l, "large block header word");
+        user += l->requested;
+        live++;
+        held += l->len;
+    }
+    if (n != h->nlarges)
+        check_fail(h, "large mapping count");
+    if (user != h->stats.user_bytes || live != h->stats.live_blocks)
+        check_fail(h, "user_bytes or live_blocks disagree with the blocks");
+    if (h->stats.kernel_bytes_in - h->stats.kernel_bytes_out != held)
+        check_fail(h, "pages in minus pages out differ from the pages held");
+}

@@ -1,0 +1,71 @@
+/*
+ * The allocator's only contract with the rest of the system, as musl
+ * mallocng's glue.h: swap the file that implements it and the allocator
+ * lifts out unchanged.  Three implementations exist:
+ *   - the guest's (libakuma): mmap()/munmap() through the vmm, no-op locks
+ *     while programs have one thread, the console and ak_exit();
+ *   - libakuma/malloc/linux/glue.c: Linux mmap/munmap and a pthread mutex,
+ *     for the LD_PRELOAD library and the host benchmark;
+ *   - the unit tests' (tests/unit/malloc_conform/testglue.c): a checked page
+ *     arena, injected failures, and a panic that longjmps back to the test.
+ *
+ * Both allocator modes (page/ and chunk/) call only these functions, and
+ * call every one of them, except ak_malloc_lock/unlock, with the allocator
+ * lock held (taken by the public wrappers in page/malloc.c, chunk/malloc.c):
+ * no glue function may call malloc or free.
+ */
+#ifndef AKUMA_MALLOC_GLUE_H
+#define AKUMA_MALLOC_GLUE_H
+
+#include <stddef.h>
+
+/* The unit of pages in and out: every length and address the allocator passes is a multiple. */
+#define AK_MALLOC_PAGE_SIZE ((size_t)4096)
+
+/*
+ * Pages in: maps len bytes of zero-filled, readable and writable memory
+ * whose address is a multiple of align.  len is a non-zero multiple of
+ * AK_MALLOC_PAGE_SIZE; align is a power of two, at least
+ * AK_MALLOC_PAGE_SIZE.  Returns the address, or NULL when the memory or
+ * the address space is exhausted (the allocator then reports out of
+ * memory).  Never returns a mapping that overlaps a live one.
+ */
+void *ak_malloc_pages_in(size_t len, size_t align);
+
+/*
+ * Pages out: unmaps [p, p + len), which lies inside one range returned by
+ * ak_malloc_pages_in and not yet unmapped (the whole range, or its tail when
+ * an allocation shrinks).  p and len are multiples of AK_MALLOC_PAGE_SIZE,
+ * len non-zero.  Returns 0, or a negated AK_E* error, which the allocator
+ * treats as its own broken invariant (it panics).
+ */
+int ak_malloc_pages_out(void *p, size_t len);
+
+/*
+ * The allocator lock, around every public entry point.  Not recursive.
+ * No-ops where a process has one thread.
+ */
+void ak_malloc_lock(void);
+void ak_malloc_unlock(void);
+
+/*
+ * A broken invariant: corrupted metadata, a double or invalid free, a
+ * failed pages out.  msg is one line without its newline, len bytes, not
+ * NUL-terminated.  Reports it and ends the process (or, in tests, leaves
+ * the allocator by longjmp); never returns.
+ */
+_Noreturn void ak_malloc_panic(const char *msg, size_t len);
+
+/*
+ * Out of memory: pages in failed.  report is the text of the original
+ * libakuma ("OUT OF MEMORY!" and the four counters, lines ending in '\n'),
+ * len bytes, not NUL-terminated.  May end the process (the guest prints it
+ * and exits, as the original did); if it returns, the allocation fails
+ * with ENOMEM.
+ */
+void ak_malloc_oom(const char *report, size_t len);
+
+/* Sets the caller's errno to err (a positive AK_E* number, Linux's numbering). */
+void ak_malloc_set_errno(int err);
+
+#endif /* AKUMA_MALLOC_GLUE_H */

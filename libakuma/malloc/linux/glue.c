@@ -1,0 +1,112 @@
+/*
+ * glue.h on Linux, for the LD_PRELOAD library and the host benchmark:
+ * anonymous mmap/munmap for pages, one pthread mutex for the lock (held
+ * across fork, and reset in the child, so a fork from a threaded program
+ * cannot inherit it locked), write(2) for reports.  As glibc's malloc
+ * does, the lock is skipped while the process has one thread
+ * (__libc_single_threaded): no other thread can then exist until this one,
+ * which is inside malloc, creates it; a thread-local flag remembers
+ * whether this call took the mutex, so unlock always matches lock.  Out of memory is
+ * silent, as glibc's is (malloc returns NULL with ENOMEM), unless the
+ * environment has AKUMA_MALLOC_VERBOSE set, which prints the report to
+ * stderr.  A panic prints its line and aborts.
+ */
+#define _GNU_SOURCE
+#include "../glue.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/single_threaded.h>
+#include <unistd.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool holds_lock __attribute__((tls_model("initial-exec")));
+static bool verbose;
+
+void *ak_malloc_pages_in(size_t len, size_t align)
+{
+    if (align <= AK_MALLOC_PAGE_SIZE) {
+        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+    }
+    /* Over-map by align - one page, then cut the unaligned head and the tail. */
+    size_t span = len + align - AK_MALLOC_PAGE_SIZE;
+    if (span < len)
+        return NULL;
+    char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uintptr_t start = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+    size_t head = start - (uintptr_t)p;
+    if (head != 0)
+        munmap(p, head);
+    if (span - head > len)
+        munmap((char *)start + len, span - head - len);
+    return (void *)start;
+}
+
+int ak_malloc_pages_out(void *p, size_t len)
+{
+    return munmap(p, len) == 0 ? 0 : -errno;
+}
+
+void ak_malloc_lock(void)
+{
+    if (__libc_single_threaded)
+        return;
+    pthread_mutex_lock(&lock);
+    holds_lock = true;
+}
+
+void ak_malloc_unlock(void)
+{
+    if (holds_lock) {
+        holds_lock = false;
+        pthread_mutex_unlock(&lock);
+    }
+}
+
+static void write_all(const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+_Noreturn void ak_malloc_panic(const char *msg, size_t len)
+{
+    write_all(msg, len);
+    write_all("\n", 1);
+    abort();
+}
+
+void ak_malloc_oom(const char *report, size_t len)
+{
+    if (verbose)
+        write_all(report, len);
+}
+
+void ak_malloc_set_errno(int err)
+{
+    errno = err;
+}
+
+static void child_after_fork(void)
+{
+    holds_lock = false;
+    pthread_mutex_init(&lock, NULL);
+}
+
+__attribute__((constructor)) static void glue_init(void)
+{
+    verbose = getenv("AKUMA_MALLOC_VERBOSE") != NULL;
+    pthread_atfork(ak_malloc_lock, ak_malloc_unlock, child_after_fork);
+}
