@@ -1,7 +1,9 @@
 # Akuma-C: the only entry point.  `make help` lists the targets.
 #
 # Output goes to build/: build/host/ for host tools and tests,
-# build/kernel/ for kernel objects, build/$(CONFIG)/ for images.
+# build/kernel/ for kernel objects, build/$(CONFIG)/ for programs, images
+# and test results, where CONFIG is $(VMM)-$(MALLOC) (for example
+# vmm-page): configurations never overwrite each other.
 
 .SUFFIXES:
 .SECONDARY:
@@ -9,7 +11,21 @@
 MAKEFLAGS += --no-builtin-rules --no-print-directory
 
 BUILD  := build
-CONFIG := kernel
+
+# The configuration: which vmm serves the default image's programs (a
+# folder servers/vmm or servers/vmm-*) and which allocator programs link
+# (libakuma/malloc/page or chunk) unless their folder names its own.
+VMM    ?= vmm
+MALLOC ?= page
+VMMS   := $(notdir $(patsubst %/,%,$(wildcard servers/vmm/ servers/vmm-*/)))
+MALLOC_MODES := page chunk
+ifeq ($(filter $(VMM),$(VMMS)),)
+$(error VMM=$(VMM) is not a vmm: choose one of $(VMMS) (folders of servers/))
+endif
+ifeq ($(filter $(MALLOC),$(MALLOC_MODES)),)
+$(error MALLOC=$(MALLOC) is not an allocator: choose page or chunk)
+endif
+CONFIG := $(VMM)-$(MALLOC)
 OUT    := $(BUILD)/$(CONFIG)
 
 # --- tools ---------------------------------------------------------------
@@ -48,7 +64,7 @@ all: kernel host-tools programs
 # --- components with rules of their own (host tools, generators) ---------
 # Each defines its outputs under $(BUILD) and adds to HOST_TOOLS.
 HOST_TOOLS :=
-include $(wildcard idl/build.mk tools/*/build.mk)
+include $(wildcard idl/build.mk tools/*/build.mk bench/host/build.mk)
 
 # Interfaces used only by test and benchmark programs: tests/system/idl/
 # and bench/idl/.
@@ -102,7 +118,8 @@ $(BUILD)/kernel/%.S.o: %.S | $(KERNEL_ABI_DIR)/abi
 # Every folder apps/<name>/, servers/<name>/, tests/system/apps/<name>/ and
 # bench/apps/<name>/ is a program: its C files linked with libakuma into $(OUT)/bin/<name>.elf.
 USER_OUT   := $(OUT)/user
-USER_INC   := -Ilibakuma/include -Icommon/include -Iservers/include -I$(BUILD)/gen
+USER_INC   := -Ilibakuma/include -Ilibakuma/malloc/include -Icommon/include -Iservers/include \
+    -I$(BUILD)/gen
 USER_CFLAGS = $(GUEST_CFLAGS) $(USER_INC)
 USER_LDS   := libakuma/arch/aarch64/user.ld
 AR         := llvm-ar
@@ -141,6 +158,18 @@ $(LIBAKUMA): $(LIBAKUMA_OBJS) $(call stamp,$(USER_OUT)/stamps/libakuma,$(LIBAKUM
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
+# The allocators: libmalloc-page.a and libmalloc-chunk.a, each its mode's
+# core with the guest glue (libakuma/malloc/glue.h).
+define malloc_rules
+LIBMALLOC_$(1)_OBJS := $(patsubst %,$(USER_OUT)/%.o,libakuma/malloc/report.c \
+    $(wildcard libakuma/malloc/$(1)/*.c) libakuma/malloc/guest/glue.c)
+LIBMALLOC_$(1) := $(USER_OUT)/libmalloc-$(1).a
+$$(LIBMALLOC_$(1)): $$(LIBMALLOC_$(1)_OBJS) $$(call stamp,$(USER_OUT)/stamps/libmalloc-$(1),$$(LIBMALLOC_$(1)_OBJS))
+	@echo "  AR      $$@"
+	@rm -f $$@ && $(AR) rcs $$@ $$(filter %.o,$$^)
+endef
+$(foreach m,$(MALLOC_MODES),$(eval $(call malloc_rules,$(m))))
+
 # servers/lib/ and servers/include/ hold what servers share, not programs.
 PROGRAM_DIRS := $(filter-out servers/lib/ servers/include/,\
     $(wildcard apps/*/ servers/*/ tests/system/apps/*/ bench/apps/*/))
@@ -151,17 +180,24 @@ endif
 
 # A vmm (servers/vmm, servers/vmm-*) is its folder's free-region structure
 # (servers/include/vmm/region.h) linked with the core they all share.
-VMMS         := $(notdir $(patsubst %/,%,$(wildcard servers/vmm/ servers/vmm-*/)))
 VMMCORE_SRCS := $(wildcard servers/lib/vmmcore/*.c)
 
-# $(call program_rules,DIR): the program of folder DIR.
+# $(call program_rules,DIR): the program of folder DIR.  It links the
+# allocator MALLOC names, or the one a file DIR/malloc names ("page" or
+# "chunk"), as an app pinned its Cargo feature in the original.
 define program_rules
 $(1)_SRCS := $(wildcard $(1)/*.c) $(if $(filter $(VMMS),$(notdir $(1))),$(VMMCORE_SRCS))
-$(OUT)/bin/$(notdir $(1)).elf: $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(CRT0) $(LIBIDL) $(LIBAKUMA) $(USER_LDS) \
-        $$(call stamp,$(USER_OUT)/stamps/$(notdir $(1)),$$($(1)_SRCS))
+$(1)_MALLOC := $(or $(strip $(file <$(1)/malloc)),$(MALLOC))
+ifeq ($$(filter $$($(1)_MALLOC),$(MALLOC_MODES)),)
+$$(error $(1)/malloc names '$$($(1)_MALLOC)': it must say page or chunk)
+endif
+$(OUT)/bin/$(notdir $(1)).elf: $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(CRT0) $(LIBIDL) $(LIBAKUMA) \
+        $$(LIBMALLOC_$$($(1)_MALLOC)) $(USER_LDS) \
+        $$(call stamp,$(USER_OUT)/stamps/$(notdir $(1)),$$($(1)_SRCS) $$($(1)_MALLOC))
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) $(LIBIDL) $(LIBAKUMA)
+	@$(LD) $(GUEST_LDFLAGS) -T $(USER_LDS) -o $$@ $(CRT0) $$(patsubst %,$(USER_OUT)/%.o,$$($(1)_SRCS)) \
+	    $(LIBIDL) $$(LIBMALLOC_$$($(1)_MALLOC)) $(LIBAKUMA)
 endef
 $(foreach d,$(PROGRAM_DIRS),$(eval $(call program_rules,$(patsubst %/,%,$(d)))))
 PROGRAM_ELFS := $(foreach p,$(PROGRAMS),$(OUT)/bin/$(p).elf)
@@ -224,20 +260,35 @@ endif
 DEFAULT_DIR := $(OUT)/default-$(APP)
 $(DEFAULT_DIR)/manifest: images/default.manifest.in FORCE
 	@mkdir -p $(@D)
-	@sed -e 's/@APP@/$(APP)/g' -e 's/@ARGS@/$(ARGS_SED)/g' $< >$@.tmp
+	@sed -e 's/@APP@/$(APP)/g' -e 's/@ARGS@/$(ARGS_SED)/g' -e 's/@VMM@/$(VMM)/g' $< >$@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 .PHONY: FORCE
 FORCE:
-$(eval $(call image_rules,default,$(DEFAULT_DIR),,$(DEFAULT_DIR)/manifest,app=$(APP)))
+$(eval $(call image_rules,default,$(DEFAULT_DIR),,$(DEFAULT_DIR)/manifest,app=$(APP) vmm=$(VMM) malloc=$(MALLOC)))
 kernel: $(DEFAULT_DIR)/kernel.elf
 
 # System-test images: one per folder of tests/system/ with an `expect`
 # file; its optional `manifest` lists the programs, C files under its
 # kernel/ are in-kernel tests linked into that image only, and an optional
 # `corrupt` script damages the compiled boot image (to test refusals).
-SYSTEM_TESTS := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/expect))
-$(foreach t,$(SYSTEM_TESTS),$(eval $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),test image $(t))))
-system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf)
+# A manifest that says @VMM@ makes one image per vmm, <test>@<vmm>, with
+# @VMM@ replaced in its manifest and expect file: one suite, every vmm.
+SYSTEM_TESTS_ALL := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/expect))
+SYSTEM_TESTS_VMM := $(patsubst tests/system/%/manifest,%,$(shell grep -l @VMM@ tests/system/*/manifest 2>/dev/null))
+SYSTEM_TESTS     := $(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)) \
+    $(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(VMMS),$(t)@$(v)))
+$(foreach t,$(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)),$(eval \
+    $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),test image $(t))))
+# $(call per_vmm_rules,TEST,VMM)
+define per_vmm_rules
+$(OUT)/tests/$(1)@$(2)/manifest $(OUT)/tests/$(1)@$(2)/expect: $(OUT)/tests/$(1)@$(2)/%: tests/system/$(1)/%
+	@mkdir -p $$(@D)
+	@sed 's/@VMM@/$(2)/g' $$< >$$@
+$(call image_rules,$(1)@$(2),$(OUT)/tests/$(1)@$(2),$(wildcard tests/system/$(1)/kernel/*.c),$(OUT)/tests/$(1)@$(2)/manifest,test image $(1) with $(2))
+endef
+$(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(VMMS),$(eval $(call per_vmm_rules,$(t),$(v)))))
+SYSTEM_EXPECT = $(if $(findstring @,$(1)),$(OUT)/tests/$(1)/expect,tests/system/$(1)/expect)
+system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf $(call SYSTEM_EXPECT,$(t)))
 
 # Benchmark images: one per folder of bench/ with a `manifest`.
 BENCH_IMAGES := $(patsubst bench/%/manifest,%,$(wildcard bench/*/manifest))
@@ -296,12 +347,20 @@ test: deps
 	@$(MAKE) unit-tests system-images
 	@tools/test-all.sh $(OUT)/test-results \
 	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
-	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf tests/system/$(t)/expect) \
+	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf $(call SYSTEM_EXPECT,$(t))) \
 	    || { kill -PIPE $$PPID; exit 1; }
 
-bench: deps
-	@$(MAKE) bench-images
-	@tools/bench.sh $(BUILD)/bench/results.csv $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf)
+# make bench: the guest benchmarks (bench/<image>, under icount and not),
+# the vmm's region structures on the host (bench/host/vmm_regions.c) and
+# the allocators side by side (bench/host/malloc_window.sh), in one CSV.
+BENCH_CSV := $(BUILD)/bench/results.csv
+bench:
+	@tools/deps.sh --bench
+	@$(MAKE) bench-images bench-host
+	@tools/bench.sh $(BUILD)/bench/guest.csv $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf) >/dev/null
+	@bench/host/malloc_window.sh $(BUILD)/bench/host >$(BUILD)/bench/malloc-window.csv
+	@{ cat $(BUILD)/bench/guest.csv $(VMM_REGIONS_CSV) $(BUILD)/bench/malloc-window.csv; } >$(BENCH_CSV)
+	@column -s, -t $(BENCH_CSV)
 
 clean:
 	rm -rf $(BUILD)

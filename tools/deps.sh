@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, and only those
 # that are missing.  Idempotent; quiet when everything is present.
-# Usage: deps.sh [--debug]   (--debug adds gdb-multiarch for `make debug`)
+# Usage: deps.sh [--debug] [--bench]
+#   --debug adds gdb-multiarch (make debug); --bench the allocators that
+#   make bench measures libakuma's against (mimalloc, jemalloc, tcmalloc)
 set -eu
 
 missing=""
@@ -24,9 +26,17 @@ need qemu-system-arm have qemu-system-aarch64
 need libcmocka-dev pkg-config --exists cmocka
 # The host tests link clang's sanitizer runtimes.
 need libclang-rt-14-dev sh -c 'echo "int main(void){return 0;}" | clang -x c -fsanitize=address,undefined -o /dev/null - '
-if [ "${1:-}" = "--debug" ]; then
-    need gdb-multiarch have gdb-multiarch
-fi
+lib() { ldconfig -p | grep -q "$1"; }
+for opt in "$@"; do
+    case $opt in
+    --debug) need gdb-multiarch have gdb-multiarch ;;
+    --bench)
+        need libmimalloc-dev lib libmimalloc.so.2
+        need libjemalloc-dev lib libjemalloc.so.2
+        need libgoogle-perftools-dev lib libtcmalloc_minimal.so.4 ;;
+    *) echo "deps.sh: unknown option $opt" >&2; exit 2 ;;
+    esac
+done
 
 [ -z "$missing" ] && exit 0
 

@@ -163,6 +163,8 @@ static void grant_caps(void)
         }
         int err = cap_insert(&procs[c->holder].caps, c->slot, (uint8_t)c->kind, (uint8_t)c->rights,
                              c->kind == AK_CAP_ASPACE ? c->target + 1 : c->target, c->badge, object);
+        if (c->kind == AK_CAP_PHYSMEM)
+            procs[c->holder].memory = (frame_range_t){ physmem.base, physmem.base + physmem.size };
         if (err) {
             fmt_snprintf(boot_err, sizeof boot_err, "capability %u: error %d", i, err);
             refuse(boot_err);
@@ -275,11 +277,10 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
         endpoints[i].id = i;
     for (unsigned i = 0; i < image.nprograms; i++)
         build_process(i);
-    grant_caps();
-
     /* What boot memory did not use goes to the physical-memory capability. */
     physmem.base = boot_next;
     physmem.size = ram_end - boot_next;
+    grant_caps();
     for (unsigned i = 0; i < image.nprograms; i++)
         write_bootinfo(&procs[i], &image.programs[i]);
     kprintf("[kernel] boot memory 0x%lx-0x%lx; %lu MiB handed out as physical memory\n",

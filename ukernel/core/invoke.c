@@ -125,19 +125,6 @@ static const aspace_handlers_t aspace_handlers = {
     .take = do_take,
 };
 
-/* The range of t's physical-memory capability; empty if it has none. */
-static frame_range_t caller_memory(const proc_t *p)
-{
-    for (unsigned s = 0; s < AK_CAP_SLOTS; s++) {
-        const cap_t *c = &p->caps.slot[s];
-        if (c->kind == AK_CAP_PHYSMEM && (c->rights & AK_RIGHT_WRITE)) {
-            const physmem_t *m = c->object;
-            return (frame_range_t){ m->base, m->base + m->size };
-        }
-    }
-    return (frame_range_t){ 0, 0 };
-}
-
 bool invoke_kernel_object(thread_t *t, uint64_t slot)
 {
     if (slot >= AK_CAP_SLOTS || t->proc->caps.slot[slot].kind != AK_CAP_ASPACE)
@@ -148,8 +135,7 @@ bool invoke_kernel_object(thread_t *t, uint64_t slot)
         t->regs.x[0] = (uint64_t)(int64_t)err;
         return true;
     }
-    frame_range_t allowed = caller_memory(t->proc);
-    invoke_ctx_t ctx = { cap->object, &allowed };
+    invoke_ctx_t ctx = { cap->object, &t->proc->memory };
     ak_msg_t m = { t->regs.x[1], { t->regs.x[2], t->regs.x[3], t->regs.x[4], t->regs.x[5] } };
     aspace_dispatch(&aspace_handlers, &ctx, cap->badge, &m, t->ipcbuf);
     t->regs.x[0] = 0;

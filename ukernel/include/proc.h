@@ -108,6 +108,7 @@ struct proc {
     int64_t expect_code;
     bool killed;
     int64_t exit_status;
+    frame_range_t memory;       /* its physical-memory capability's range (empty if none) */
 };
 
 /* Exception entry saves into the thread through its frame (el0.c relies on it). */

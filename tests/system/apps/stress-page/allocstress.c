@@ -1,0 +1,1 @@
+../../../../apps/allocstress/allocstress.c
