@@ -1,0 +1,61 @@
+/*
+ * The allocator's glue in programs (libakuma/malloc/glue.h): pages come
+ * from the vmm through mmap, errors go to errno, and a broken heap or an
+ * exhausted memory ends the process with a report on the console, as the
+ * original libakuma did.  One thread per process: the lock is a no-op.
+ */
+#include "../glue.h"
+
+#include <stdint.h>
+
+#include "akuma/sys.h"
+#include "errno.h"
+#include "stdio.h"
+#include "sys/mman.h"
+
+/* The statuses a program ends with when its allocator gives up. */
+#define STATUS_OUT_OF_MEMORY (-1)
+#define STATUS_HEAP_BROKEN   134   /* as a shell reports SIGABRT */
+
+void *ak_malloc_pages_in(size_t len, size_t align)
+{
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    if (align > AK_MALLOC_PAGE_SIZE)
+        flags |= (int)MAP_ALIGNED(63 - __builtin_clzll(align));
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+int ak_malloc_pages_out(void *p, size_t len)
+{
+    return munmap(p, len) == 0 ? 0 : -errno;
+}
+
+void ak_malloc_lock(void)
+{
+}
+
+void ak_malloc_unlock(void)
+{
+}
+
+_Noreturn void ak_malloc_panic(const char *msg, size_t len)
+{
+    fflush_stdout();
+    ak_console_write("malloc: ", 8);
+    ak_console_write(msg, len);
+    ak_console_write("\n", 1);
+    ak_exit(STATUS_HEAP_BROKEN);
+}
+
+void ak_malloc_oom(const char *report, size_t len)
+{
+    fflush_stdout();
+    ak_console_write(report, len);
+    ak_exit(STATUS_OUT_OF_MEMORY);
+}
+
+void ak_malloc_set_errno(int err)
+{
+    errno = err;
+}
