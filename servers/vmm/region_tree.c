@@ -118,8 +118,12 @@ static void update(node_t *n)
     n->max_len = region_max(len_of(n), region_max(max_len(n->child[LEFT]), max_len(n->child[RIGHT])));
 }
 
-/* Lifts n->child[side] above n; returns the new root of the subtree. */
-static node_t *rotate_up(node_t *n, int side)
+/*
+ * Lifts n->child[side] above n; returns the new root of the subtree.
+ * Always inlined: then fixup, the walk every update ends with, calls
+ * nothing and needs no registers saved.
+ */
+static inline __attribute__((always_inline)) node_t *rotate_up(node_t *n, int side)
 {
     node_t *c = n->child[side];
     n->child[side] = c->child[side ^ 1];
@@ -135,8 +139,13 @@ static node_t *rotate_up(node_t *n, int side)
  */
 static node_t *rebalance(node_t *n)
 {
-    update(n);
-    int32_t bal = height(n->child[RIGHT]) - height(n->child[LEFT]);
+    /* update(n), with the children read before n is written (their fields could alias n's). */
+    const node_t *l = n->child[LEFT], *r = n->child[RIGHT];
+    int32_t hl = height(l), hr = height(r);
+    uint64_t m = region_max(len_of(n), region_max(max_len(l), max_len(r)));
+    n->height = 1 + (hl > hr ? hl : hr);
+    n->max_len = m;
+    int32_t bal = hr - hl;
     if (bal >= -1 && bal <= 1)
         return n;
     int side = bal > 0 ? RIGHT : LEFT;  /* the taller side */
@@ -214,14 +223,25 @@ static void descend_gap(region_set_t *s, uint64_t addr, tree_path_t *p, int *bel
 
 /* ---- the three updates: insert, resize, delete ------------------------- */
 
+/*
+ * Makes n the leaf [start, end) at the null link that p ends with, and
+ * updates its ancestors: the leaf itself is complete, so the walk starts
+ * at its parent (which always changes).
+ */
+static void link_leaf(tree_path_t *p, node_t *n, uint64_t start, uint64_t end)
+{
+    *n = (node_t){ .start = start, .end = end, .max_len = end - start, .height = 1 };
+    *p->link[--p->depth] = n;
+    if (p->depth > 0)
+        fixup(p, p->depth - 1);
+}
+
 /* Links n as the hole [start, end), which touches no other hole. */
 static void tree_insert(region_set_t *s, node_t *n, uint64_t start, uint64_t end)
 {
-    *n = (node_t){ .start = start, .end = end, .max_len = end - start, .height = 1 };
     tree_path_t p;
     descend(s, start, &p);
-    *p.link[p.depth - 1] = n;
-    fixup(&p, p.depth - 1);
+    link_leaf(&p, n, start, end);
 }
 
 /* Makes the hole starting at key [start, end); the order must not change. */
@@ -462,9 +482,7 @@ int region_free(region_set_t *s, uint64_t addr, uint64_t len)
         node_t *n = node_get(s);
         if (n == NULL)
             return -AK_ENOMEM;
-        *n = (node_t){ .start = addr, .end = end, .max_len = len, .height = 1 };
-        *p.link[p.depth - 1] = n;
-        fixup(&p, p.depth - 1);
+        link_leaf(&p, n, addr, end);
     }
     s->free_bytes += len;
     return 0;

@@ -15,6 +15,7 @@
 #include "akuma/abi/errno.h"
 #include "akuma/abi/pager.h"
 #include "akuma/abi/syscall.h"
+#include "invoke.h"
 #include "process.h"
 #include "sched.h"
 #include "tqueue.h"
@@ -293,8 +294,16 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
     const cap_t *cap = &self->proc->caps.slot[slot];
     uint8_t kind = cap->kind, rights = cap->rights;
     endpoint_t *ep = cap->object;
-    if (kind != AK_CAP_ENDPOINT)
+    if (kind != AK_CAP_ENDPOINT) {
+        /*
+         * A call on an address space invokes the kernel and is answered at
+         * once: no thread switch, so it takes no detour through the slow
+         * path's dispatch and scheduler either.
+         */
+        if (kind == AK_CAP_ASPACE && number == AK_SYS_CALL)
+            return invoke_aspace(self, cap);  /* a tail call: the IPC paths stay leaf code */
         return NULL;
+    }
     thread_t *head = ep->queue.head;
 
     if (number == AK_SYS_CALL) {

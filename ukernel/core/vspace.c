@@ -114,6 +114,24 @@ int vspace_unmap(vspace_t *vs, vaddr_t va, size_t npages)
     return pt_unmap(vs->root, vs->asid, va, npages, unmap_page, vs);
 }
 
+int vspace_take(vspace_t *vs, vaddr_t va, paddr_t *pa)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    if (!va_range_ok(va, 1))
+        return -AK_EINVAL;
+    if (overlaps_pin(vs, va, PAGE_SIZE))
+        return -AK_EPERM;
+    paddr_t frame;
+    int err = pt_take(vs->root, vs->asid, va, &frame);
+    if (err != 0)
+        return err;
+    /* The TLB no longer holds the page: the frame may be counted down now. */
+    unmap_page(vs, va, frame, 0);
+    *pa = frame;
+    return 0;
+}
+
 int vspace_protect(vspace_t *vs, vaddr_t va, size_t npages, unsigned perms)
 {
     if (!vs->live)

@@ -18,4 +18,12 @@
  */
 bool invoke_kernel_object(thread_t *t, uint64_t slot);
 
+/*
+ * The same for a capability the caller has already found in a slot of
+ * t's and checked to be of kind AK_CAP_ASPACE (the fastpath's entry,
+ * ipc.h): checks AK_RIGHT_WRITE, performs the invocation and replies.
+ * Returns t, the thread to resume.
+ */
+thread_t *invoke_aspace(thread_t *t, const cap_t *cap);
+
 #endif /* KERNEL_INVOKE_H */

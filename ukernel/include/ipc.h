@@ -21,8 +21,10 @@ void ipc_reply_recv(uint64_t slot);
 /*
  * Tries the fastpath for system call `number` (AK_SYS_CALL or
  * AK_SYS_REPLY_RECV) of current, self: a message of at most 4 words
- * handed straight to a waiting thread.  Returns the thread now current,
- * or NULL, having changed nothing, if the slow path must handle the call.
+ * handed straight to a waiting thread; and a call of at most 4 words on
+ * an address-space capability, an invocation (invoke.h), answered at once
+ * (current stays).  Returns the thread now current, or NULL, having
+ * changed nothing, if the slow path must handle the call.
  */
 thread_t *ipc_fastpath(thread_t *self, uint64_t number);
 

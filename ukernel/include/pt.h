@@ -101,6 +101,17 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perms, unsigned *missi
 int pt_unmap(paddr_t root, unsigned asid, vaddr_t va, size_t npages, pt_page_fn *cb, void *ctx);
 
 /*
+ * Unmaps the one page at va and stores in *pa the frame that was mapped
+ * there, with a single walk of the table (pt_query and pt_unmap of one
+ * page in one), and removes its translation from every TLB (tagged with
+ * asid) before returning.  Returns 0, or
+ *   -AK_EINVAL  va not page aligned or not below PT_VA_END, or asid
+ *               above PT_ASID_MAX
+ *   -AK_ENOENT  va is not mapped (its page or one of its tables is missing)
+ */
+int pt_take(paddr_t root, unsigned asid, vaddr_t va, paddr_t *pa);
+
+/*
  * Sets the permissions of every mapped page in [va, va + npages * PAGE_SIZE)
  * to perms (as pt_map: PT_READ required, not PT_WRITE with PT_EXEC) and
  * removes the old permissions from every TLB (tagged with asid); pages not

@@ -98,6 +98,18 @@ int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t p
 int vspace_unmap(vspace_t *vs, vaddr_t va, size_t npages);
 
 /*
+ * Unmaps the page at va as vspace_unmap does and stores in *pa the frame
+ * that was mapped there (take: the pager reuses it without a record of
+ * its own), walking the page table once.  Returns 0, or, in this order
+ * of checking:
+ *   -AK_ESRCH   the vspace was destroyed
+ *   -AK_EINVAL  va unaligned or not below PT_VA_END
+ *   -AK_EPERM   va is pinned
+ *   -AK_ENOENT  va is not mapped
+ */
+int vspace_take(vspace_t *vs, vaddr_t va, paddr_t *pa);
+
+/*
  * Sets the permissions of every mapped page in [va, va + npages * PAGE_SIZE)
  * to perms (PT_READ required, not PT_WRITE with PT_EXEC); pages not mapped
  * are skipped, frames and their counts are unchanged.  Returns the number

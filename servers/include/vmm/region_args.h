@@ -24,11 +24,20 @@ static inline bool region_init_args_ok(uint64_t lo, uint64_t hi, const region_me
            mem->node_alloc != NULL && mem->node_free != NULL;
 }
 
+/*
+ * x is a power of two: shifted up to bit 63, it is that bit alone.
+ * (Written with clz because clang turns x & (x - 1) == 0 into a
+ * population count, a dozen instructions without SIMD.)
+ */
+static inline bool region_pow2(uint64_t x)
+{
+    return x != 0 && (x << __builtin_clzll(x)) == UINT64_C(1) << 63;
+}
+
 /* region_alloc's len and align: whole pages, a power-of-two alignment of at least a page. */
 static inline bool region_alloc_args_ok(uint64_t len, uint64_t align)
 {
-    return len != 0 && region_page_aligned(len) && align >= REGION_PAGE_SIZE &&
-           (align & (align - 1u)) == 0;
+    return len != 0 && region_page_aligned(len) && align >= REGION_PAGE_SIZE && region_pow2(align);
 }
 
 /* A nonempty page-aligned range [addr, addr+len) inside the area of s. */

@@ -17,8 +17,13 @@ void *window_va(uint64_t pa)
     return (void *)(uintptr_t)(VMM_WINDOW_VA + (pa - vmm_frames.base));
 }
 
-/* Maps pa at its window address; table frames from next_table (or the pool if NULL). */
-static int map(uint64_t pa, uint64_t *next_table, uint64_t limit)
+/*
+ * Maps pa at its window address; table frames from next_table (or the
+ * pool if NULL).  Cold: a frame is mapped once and then stays, so this
+ * is kept out of line and the callers' usual path (already mapped) saves
+ * no registers for it.
+ */
+__attribute__((cold)) static int map(uint64_t pa, uint64_t *next_table, uint64_t limit)
 {
     uint64_t va = (uint64_t)(uintptr_t)window_va(pa);
     for (;;) {

@@ -387,6 +387,43 @@ static void check_cleared_before_inval(const host_event_t *e)
         assert_int_equal(*raw(e->va, 3), 0);
 }
 
+static void test_take(void **state)
+{
+    (void)state;
+    const vaddr_t va = 4 * GIB + 17 * MIB2 + 33 * PAGE_SIZE;
+    paddr_t pa = 0;
+    tables_for(va, 1, 2);
+    assert_int_equal(pt_map(ROOT, va, host_frame(10), PT_READ | PT_WRITE, NULL), 0);
+    host_events_clear();
+    host_event_hook = check_cleared_before_inval;
+
+    /* One walk: the frame, the descriptor cleared, then one invalidation of that page. */
+    size_t walks = host_ntranslations;
+    assert_int_equal(pt_take(ROOT, ASID, va, &pa), 0);
+    assert_int_equal(host_ntranslations - walks, 3);
+    assert_int_equal(pa, host_frame(10));
+    assert_int_equal(*raw(va, 3), 0);
+    assert_int_equal(host_nevents, 1);
+    assert_int_equal(host_events[0].kind, HOST_INVAL_PAGE);
+    assert_int_equal(host_events[0].va, va);
+    assert_int_equal(host_events[0].asid, ASID);
+
+    /* Not mapped, or a table missing: -AK_ENOENT, no invalidation, pa untouched. */
+    host_events_clear();
+    pa = 1;
+    assert_int_equal(pt_take(ROOT, ASID, va, &pa), -AK_ENOENT);
+    assert_int_equal(pt_take(ROOT, ASID, va + MIB2, &pa), -AK_ENOENT);
+    assert_int_equal(pt_take(ROOT, ASID, 100 * GIB, &pa), -AK_ENOENT);
+    assert_int_equal(pt_take(ROOT, ASID, va + 8, &pa), -AK_EINVAL);
+    assert_int_equal(pt_take(ROOT, ASID, PT_VA_END, &pa), -AK_EINVAL);
+    assert_int_equal(pt_map(ROOT, va, host_frame(11), PT_READ, NULL), 0);
+    assert_int_equal(pt_take(ROOT, PT_ASID_MAX + 1, va, &pa), -AK_EINVAL);
+    assert_int_equal(pa, 1);
+    assert_int_equal(host_count(HOST_INVAL_PAGE), 0);
+    assert_int_equal(pt_take(ROOT, ASID, va, &pa), 0);
+    assert_int_equal(pa, host_frame(11));
+}
+
 static void test_unmap_range(void **state)
 {
     (void)state;
@@ -737,6 +774,7 @@ int main(void)
         T(test_map_bad_arguments),
         T(test_va_boundaries),
         T(test_unmap_one),
+        T(test_take),
         T(test_unmap_range),
         T(test_unmap_many_invalidates_asid),
         T(test_unmap_whole_space_skips_missing_tables),

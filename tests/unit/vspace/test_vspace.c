@@ -330,6 +330,56 @@ static void test_counts_and_tlb(void **state)
     assert_int_equal(vspace_unmap(&vs, PT_VA_END, 1), -AK_EINVAL);
 }
 
+static void test_take(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    size_t next = 10;
+    const vaddr_t va = AK_USER_MMAP_MIN;
+    const paddr_t pa = F(60);
+    paddr_t got = 0;
+    assert_int_equal(vspace_init(&vs, &ft, F(4), 9), 0);
+    vmm_map(&vs, va, pa, PT_READ | PT_WRITE, &next);
+    vmm_map(&vs, va + PAGE_SIZE, pa, PT_READ, &next);
+    assert_int_equal(vspace_pin(&vs, AK_BOOTINFO_VA, AK_BOOTINFO_VA + PAGE_SIZE), 0);
+
+    /* The frame comes back, its count drops, one invalidation of that page. */
+    host_events_clear();
+    assert_int_equal(vspace_take(&vs, va, &got), 0);
+    check(&vs);
+    assert_int_equal(got, pa);
+    assert_int_equal(count_of(pa), 1);
+    assert_int_equal(vs.npages, 1);
+    assert_int_equal(vspace_query(&vs, va, NULL, NULL), -AK_ENOENT);
+    assert_int_equal(host_nevents, 1);
+    assert_int_equal(host_events[0].kind, HOST_INVAL_PAGE);
+    assert_int_equal(host_events[0].va, va);
+    assert_int_equal(host_events[0].asid, 9);
+
+    /* Refusals change nothing and invalidate nothing. */
+    host_events_clear();
+    got = 0;
+    assert_int_equal(vspace_take(&vs, va, &got), -AK_ENOENT);
+    assert_int_equal(vspace_take(&vs, 100 * GIB, &got), -AK_ENOENT);
+    assert_int_equal(vspace_take(&vs, va + PAGE_SIZE + 8, &got), -AK_EINVAL);
+    assert_int_equal(vspace_take(&vs, PT_VA_END, &got), -AK_EINVAL);
+    assert_int_equal(vspace_take(&vs, AK_BOOTINFO_VA, &got), -AK_EPERM);
+    assert_int_equal(host_nevents, 0);
+    assert_int_equal(got, 0);
+    check(&vs);
+
+    /* The last mapping taken: the frame is free again. */
+    assert_int_equal(vspace_take(&vs, va + PAGE_SIZE, &got), 0);
+    check(&vs);
+    assert_int_equal(got, pa);
+    assert_int_equal(state_of(pa), FRAME_FREE);
+    assert_int_equal(vs.npages, 0);
+
+    vspace_destroy(&vs, NULL, NULL);
+    assert_int_equal(vspace_take(&vs, va, &got), -AK_ESRCH);
+    check(NULL);
+}
+
 static void test_exec_mapping_syncs_caches(void **state)
 {
     (void)state;
@@ -793,6 +843,39 @@ static void step_unmap(unsigned s)
     }
 }
 
+static void step_take(unsigned s)
+{
+    mspace_t *m = &ms[s];
+    unsigned i = pick(NVA);
+    vaddr_t va = pick(8) ? pool_va(i) + (pick(50) ? 0 : 8) : PIN_VA;
+    int expect = 0;
+    if (!m->live)
+        expect = -AK_ESRCH;
+    else if (va & PAGE_MASK)
+        expect = -AK_EINVAL;
+    else if (va == PIN_VA)
+        expect = -AK_EPERM;
+    else if (!m->mapped[i])
+        expect = -AK_ENOENT;
+
+    paddr_t pa = 0;
+    host_events_clear();
+    assert_int_equal(vspace_take(&m->vs, va, &pa), expect);
+    if (expect != 0) {
+        assert_int_equal(host_nevents, 0);
+        return;
+    }
+    assert_int_equal(pa, F(m->frame[i]));
+    assert_int_equal(host_nevents, 1);
+    assert_int_equal(host_events[0].kind, HOST_INVAL_PAGE);
+    assert_int_equal(host_events[0].va, va);
+    assert_int_equal(host_events[0].asid, m->asid);
+    m->mapped[i] = false;
+    mframe_t *x = &mf[m->frame[i]];
+    if (--x->count == 0)
+        x->state = FRAME_FREE;
+}
+
 static void step_protect(unsigned s)
 {
     mspace_t *m = &ms[s];
@@ -931,7 +1014,7 @@ static void test_random_against_model(void **state)
         else if (op < 600)
             step_supply(s);
         else if (op < 750)
-            step_unmap(s);
+            pick(4) ? step_unmap(s) : step_take(s);
         else if (op < 850)
             step_protect(s);
         else if (op < 920)
@@ -973,6 +1056,7 @@ int main(void)
         T(test_map_refusals),
         T(test_supply_refusals),
         T(test_counts_and_tlb),
+        T(test_take),
         T(test_exec_mapping_syncs_caches),
         T(test_protect),
         T(test_destroy),

@@ -148,7 +148,14 @@ boot_l1_high:
     .space  L1_ENTRIES * 8
 boot_l1_low:
     .space  L1_ENTRIES * 8
-    .balign 16
+    /*
+     * Page aligned and a whole number of pages, so that its top is page
+     * aligned too: the exception entry (entry.S) loads it with adrp alone.
+     */
+.if KERNEL_STACK_SIZE % 4096
+    .error "KERNEL_STACK_SIZE must be a multiple of the page size"
+.endif
+    .balign 4096
 kernel_stack:
     .space  KERNEL_STACK_SIZE
     .global kernel_stack_top

@@ -92,8 +92,7 @@ exception_vectors:
     stp     x0, x1, [sp, #0]
     save_rest
     mov     x0, sp
-    adrp    x1, kernel_stack_top
-    add     x1, x1, :lo12:kernel_stack_top
+    adrp    x1, kernel_stack_top        /* page aligned (boot.S): no low bits to add */
     mov     sp, x1
 .endm
 

@@ -250,6 +250,21 @@ int pt_unmap(paddr_t root, unsigned asid, vaddr_t va, size_t npages, pt_page_fn 
     return r.npages;
 }
 
+int pt_take(paddr_t root, unsigned asid, vaddr_t va, paddr_t *pa)
+{
+    if ((va & PAGE_MASK) != 0 || va >= PT_VA_END || asid > PT_ASID_MAX)
+        return -AK_EINVAL;
+    unsigned missing;
+    uint64_t *e = find_entry(root, va, PT_LEVEL_LEAF, &missing);
+    uint64_t d = e != NULL ? pte_read(e) : 0;
+    if (!(d & PTE_VALID))
+        return -AK_ENOENT;
+    pte_write(e, 0);
+    pt_tlb_inval_page(va, asid);
+    *pa = d & PTE_ADDR_MASK;
+    return 0;
+}
+
 int pt_protect(paddr_t root, unsigned asid, vaddr_t va, size_t npages, unsigned perms)
 {
     if (!range_ok(va, npages) || asid > PT_ASID_MAX)

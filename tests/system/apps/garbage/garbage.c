@@ -2,8 +2,8 @@
  * Sends the kernel garbage and checks every answer: invalid system call
  * numbers, slots out of range or holding the wrong kind of capability or
  * lacking the right, malformed message info, kernel addresses where a
- * slot or length goes, huge console lengths.  Then checks the kernel
- * still works.  Expects in its slots (see the image's manifest):
+ * slot or length goes, huge console lengths, malformed invocations of
+ * an address space.  Then checks the kernel still works.  Expects in its slots (see the image's manifest):
  *   1: an endpoint with the send right only
  *   2: an endpoint with the receive right only
  *   3: an address space (not an endpoint)
@@ -13,9 +13,11 @@
 
 #include "akuma/abi/caps.h"
 #include "akuma/abi/errno.h"
+#include "akuma/abi/layout.h"
 #include "akuma/abi/syscall.h"
 #include "akuma/ipc.h"
 #include "akuma/sys.h"
+#include "kernel_types.h"
 
 #define SLOT_SEND_ONLY 1
 #define SLOT_RECV_ONLY 2
@@ -91,6 +93,49 @@ static void test_bad_info(void)
         printf("AKTEST PASS ipc-garbage-info\n");
 }
 
+/*
+ * Invocations of an address space built by hand: the kernel's generated
+ * dispatch refuses a malformed one with a reply of no words, whichever
+ * path brings it (the fastpath takes a call of at most 4 words with clean
+ * info, the general path the rest), and serves a well-formed one.
+ */
+static void test_bad_invocations(void)
+{
+    int before = failures;
+    const struct {
+        const char *what;
+        uint64_t info;
+        uint64_t label;  /* the reply's */
+    } bad[] = {
+        { "a query of 2 words", ak_msginfo(ASPACE_LABEL_QUERY, 2), AK_EBADMSG },
+        { "a query of 5 words", ak_msginfo(ASPACE_LABEL_QUERY, 5), AK_EBADMSG },
+        { "a query with reserved bits", ak_msginfo(ASPACE_LABEL_QUERY, 1) | 0x80, AK_EBADMSG },
+        { "a query of 65 words", ak_msginfo(ASPACE_LABEL_QUERY, 65), AK_EBADMSG },
+        { "an unknown method", ak_msginfo(99, 1), AK_ENOSYS },
+        { "an unknown method of 6 words", ak_msginfo(99, 6), AK_ENOSYS },
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ak_msg_t m = { bad[i].info, { AK_IPCBUF_VA, 0, 0, 0 } };
+        int64_t r = ak_ipc_call(SLOT_ASPACE, &m);
+        if (r != 0 || ak_msginfo_label(m.info) != bad[i].label || ak_msginfo_len(m.info) != 0) {
+            printf("AKTEST FAIL ipc-garbage-invoke: %s returned %ld, label %lu, %lu words; "
+                   "want 0, label %lu, no words\n", bad[i].what, (long)r,
+                   (unsigned long)ak_msginfo_label(m.info), (unsigned long)ak_msginfo_len(m.info),
+                   (unsigned long)bad[i].label);
+            failures++;
+        }
+    }
+    ak_msg_t q = { ak_msginfo(ASPACE_LABEL_QUERY, 1), { AK_IPCBUF_VA, 0, 0, 0 } };
+    int64_t r = ak_ipc_call(SLOT_ASPACE, &q);
+    if (r != 0 || ak_msginfo_label(q.info) != 0 || ak_msginfo_len(q.info) != ASPACE_QUERY_REP_WORDS) {
+        printf("AKTEST FAIL ipc-garbage-invoke: a query of the IPC buffer returned %ld, label %lu\n",
+               (long)r, (unsigned long)ak_msginfo_label(q.info));
+        failures++;
+    }
+    if (failures == before)
+        printf("AKTEST PASS ipc-garbage-invoke\n");
+}
+
 static void test_bad_console(void)
 {
     int before = failures;
@@ -108,6 +153,7 @@ int main(void)
     test_bad_numbers();
     test_bad_slots();
     test_bad_info();
+    test_bad_invocations();
     test_bad_console();
     /* The kernel still answers. */
     if (ak_sys_null() == 0 && ak_yield() == 0)

@@ -5,8 +5,8 @@
  * play.  Each test first reads an address, so that its translation is
  * cached, then changes the mapping and reads again: without the TLB
  * invalidation of pt_unmap (one page, or the whole ASID beyond
- * PT_PAGE_INVAL_MAX pages) or of vspace_destroy, the second read would
- * still see the old frame.
+ * PT_PAGE_INVAL_MAX pages), of pt_take or of vspace_destroy, the second
+ * read would still see the old frame.
  *
  * The frames are an array in the kernel's .bss, tracked by a frame table
  * of their own: nothing else uses them, and the kernel's own frame table
@@ -141,6 +141,39 @@ KTEST(mem_k_remap_page)
                    before, written);
     else if (after != 0x2222)
         ktest_fail(name, "after the remap 0x%lx reads 0x%lx, want 0x2222: a stale TLB entry",
+                   TEST_VA, after);
+    else if (closed != 0)
+        ktest_fail(name, "destroy handed back %u tables, not every frame FREE", s.tables_back);
+    else
+        ktest_pass(name);
+}
+
+/* A page taken back and mapped again shows its new frame: the invalidation of pt_take. */
+KTEST(mem_k_take_page)
+{
+    const char *name = "mem-k-take-page";
+    space_t s;
+    const paddr_t old_frame = arena_frame(TABLE_FRAMES), new_frame = arena_frame(TABLE_FRAMES + 1);
+    paddr_t taken = 0;
+    fill(old_frame, 0x8888);
+    fill(new_frame, 0x9999);
+    if (space_open(&s) != 0) {
+        ktest_fail(name, "cannot build an address space");
+        return;
+    }
+    int m1 = space_map(&s, TEST_VA, old_frame, PT_READ);
+    uint64_t before = m1 == 0 ? read_user(TEST_VA) : 0;
+    int t = vspace_take(&s.vs, TEST_VA, &taken);
+    int m2 = space_map(&s, TEST_VA, new_frame, PT_READ);
+    uint64_t after = m2 == 0 ? read_user(TEST_VA) : 0;
+    int closed = space_close(&s);
+    if (m1 != 0 || t != 0 || m2 != 0)
+        ktest_fail(name, "map %d, take %d, map again %d", m1, t, m2);
+    else if (taken != old_frame || before != 0x8888)
+        ktest_fail(name, "take returned 0x%lx (want 0x%lx); the first mapping read 0x%lx",
+                   taken, old_frame, before);
+    else if (after != 0x9999)
+        ktest_fail(name, "after the take 0x%lx reads 0x%lx, want 0x9999: a stale TLB entry",
                    TEST_VA, after);
     else if (closed != 0)
         ktest_fail(name, "destroy handed back %u tables, not every frame FREE", s.tables_back);

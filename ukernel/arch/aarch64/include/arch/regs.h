@@ -18,14 +18,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "akuma/abi/msginfo.h"
+
 typedef struct arch_regs {
-    uint64_t x[31];
+    union {
+        uint64_t x[31];
+        /* The message a system call carries (abi/msginfo.h): info in x1, words 0..3 in x2..x5. */
+        struct {
+            uint64_t x0;
+            ak_msg_t msg;
+        };
+    };
     uint64_t sp_el0;
     uint64_t elr;
     uint64_t spsr;
 } arch_regs_t;
 
 _Static_assert(offsetof(arch_regs_t, x[30]) == REGS_X30, "frame layout");
+_Static_assert(offsetof(arch_regs_t, msg.info) == offsetof(arch_regs_t, x[1]) &&
+               offsetof(arch_regs_t, msg.w[3]) == offsetof(arch_regs_t, x[5]), "message registers");
 _Static_assert(offsetof(arch_regs_t, sp_el0) == REGS_SP_EL0, "frame layout");
 _Static_assert(offsetof(arch_regs_t, elr) == REGS_ELR, "frame layout");
 _Static_assert(offsetof(arch_regs_t, spsr) == REGS_SPSR, "frame layout");
