@@ -74,7 +74,7 @@ void sched_switch_to(thread_t *t)
         return;
     }
     t->state = T_RUNNABLE;
-    current = t;
+    sched_set_current(t); /* saves current's thread pointer, loads t's */
 }
 
 static void activate(thread_t *t)

@@ -1,0 +1,132 @@
+/*
+ * Host stand-ins for the kernel functions ipc.c, sched.c and process.c
+ * call (see kernel_host.h).  Each does the least that keeps the real
+ * code's behaviour observable: kprintf appends to a log, halt returns to
+ * the test, vspace_destroy counts and marks the space dead; invoke.c is
+ * not linked (a world has no address-space capability).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch.h"
+#include "arch/esr.h"
+#include "arch/sysreg.h"
+#include "halt.h"
+#include "invoke.h"
+#include "kernel_host.h"
+#include "kprintf.h"
+#include "vspace.h"
+
+uint64_t host_ttbr0;
+uint64_t host_tpidr_el0;
+jmp_buf host_halt_env;
+bool host_halt_armed;
+int host_halt_status = -1;
+unsigned host_vspace_destroyed[PROC_MAX];
+
+static char log_buf[16384];
+static size_t log_len;
+
+const char *host_log(void)
+{
+    return log_buf;
+}
+
+void host_reset(void)
+{
+    log_len = 0;
+    log_buf[0] = '\0';
+    host_halt_status = -1;
+    memset(host_vspace_destroyed, 0, sizeof host_vspace_destroyed);
+    host_ttbr0 = 0;
+    host_tpidr_el0 = 0;
+}
+
+void kvprintf(const char *fmt, va_list ap)
+{
+    if (log_len + 1 >= sizeof log_buf)
+        return;
+    int n = vsnprintf(log_buf + log_len, sizeof log_buf - log_len, fmt, ap);
+    if (n > 0)
+        log_len += (size_t)n < sizeof log_buf - log_len ? (size_t)n : sizeof log_buf - log_len - 1;
+}
+
+void kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+}
+
+_Noreturn void panic(const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fail_msg("kernel panic: %s", msg);
+    abort();
+}
+
+_Noreturn void halt(enum halt_status status)
+{
+    if (!host_halt_armed) {
+        fail_msg("the kernel halted (status %d) where no halt was expected; log:\n%s", (int)status,
+                 log_buf);
+        abort();
+    }
+    host_halt_armed = false;
+    host_halt_status = (int)status;
+    longjmp(host_halt_env, 1);
+}
+
+void vspace_destroy(vspace_t *vs, vspace_table_fn *cb, void *ctx)
+{
+    (void)cb;
+    (void)ctx;
+    for (unsigned i = 0; i < PROC_MAX; i++)
+        if (vs == &procs[i].vs)
+            host_vspace_destroyed[i]++;
+    vs->live = false;
+}
+
+/* ipc_fastpath hands a call on an address-space capability to invoke.c; worlds hold none. */
+thread_t *invoke_aspace(thread_t *t, const cap_t *cap)
+{
+    (void)cap;
+    fail_msg("pid %u invoked an address space, which no world holds", t->proc->pid);
+    abort();
+}
+
+void arch_vspace_idle(void)
+{
+    host_ttbr0 = HOST_TTBR_IDLE;
+}
+
+/* Short names, enough for the kill messages of process.c; only aborts have a fault status. */
+#define HOST_EC(esr) (((esr) >> ESR_EC_SHIFT) & ESR_EC_MASK)
+
+const char *esr_class_name(uint64_t esr)
+{
+    switch (HOST_EC(esr)) {
+    case EC_IABT_LOWER: return "Instruction Abort from EL0";
+    case EC_DABT_LOWER: return "Data Abort from EL0";
+    default: return "another exception";
+    }
+}
+
+const char *esr_fault_status(uint64_t esr, char *buf, unsigned long n)
+{
+    if (HOST_EC(esr) != EC_IABT_LOWER && HOST_EC(esr) != EC_DABT_LOWER)
+        return NULL;
+    snprintf(buf, n, "fault status 0x%02x", (unsigned)(esr & ESR_ISS_FSC_MASK));
+    return buf;
+}
