@@ -186,6 +186,11 @@ void ipc_recv(uint64_t slot)
         set_error(current, err);
         return;
     }
+    /* Taking another message now would leave the caller without an answer for ever. */
+    if (current->caller) {
+        set_error(current, -AK_EBUSY);
+        return;
+    }
     recv_common(cap->object);
 }
 

@@ -12,7 +12,11 @@
 
 #include "proc.h"
 
-/* The system calls.  slot and info are current's x0 and x1. */
+/*
+ * The system calls.  slot and info are current's x0 and x1.  A thread
+ * that received a call answers it with reply_recv before it takes another
+ * message: ipc_recv while a caller waits for it is refused (-AK_EBUSY).
+ */
 void ipc_send(uint64_t slot);
 void ipc_call(uint64_t slot);
 void ipc_recv(uint64_t slot);

@@ -17,8 +17,8 @@
  *    pager's queue, badge pid|AK_PAGER_BADGE_BIT) or BLOCKED_REPLY, and
  *    EXIT iff the process is EXITING;
  *  - every `caller` is a BLOCKED_REPLY thread of the world, no two threads
- *    share one, and a BLOCKED_REPLY thread is some thread's caller unless
- *    its server dropped it (took another call without answering);
+ *    share one, and every BLOCKED_REPLY thread is some thread's caller (a
+ *    server cannot take a call while it holds one: recv is refused);
  *  - the capability tables are well formed (cap_table_check; when a world
  *    starts and when it halts, since nothing under test writes them).
  *
@@ -233,7 +233,7 @@ static void check_callers(const world_t *w)
             world_fail(w, "pid %d is the caller of two threads", ki + 1);
     }
     for (unsigned i = 0; i < w->nprocs; i++)
-        if (procs[i].thread.state == T_BLOCKED_REPLY && callers_of[i] == 0 && !w->m[i].dropped)
+        if (procs[i].thread.state == T_BLOCKED_REPLY && callers_of[i] == 0)
             world_fail(w, "pid %u waits for a reply, but no thread holds it as its caller", i + 1);
 }
 
@@ -413,6 +413,13 @@ void check_predict(world_t *w, const pre_t *pre, const event_t *ev, expect_t *x)
         mc->out_is_call = ev->number == AK_SYS_CALL;
         return;
     }
+    if (ev->number == AK_SYS_RECV && pre->caller[c]) {
+        /* A caller is waiting for this thread's answer: recv is refused. */
+        x->refused = true;
+        x->err = (uint64_t)(int64_t)-AK_EBUSY;
+        w->stats.busy++;
+        return;
+    }
     x->recv_ep = cap->object;
     if (ev->number != AK_SYS_REPLY_RECV)
         return;
@@ -541,11 +548,9 @@ static void receive(world_t *w, const pre_t *pre, const expect_t *x, int i, outc
     if (t->caller != &procs[s].thread)
         world_fail(w, "pid %d took pid %d's call, but its caller is %s", i + 1, s + 1,
                    who(w, t->caller, b1));
-    if (old_caller) {
-        /* It held a caller and took another call: that caller is dropped. */
-        w->m[check_index(w, old_caller)].dropped = true;
-        w->stats.dropped++;
-    }
+    if (old_caller)
+        world_fail(w, "pid %d took pid %d's call while %s still waited for its answer", i + 1,
+                   s + 1, who(w, old_caller, b1));
 }
 
 /* Thread i's registers and IPC buffer against what the step should have left there. */
@@ -663,7 +668,7 @@ void check_step(world_t *w, const pre_t *pre, const expect_t *x, const event_t *
         compare_thread(w, i, &o.want[i], &o.want_buf[i]);
     for (int i = 0; i < (int)w->nprocs; i++)
         check_lifecycle(w, pre, x, ev, &o, i);
-    check_callers(w);   /* after receive(): it knows which callers were dropped */
+    check_callers(w);
 }
 
 void check_halt(const world_t *w)

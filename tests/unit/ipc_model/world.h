@@ -61,7 +61,6 @@ typedef struct mthread {
     uint64_t fault[AK_PAGER_FAULT_WORDS];  /* the words of its last FAULT */
     bool exited;            /* it called exit (else, if it ended, it was killed) */
     int32_t exit_code;
-    bool dropped;           /* its server took another call first: no one will answer it */
 } mthread_t;
 
 /* What a run did, to show that it exercised what it claims to. */
@@ -72,7 +71,7 @@ typedef struct world_stats {
     unsigned long delivered, long_delivered;  /* user messages received, > 4 words */
     unsigned long errors;                     /* system calls refused */
     unsigned long kmsgs[KMSG_EXIT + 1];       /* kernel messages received, by kind */
-    unsigned long replies, esrch, kills, ended, dropped;
+    unsigned long replies, esrch, kills, ended, busy;
 } world_stats_t;
 
 typedef struct world {

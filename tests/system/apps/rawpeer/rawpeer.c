@@ -10,6 +10,8 @@
  *                       fastpath (a short call) or the slow path (a long one)
  *   ipc-server-gone     a caller whose server ends without replying gets a
  *                       reply with label AK_ESRCH instead of waiting for ever
+ *   ipc-recv-busy       a server holding an unanswered caller may not take
+ *                       another message (-AK_EBUSY)
  *
  * Roles (first argument): "server" answers; "quitter" receives one call
  * and exits without replying; "client" runs the tests.  Slot 1: the
@@ -64,6 +66,12 @@ static int quit(void)
 {
     ak_msg_t m = { 0 };
     ak_ipc_recv(SLOT_SERVER, &m);
+    /* Holding a caller, it may not take another message. */
+    int64_t r = ak_ipc_recv(SLOT_SERVER, &m);
+    if (r == -AK_EBUSY)
+        printf("AKTEST PASS ipc-recv-busy\n");
+    else
+        printf("AKTEST FAIL ipc-recv-busy: recv while holding a caller returned %ld\n", (long)r);
     return 0; /* ends holding the caller */
 }
 
