@@ -45,19 +45,6 @@ struct region_node {
 _Static_assert(sizeof(node_t) <= REGION_NODE_SIZE, "a list node fits REGION_NODE_SIZE");
 _Static_assert(_Alignof(node_t) <= REGION_NODE_ALIGN, "a list node fits REGION_NODE_ALIGN");
 
-static node_t *node_get(region_set_t *s)
-{
-    node_t *n = s->mem.node_alloc(s->mem.ctx);
-    if (n != NULL)
-        s->nodes++;
-    return n;
-}
-
-static void node_put(region_set_t *s, node_t *n)
-{
-    s->nodes--;
-    s->mem.node_free(s->mem.ctx, n);
-}
 
 /* Appends n as the entry [start, end) at the tail. */
 static void list_append(region_set_t *s, node_t *n, uint64_t start, uint64_t end)
@@ -94,7 +81,7 @@ static void list_remove(region_set_t *s, node_t *prev, node_t *e)
         if (s->root == e)
             s->root = prev;
     }
-    node_put(s, e);
+    region_node_put(s, e);
 }
 
 /* Bytes of [a, b) that are free: in some entry or at or above the bump. */
@@ -138,7 +125,7 @@ static void carve_entry(region_set_t *s, node_t *prev, node_t *e, uint64_t x, ui
 static int take_above_bump(region_set_t *s, uint64_t x, uint64_t len)
 {
     if (x > s->bump) {
-        node_t *gap = node_get(s);
+        node_t *gap = region_node_get(s);
         if (gap == NULL)
             return -AK_ENOMEM;
         list_append(s, gap, s->bump, x);
@@ -166,7 +153,7 @@ static int take(region_set_t *s, uint64_t a, uint64_t len)
     }
     node_t *spare = NULL;
     if (split || a > s->bump) {
-        spare = node_get(s);
+        spare = region_node_get(s);
         if (spare == NULL)
             return -AK_ENOMEM;
     }
@@ -220,7 +207,7 @@ int region_alloc(region_set_t *s, uint64_t len, uint64_t align, uint64_t hint, u
         }
         if (hit != NULL) {
             node_t *spare = NULL;
-            if (x > hit->start && x + len < hit->end && (spare = node_get(s)) == NULL)
+            if (x > hit->start && x + len < hit->end && (spare = region_node_get(s)) == NULL)
                 return -AK_ENOMEM;
             carve_entry(s, prev, hit, x, x + len, spare);
             s->free_bytes -= len;
@@ -249,7 +236,7 @@ int region_free(region_set_t *s, uint64_t addr, uint64_t len)
 {
     if (!region_range_ok(s, addr, len) || free_in(s, addr, addr + len) != 0)
         return -AK_EINVAL;
-    node_t *n = node_get(s);
+    node_t *n = region_node_get(s);
     if (n == NULL)
         return -AK_ENOMEM;
     list_append(s, n, addr, addr + len);

@@ -81,20 +81,6 @@ typedef struct tree_path {
 
 /* ---- nodes -------------------------------------------------------------- */
 
-static node_t *node_get(region_set_t *s)
-{
-    node_t *n = s->mem.node_alloc(s->mem.ctx);
-    if (n != NULL)
-        s->nodes++;
-    return n;
-}
-
-static void node_put(region_set_t *s, node_t *n)
-{
-    s->nodes--;
-    s->mem.node_free(s->mem.ctx, n);
-}
-
 static int32_t height(const node_t *n)
 {
     return n != NULL ? n->height : 0;
@@ -278,7 +264,7 @@ static void tree_delete(region_set_t *s, uint64_t key)
     } else {
         *p.link[floor] = n->child[LEFT] != NULL ? n->child[LEFT] : n->child[RIGHT];
     }
-    node_put(s, gone);
+    region_node_put(s, gone);
     fixup(&p, floor);
 }
 
@@ -392,7 +378,7 @@ static int carve(region_set_t *s, uint64_t hs, uint64_t he, uint64_t x, uint64_t
 {
     uint64_t xe = x + len;
     if (x > hs && xe < he) {
-        node_t *above = node_get(s);
+        node_t *above = region_node_get(s);
         if (above == NULL)
             return -AK_ENOMEM;
         tree_resize(s, hs, hs, x);
@@ -416,7 +402,7 @@ int region_init(region_set_t *s, uint64_t lo, uint64_t hi, const region_mem_t *m
     if (!region_init_args_ok(lo, hi, mem))
         return -AK_EINVAL;
     *s = (region_set_t){ .lo = lo, .hi = hi, .bump = lo, .free_bytes = hi - lo, .mem = *mem };
-    node_t *all = node_get(s);
+    node_t *all = region_node_get(s);
     if (all == NULL)
         return -AK_ENOMEM;
     tree_insert(s, all, lo, hi);
@@ -479,7 +465,7 @@ int region_free(region_set_t *s, uint64_t addr, uint64_t len)
         p.depth = (unsigned)above + 1;
         fixup(&p, p.depth - 1);
     } else {
-        node_t *n = node_get(s);
+        node_t *n = region_node_get(s);
         if (n == NULL)
             return -AK_ENOMEM;
         link_leaf(&p, n, addr, end);
@@ -552,7 +538,7 @@ void region_destroy(region_set_t *s)
             n = l;
         } else {
             node_t *r = n->child[RIGHT];
-            node_put(s, n);
+            region_node_put(s, n);
             n = r;
         }
     }

@@ -1,5 +1,6 @@
 /*
- * Argument checks and address arithmetic shared by the region variants
+ * Argument checks, address arithmetic and node accounting shared by the
+ * region variants
  * (region.h), so that all three accept and refuse exactly the same
  * requests.  Private to the variants: a vmm includes region.h only.
  *
@@ -11,6 +12,22 @@
 #include "vmm/region.h"
 
 #define REGION_PAGE_MASK (REGION_PAGE_SIZE - 1u)
+
+/* A node from the set's allocator, counted; NULL if there is none. */
+static inline void *region_node_get(region_set_t *s)
+{
+    void *n = s->mem.node_alloc(s->mem.ctx);
+    if (n != NULL)
+        s->nodes++;
+    return n;
+}
+
+/* Gives a node back to the set's allocator. */
+static inline void region_node_put(region_set_t *s, void *n)
+{
+    s->nodes--;
+    s->mem.node_free(s->mem.ctx, n);
+}
 
 static inline bool region_page_aligned(uint64_t x)
 {
