@@ -364,8 +364,9 @@ debug:
 # but make reports a failed recipe with a line of its own.  So when tests
 # fail, the recipe ends make itself with SIGPIPE, the one signal whose
 # death shells do not report: make's exit status is then 141.
+# The benchmark images are built too (not run), so that they cannot rot.
 test: deps
-	@$(MAKE) unit-tests system-images
+	@$(MAKE) unit-tests system-images bench-images
 	@tools/test-all.sh $(OUT)/test-results \
 	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
 	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf $(call SYSTEM_EXPECT,$(t))) \
@@ -373,7 +374,8 @@ test: deps
 
 # make bench: the guest benchmarks (bench/<image>, under icount and not),
 # the vmm's region structures on the host (bench/host/vmm_regions.c) and
-# the allocators side by side (bench/host/malloc_window.sh), in one CSV.
+# the allocators side by side (bench/host/malloc_window.sh), in one CSV,
+# and SVG plots of it (tools/benchplot.sh).
 BENCH_CSV := $(BUILD)/bench/results.csv
 bench:
 	@tools/deps.sh --bench
@@ -381,7 +383,9 @@ bench:
 	@tools/bench.sh $(BUILD)/bench/guest.csv $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf) >/dev/null
 	@bench/host/malloc_window.sh $(BUILD)/bench/host >$(BUILD)/bench/malloc-window.csv
 	@{ cat $(BUILD)/bench/guest.csv $(VMM_REGIONS_CSV) $(BUILD)/bench/malloc-window.csv; } >$(BENCH_CSV)
+	@tools/benchplot.sh $(BENCH_CSV) $(BUILD)/bench
 	@column -s, -t $(BENCH_CSV)
+	@echo "plots: $(BUILD)/bench/{guest-paths,vmm-regions,malloc-window}.svg"
 
 clean:
 	rm -rf $(BUILD)
@@ -393,6 +397,7 @@ help:
 	@echo "               (APP=<folder of apps/> ARGS=\"...\" to run another program)"
 	@echo "  make test    install missing packages, run every test suite"
 	@echo "  make bench   run the benchmarks; results in build/bench/results.csv"
+	@echo "               and plots in build/bench/*.svg"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make deps    install the Debian packages the project needs"
 	@echo "  make clean   remove build/"
