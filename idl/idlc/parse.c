@@ -51,11 +51,11 @@ bool idlc_type_signed(idlc_type_t t)       { return idlc_types[t].is_signed; }
 unsigned idlc_type_bits(idlc_type_t t)     { return idlc_types[t].bits; }
 
 /*
- * Names a declaration may not take: C keywords (C11 and C23), lower-case
- * macros of the standard headers, IDL keywords, and the names the
- * generated functions use for their own parameters and locals.
+ * Words of C that name no constant: its keywords (C11 and C23) and the
+ * lower-case macros of the standard headers.  Neither a declaration nor a
+ * C constant (an error code, an abi() binding) may be one of them.
  */
-static const char *const idlc_reserved[] = {
+static const char *const idlc_c_words[] = {
     "alignas", "alignof", "asm", "auto", "bool", "break", "case", "char",
     "complex", "const", "constexpr", "continue", "default", "do", "double",
     "else", "enum", "errno", "extern", "false", "float", "for", "goto", "if",
@@ -64,9 +64,26 @@ static const char *const idlc_reserved[] = {
     "static", "static_assert", "struct", "switch", "thread_local", "true",
     "typedef", "typeof", "typeof_unqual", "union", "unix", "unsigned", "void",
     "volatile", "while", "assert",
+};
+
+/*
+ * Names a declaration may not take besides those: IDL keywords, and the
+ * names the generated functions use for their own parameters and locals.
+ */
+static const char *const idlc_reserved[] = {
     "interface", "include", "in", "out", "error",
     "ep", "m", "r", "rc", "rep", "req", "err", "buf", "ctx", "badge",
 };
+
+#define IDLC_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool idlc_in_list(const char *const *list, size_t count, const char *s, size_t n)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+            return true;
+    return false;
+}
 
 static _Noreturn void idlc_fail(idlc_parser_t *p)
 {
@@ -146,9 +163,9 @@ static const char *idlc_name(idlc_parser_t *p, const char *what)
         idlc_fail(p);
     }
     const char *why = NULL;
-    for (size_t i = 0; i < sizeof idlc_reserved / sizeof idlc_reserved[0] && why == NULL; i++)
-        if (strlen(idlc_reserved[i]) == n && memcmp(idlc_reserved[i], s, n) == 0)
-            why = "is reserved";
+    if (idlc_in_list(idlc_c_words, IDLC_COUNT(idlc_c_words), s, n) ||
+        idlc_in_list(idlc_reserved, IDLC_COUNT(idlc_reserved), s, n))
+        why = "is reserved";
     if (why == NULL && n >= 2 && s[n - 2] == '_' && s[n - 1] == 't')
         why = "ends in _t, which is reserved for types";
     if (why == NULL && ((n >= 3 && memcmp(s, "ak_", 3) == 0) || (n >= 5 && memcmp(s, "idlc_", 5) == 0)))
@@ -164,11 +181,16 @@ static const char *idlc_name(idlc_parser_t *p, const char *what)
     return name;
 }
 
-/* Reads the name of a C constant. */
+/* Reads the name of a C constant: any C identifier but a word of C. */
 static const char *idlc_cident(idlc_parser_t *p, const char *what)
 {
     if (p->tok.kind != IDLC_TOK_IDENT)
         idlc_expected(p, "%s", what);
+    if (idlc_in_list(idlc_c_words, IDLC_COUNT(idlc_c_words), p->tok.text, p->tok.len)) {
+        idlc_error(p->diag, p->tok.loc, "'%.*s' is a word of C, not the name of a constant",
+                   (int)p->tok.len, p->tok.text);
+        idlc_fail(p);
+    }
     const char *name = idlc_strndup(p->arena, p->tok.text, p->tok.len);
     idlc_next(p);
     return name;

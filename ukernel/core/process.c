@@ -64,8 +64,9 @@ static void end_thread(thread_t *t)
     p->state = P_EXITING;
     ipc_abandon_caller(t);
     if (t->pager) {
-        uint64_t w[AK_PAGER_EXIT_WORDS] = { p->pid, p->killed ? AK_EXIT_KILLED
-                                                               : (uint64_t)p->exit_status };
+        uint64_t w[AK_PAGER_EXIT_WORDS];
+        w[AK_EXIT_W_PID] = p->pid;
+        w[AK_EXIT_W_STATUS] = p->killed ? AK_EXIT_KILLED : (uint64_t)p->exit_status;
         ipc_kernel_call(t, KMSG_EXIT, AK_PAGER_EXIT, w, AK_PAGER_EXIT_WORDS);
     } else {
         finish(p);
@@ -78,20 +79,28 @@ void proc_exit(thread_t *t, int64_t status)
     end_thread(t);
 }
 
-static void kill(thread_t *t, const char *what, uint64_t addr, uint64_t pc)
+/* One line, "killed: <what><why> at <addr> pc <pc>"; why is "" or " (...)". */
+static void kill(thread_t *t, const char *what, const char *why, uint64_t addr, uint64_t pc)
 {
     proc_t *p = t->proc;
-    kprintf("[kernel] pid %u (%s) killed: %s at 0x%lx pc 0x%lx\n", p->pid, p->name, what, addr, pc);
+    kprintf("[kernel] pid %u (%s) killed: %s%s at 0x%lx pc 0x%lx\n", p->pid, p->name, what, why,
+            addr, pc);
     p->killed = true;
     end_thread(t);
+}
+
+/* Kills t for the exception esr, named as the architecture decodes it. */
+static void kill_for_fault(thread_t *t, uint64_t far, uint64_t esr, uint64_t elr, const char *why)
+{
+    char fs[64];
+    const char *status = esr_fault_status(esr, fs, sizeof fs);
+    kill(t, status ? status : esr_class_name(esr), why, far, elr);
 }
 
 void proc_fault(thread_t *t, uint64_t far, uint64_t esr, uint64_t elr, uint64_t access)
 {
     if (!t->pager) {
-        char fs[64];
-        const char *status = esr_fault_status(esr, fs, sizeof fs);
-        kill(t, status ? status : esr_class_name(esr), far, elr);
+        kill_for_fault(t, far, esr, elr, "");
         return;
     }
     uint64_t w[AK_PAGER_FAULT_WORDS];
@@ -114,9 +123,10 @@ void proc_kmsg_replied(thread_t *t, uint64_t label)
         } else {
             const ak_msg_t *m = &t->kmsg_body;
             if (kind == KMSG_START)
-                kill(t, "refused by its pager at start", 0, t->regs.elr);
+                kill(t, "start", " (refused by its pager)", t->regs.elr, t->regs.elr);
             else
-                kill(t, "fault refused by its pager", m->w[AK_FAULT_W_FAR], m->w[AK_FAULT_W_ELR]);
+                kill_for_fault(t, m->w[AK_FAULT_W_FAR], m->w[AK_FAULT_W_ESR], m->w[AK_FAULT_W_ELR],
+                               " (refused by its pager)");
         }
         break;
     case KMSG_EXIT:
@@ -133,7 +143,8 @@ void proc_start(proc_t *p)
     p->state = P_LIVE;
     t->slice = TIMESLICE_TICKS;
     if (t->pager) {
-        uint64_t w[AK_PAGER_START_WORDS] = { p->pid };
+        uint64_t w[AK_PAGER_START_WORDS];
+        w[AK_START_W_PID] = p->pid;
         ipc_kernel_call(t, KMSG_START, AK_PAGER_START, w, AK_PAGER_START_WORDS);
     } else {
         sched_wake(t);

@@ -209,9 +209,11 @@ static void test_mprotect(void **state)
     reply_t ok = make_reply(0, 0, 0);
     reply_t err = make_reply(AK_EACCES, 0, 0);
     reply_t nomem = make_reply(AK_ENOMEM, 0, 0);
+    reply_t inval = make_reply(AK_EINVAL, 0, 0);
     reply_t long_ok = make_reply(0, 3, 0);
     const struct { reply_t *r; int want; } cases[] = {
-        { &ok, 0 }, { &err, -AK_EACCES }, { &nomem, -AK_ENOMEM }, { &long_ok, -AK_EBADMSG },
+        { &ok, 0 }, { &err, -AK_EACCES }, { &nomem, -AK_ENOMEM }, { &inval, -AK_EINVAL },
+        { &long_ok, -AK_EBADMSG },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         expect_request(3, 3, words);

@@ -110,23 +110,3 @@ void arch_vspace_idle(void)
 {
     host_ttbr0 = HOST_TTBR_IDLE;
 }
-
-/* Short names, enough for the kill messages of process.c; only aborts have a fault status. */
-#define HOST_EC(esr) (((esr) >> ESR_EC_SHIFT) & ESR_EC_MASK)
-
-const char *esr_class_name(uint64_t esr)
-{
-    switch (HOST_EC(esr)) {
-    case EC_IABT_LOWER: return "Instruction Abort from EL0";
-    case EC_DABT_LOWER: return "Data Abort from EL0";
-    default: return "another exception";
-    }
-}
-
-const char *esr_fault_status(uint64_t esr, char *buf, unsigned long n)
-{
-    if (HOST_EC(esr) != EC_IABT_LOWER && HOST_EC(esr) != EC_DABT_LOWER)
-        return NULL;
-    snprintf(buf, n, "fault status 0x%02x", (unsigned)(esr & ESR_ISS_FSC_MASK));
-    return buf;
-}

@@ -179,7 +179,7 @@ static void test_server_that_is_killed_answers_caller_esrch(void **state)
     act(1, ev_fault(0, UNDEF_ESR, 0));
     assert_answered_esrch(2);
     assert_true(procs[0].killed);
-    assert_logged("pid 1 (p1) killed");
+    assert_logged("pid 1 (p1) killed: Unknown reason (undefined instruction) at 0x");
 }
 
 /* The caller is answered when the server stops, not when its pager answers EXIT. */
@@ -233,7 +233,7 @@ static void test_start_waiter_of_dying_pager_is_killed(void **state)
     pager_with_start();
     assert_true(act(1, ev_exit(0)));   /* nothing can run after */
     assert_killed_waiting_exit(2);
-    assert_logged("pid 2 (p2) killed: refused by its pager at start");
+    assert_logged("pid 2 (p2) killed: start (refused by its pager) at 0x");
 }
 
 static void test_fault_waiter_of_dying_pager_is_killed(void **state)
@@ -246,7 +246,7 @@ static void test_fault_waiter_of_dying_pager_is_killed(void **state)
                 (uint64_t[]){ 0xdead000, WRITE_ABORT_ESR, thread(2)->regs.elr, AK_ACCESS_WRITE });
     assert_true(act(1, ev_fault(0, UNDEF_ESR, 0)));
     assert_killed_waiting_exit(2);
-    assert_logged("pid 2 (p2) killed: fault refused by its pager at 0xdead000");
+    assert_logged("pid 2 (p2) killed: translation fault, level 3, write (refused by its pager) at 0xdead000");
 }
 
 /* ---- the end of a process and of the system ------------------------------- */

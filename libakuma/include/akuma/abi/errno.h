@@ -36,9 +36,9 @@
 
 /*
  * A map needs a translation table that does not exist yet.  The reply's
- * word 0 is the level (1..3) of the missing table and word 1 the virtual
- * address; the caller supplies a zeroed table frame and retries (seL4's
- * "failed lookup").
+ * word 0 is the level of the missing table (2 or 3: the level-1 root
+ * always exists) and word 1 the virtual address; the caller supplies a
+ * zeroed table frame and retries (seL4's "failed lookup").
  */
 #define AK_ENOTABLE  512
 

@@ -23,6 +23,13 @@
 #define AK_PAGER_FAULT_WORDS 4u
 #define AK_PAGER_EXIT_WORDS  2u
 
+/* Word indices of a START message. */
+#define AK_START_W_PID 0u
+
+/* Word indices of an EXIT message. */
+#define AK_EXIT_W_PID    0u
+#define AK_EXIT_W_STATUS 1u
+
 /* Word indices of a FAULT message. */
 #define AK_FAULT_W_FAR    0u
 #define AK_FAULT_W_ESR    1u

@@ -10,7 +10,8 @@
  *   mem-isolation-read   touching B's secret VA faults in A's own address
  *                        space (its pager records the fault from A) and A
  *                        reads its pager's fresh zero page, never the secret
- *   mem-isolation-write  A fills the page at that VA; B's secret is intact
+ *   mem-isolation-write  A fills the page at that VA, then has the pager
+ *                        both share unmap that VA: B's secret is intact
  *   mem-isolation-nocap  A holds no address-space capability: every aspace
  *                        invocation on an empty slot is -AK_EBADF; on the
  *                        slot of B's endpoint it is ordinary IPC, which B's
@@ -137,6 +138,10 @@ static bool test_write(uint64_t va)
         w[i] = SPY_VALUE + i;
     expect_pattern(&t, va, SPY_VALUE);
     expect_secret_intact(&t, "the spy wrote its own page at the same address");
+    /* The pager both share acts on its caller's address space, known by badge. */
+    test_expect(&t, "memtest unmap of that VA through the shared pager",
+                memtest_unmap(SLOT_PAGER, va, 1), 0);
+    expect_secret_intact(&t, "the spy had the pager both share unmap that VA");
     return test_end(&t);
 }
 
