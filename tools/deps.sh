@@ -24,16 +24,20 @@ need make         have make
 need pkg-config   have pkg-config
 need qemu-system-arm have qemu-system-aarch64
 need libcmocka-dev pkg-config --exists cmocka
-# The host tests link clang's sanitizer runtimes.
-need libclang-rt-14-dev sh -c 'echo "int main(void){return 0;}" | clang -x c -fsanitize=address,undefined -o /dev/null - '
-lib() { ldconfig -p | grep -q "$1"; }
+# The host tests link clang's sanitizer runtimes, packaged per clang major
+# version (libclang-rt-14-dev on Debian 12).
+clang_major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p;q')
+need "libclang-rt-${clang_major:-14}-dev" sh -c 'echo "int main(void){return 0;}" | clang -x c -fsanitize=address,undefined -o /dev/null - '
+# ldconfig lives in /sbin, which a non-root PATH often lacks.
+lib() { /sbin/ldconfig -p | grep -q "$1"; }
 for opt in "$@"; do
     case $opt in
     --debug) need gdb-multiarch have gdb-multiarch ;;
     --bench)
         need libmimalloc-dev lib libmimalloc.so.2
         need libjemalloc-dev lib libjemalloc.so.2
-        need libgoogle-perftools-dev lib libtcmalloc_minimal.so.4 ;;
+        need libgoogle-perftools-dev lib libtcmalloc_minimal.so.4
+        need bsdextrautils have column ;;
     *) echo "deps.sh: unknown option $opt" >&2; exit 2 ;;
     esac
 done

@@ -32,7 +32,7 @@ cflags="-std=c11 -O2 -g -Wall -Wextra -Werror"
 
 # The shared object of a library, as the dynamic linker knows it, or nothing.
 library() {
-    ldconfig -p | awk -v name="$1" '$1 == name { print $NF; exit }'
+    /sbin/ldconfig -p | awk -v name="$1" '$1 == name { print $NF; exit }'
 }
 
 allocators="akuma-chunk glibc"
