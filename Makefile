@@ -19,10 +19,11 @@ VMM    ?= vmm
 MALLOC ?= page
 VMMS   := $(notdir $(patsubst %/,%,$(wildcard servers/vmm/ servers/vmm-*/)))
 MALLOC_MODES := page chunk
-ifeq ($(filter $(VMM),$(VMMS)),)
+# $(filter) alone would accept "vmm junk": a value must also be one word.
+ifneq ($(words $(VMM))$(filter $(VMM),$(VMMS)),1$(VMM))
 $(error VMM=$(VMM) is not a vmm: choose one of $(VMMS) (folders of servers/))
 endif
-ifeq ($(filter $(MALLOC),$(MALLOC_MODES)),)
+ifneq ($(words $(MALLOC))$(filter $(MALLOC),$(MALLOC_MODES)),1$(MALLOC))
 $(error MALLOC=$(MALLOC) is not an allocator: choose page or chunk)
 endif
 CONFIG := $(VMM)-$(MALLOC)
@@ -47,15 +48,20 @@ GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 --no-undefined
 HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g $(WARN) $(HOST_SAN) -MMD -MP
 HOST_LDFLAGS := $(HOST_SAN)
-CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
-CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# Asked of pkg-config once, when first used (cmocka may be installed by
+# `make deps` after this Makefile is read), then remembered.
+CMOCKA_CFLAGS = $(eval CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null))$(CMOCKA_CFLAGS)
+CMOCKA_LIBS   = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka))$(CMOCKA_LIBS)
 
 # $(call stamp,FILE,TEXT) expands to FILE, which holds TEXT and is rewritten
 # (so becomes newer) only when TEXT changes.  It makes visible to make what
 # timestamps cannot show: a link whose list of inputs lost a file, or
-# objects built with other flags.
-stamp = $(shell mkdir -p $(dir $(1)) && { printf '%s\n' '$(strip $(2))' | cmp -s - $(1) 2>/dev/null || \
-    printf '%s\n' '$(strip $(2))' >$(1); })$(1)
+# objects built with other flags.  Done with make's own $(file) (a shell
+# per stamp made every make invocation a second slower); the brackets make
+# an empty TEXT compare equal to an empty file.
+stamp_same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
+stamp = $(if $(wildcard $(dir $(1))),,$(shell mkdir -p $(dir $(1))))$(if \
+    $(call stamp_same,[$(strip $(2))],[$(file <$(1))]),,$(file >$(1),$(strip $(2))))$(1)
 
 .PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools programs bench bench-images
 
@@ -275,7 +281,7 @@ endif
 # ARGS as a sed replacement: \, & and / are special there.
 ARGS_SED := $(subst /,\/,$(subst &,\&,$(subst \,\\,$(ARGS))))
 APPS := $(notdir $(patsubst %/,%,$(wildcard apps/*/)))
-ifeq ($(filter $(APP),$(APPS)),)
+ifneq ($(words $(APP))$(filter $(APP),$(APPS)),1$(APP))
 $(error APP=$(APP) is not a program: choose one of $(APPS) (folders of apps/))
 endif
 DEFAULT_DIR := $(OUT)/default-$(APP)
