@@ -39,11 +39,16 @@ static bool outcome_expected(const proc_t *p)
 
 static void describe_expectation(const proc_t *p, char *buf, size_t n);
 
-/* The address space goes; the process is over. */
+/*
+ * The address space and the capabilities go; the process is over.  The
+ * frames the kernel set aside for it at boot stay where they are: they are
+ * not the vmm's to hand out, and the kernel allocates nothing after boot.
+ */
 static void finish(proc_t *p)
 {
     sched_forget_vspace(p);
     vspace_destroy(&p->vs, NULL, NULL);
+    cap_table_init(&p->caps);
     p->state = P_ENDED;
     p->thread.state = T_DEAD;
     char want[32];
