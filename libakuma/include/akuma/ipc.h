@@ -1,6 +1,6 @@
 /*
  * IPC from userspace: thin, out-of-line wrappers around the trap
- * (libakuma/arch/aarch64/ipc.S).  They are real functions so that tests
+ * (libakuma/arch/aarch64/syscall.S).  They are real functions so that tests
  * can replace them (contract tests mock ak_ipc_call).
  *
  * Each takes a capability slot and an ak_msg_t: info and words 0..3 go

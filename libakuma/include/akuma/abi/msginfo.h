@@ -59,8 +59,8 @@ typedef struct ak_msg {
 
 /*
  * The per-thread IPC buffer: one page, mapped read-write at AK_IPCBUF_VA
- * at boot and never unmappable.  The console syscall reads its bytes from
- * the start of the page.
+ * at boot and never unmappable.  Message words fill its start; the console
+ * syscall reads its bytes from AK_CONSOLE_OFFSET (abi/syscall.h), past them.
  */
 typedef struct ak_ipcbuf {
     uint64_t words[AK_MSG_MAX_WORDS];

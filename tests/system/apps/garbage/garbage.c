@@ -3,7 +3,8 @@
  * numbers, slots out of range or holding the wrong kind of capability or
  * lacking the right, malformed message info, kernel addresses where a
  * slot or length goes, huge console lengths, malformed invocations of
- * an address space.  Then checks the kernel still works.  Expects in its slots (see the image's manifest):
+ * an address space and well-formed ones naming kernel or unaligned
+ * addresses.  Then checks the kernel still works.  Expects in its slots (see the image's manifest):
  *   1: an endpoint with the send right only
  *   2: an endpoint with the receive right only
  *   3: an address space (not an endpoint)
@@ -17,6 +18,8 @@
 #include "akuma/abi/syscall.h"
 #include "akuma/ipc.h"
 #include "akuma/sys.h"
+#include "akuma/abi/mman.h"
+#include "kernel_client.h"
 #include "kernel_types.h"
 
 #define SLOT_SEND_ONLY 1
@@ -136,6 +139,47 @@ static void test_bad_invocations(void)
         printf("AKTEST PASS ipc-garbage-invoke\n");
 }
 
+/*
+ * Well-formed invocations whose addresses are wrong: a kernel (high-half)
+ * va, an unaligned va or pa, a pa beyond the physical address space.  The
+ * kernel checks every one before it touches a table: each is AK_EINVAL,
+ * where a map that got past the checks would be AK_EPERM (last case).
+ */
+static void test_bad_addresses(void)
+{
+    int before = failures;
+    const char *t = "ipc-garbage-addresses";
+    const uint64_t as = SLOT_ASPACE, k = KERNEL_ADDR, m = AK_USER_MMAP_MIN;
+    const uint64_t ram = UINT64_C(0x40000000); /* the start of the virt board's RAM */
+    const uint64_t va_end = AK_USER_VA_END;
+    const uint32_t ro = AK_PROT_READ;
+    uint8_t level = 0;
+    uint64_t va = 0, pa = 0;
+    uint32_t prot = 0;
+    expect_eq(t, "map at a kernel va", aspace_map(as, k, ram, ro, &level, &va), -AK_EINVAL);
+    expect_eq(t, "map at an unaligned va", aspace_map(as, m + 8, ram, ro, &level, &va), -AK_EINVAL);
+    expect_eq(t, "map of an unaligned pa", aspace_map(as, m, ram + 8, ro, &level, &va), -AK_EINVAL);
+    expect_eq(t, "map of a pa past 2^48", aspace_map(as, m, UINT64_C(1) << 50, ro, &level, &va),
+              -AK_EINVAL);
+    expect_eq(t, "map of a kernel va as pa", aspace_map(as, m, k, ro, &level, &va), -AK_EINVAL);
+    expect_eq(t, "query of a kernel va", aspace_query(as, k, &pa, &prot), -AK_EINVAL);
+    expect_eq(t, "query of 2^39", aspace_query(as, va_end, &pa, &prot), -AK_EINVAL);
+    expect_eq(t, "unmap at a kernel va", aspace_unmap(as, k, 1), -AK_EINVAL);
+    expect_eq(t, "unmap at an unaligned va", aspace_unmap(as, m + 1, 1), -AK_EINVAL);
+    expect_eq(t, "unmap running past 2^39", aspace_unmap(as, m, va_end >> AK_PAGE_SHIFT), -AK_EINVAL);
+    expect_eq(t, "unmap of UINT64_MAX pages", aspace_unmap(as, m, UINT64_MAX), -AK_EINVAL);
+    expect_eq(t, "protect at a kernel va", aspace_protect(as, k, 1, ro), -AK_EINVAL);
+    expect_eq(t, "table at a kernel va", aspace_table(as, k, 3, ram), -AK_EINVAL);
+    expect_eq(t, "table of an unaligned pa", aspace_table(as, m, 3, ram + 16), -AK_EINVAL);
+    expect_eq(t, "table of level 1", aspace_table(as, m, 1, ram), -AK_EINVAL);
+    expect_eq(t, "take at a kernel va", aspace_take(as, k, &pa), -AK_EINVAL);
+    expect_eq(t, "take at an unaligned va", aspace_take(as, m + 4, &pa), -AK_EINVAL);
+    /* Well-formed but without authority: this program holds no physical memory. */
+    expect_eq(t, "map of a frame not the caller's", aspace_map(as, m, ram, ro, &level, &va), -AK_EPERM);
+    if (failures == before)
+        printf("AKTEST PASS %s\n", t);
+}
+
 static void test_bad_console(void)
 {
     int before = failures;
@@ -154,6 +198,7 @@ int main(void)
     test_bad_slots();
     test_bad_info();
     test_bad_invocations();
+    test_bad_addresses();
     test_bad_console();
     /* The kernel still answers. */
     if (ak_sys_null() == 0 && ak_yield() == 0)
