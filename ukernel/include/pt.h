@@ -14,7 +14,8 @@
  * tables live until it is destroyed (pt_walk enumerates them).
  *
  * Permissions are abstract (PT_READ, PT_WRITE, PT_EXEC) and always for
- * EL0; every mapping is readable, never writable and executable at once
+ * EL0; every mapping is readable or has no permission at all (0: EL0 may
+ * not touch it, PROT_NONE), is never writable and executable at once
  * (W^X), and never executable by the kernel (PXN).  Each function performs
  * the TLB and cache maintenance its change needs (through pt_glue.h), so
  * no caller can forget it.
@@ -65,7 +66,7 @@ typedef void pt_table_fn(void *ctx, vaddr_t va, unsigned level, paddr_t table);
  * acting).  Returns 0, or
  *   -AK_EINVAL  va not page aligned or not below PT_VA_END; pa not page
  *               aligned or above the 48-bit output address; perms with
- *               unknown bits or without PT_READ
+ *               unknown bits, or not 0 and without PT_READ
  *   -AK_EACCES  PT_WRITE and PT_EXEC together (W^X)
  */
 int pt_map_check(vaddr_t va, paddr_t pa, unsigned perms);
@@ -113,12 +114,12 @@ int pt_take(paddr_t root, unsigned asid, vaddr_t va, paddr_t *pa);
 
 /*
  * Sets the permissions of every mapped page in [va, va + npages * PAGE_SIZE)
- * to perms (as pt_map: PT_READ required, not PT_WRITE with PT_EXEC) and
+ * to perms (as pt_map: 0 or with PT_READ, not PT_WRITE with PT_EXEC) and
  * removes the old permissions from every TLB (tagged with asid); pages not
  * mapped are skipped.  Pages that become executable first have their
  * contents made visible to instruction fetch.  Returns the number of
  * mapped pages in the range (all now with perms), or
- *   -AK_EINVAL  as pt_unmap; perms with unknown bits or without PT_READ
+ *   -AK_EINVAL  as pt_unmap; perms with unknown bits, or not 0 and without PT_READ
  *   -AK_EACCES  PT_WRITE and PT_EXEC together (W^X)
  */
 int pt_protect(paddr_t root, unsigned asid, vaddr_t va, size_t npages, unsigned perms);

@@ -68,8 +68,9 @@ int vspace_init(vspace_t *vs, frame_table_t *frames, paddr_t root, unsigned asid
 int vspace_pin(vspace_t *vs, vaddr_t start, vaddr_t end);
 
 /*
- * Maps the frame at pa at va with perms (PT_READ required, PT_WRITE or
- * PT_EXEC optional, not both) and counts the mapping on the frame.
+ * Maps the frame at pa at va with perms (PT_READ with PT_WRITE or PT_EXEC
+ * or neither, or 0 for a page EL0 may not touch) and counts the mapping on
+ * the frame.
  * allowed (not NULL) is the range of the caller's physical-memory
  * capability.  Returns 0, or, in this order of checking:
  *   -AK_ESRCH     the vspace was destroyed
@@ -111,7 +112,7 @@ int vspace_take(vspace_t *vs, vaddr_t va, paddr_t *pa);
 
 /*
  * Sets the permissions of every mapped page in [va, va + npages * PAGE_SIZE)
- * to perms (PT_READ required, not PT_WRITE with PT_EXEC); pages not mapped
+ * to perms (as vspace_map: 0, or PT_READ and not PT_WRITE with PT_EXEC); pages not mapped
  * are skipped, frames and their counts are unchanged.  Returns the number
  * of mapped pages in the range, or
  *   -AK_ESRCH   the vspace was destroyed

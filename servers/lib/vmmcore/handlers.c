@@ -161,8 +161,7 @@ static int on_mprotect(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, u
     uint64_t size = pages_of(len) * VMM_PAGE;
     if (len == 0 || !in_area(addr, size) || (prot & ~PROT_RWX))
         return -AK_EINVAL;
-    /* The kernel cannot keep a frame behind an inaccessible page. */
-    if (prot == AK_PROT_NONE || ((prot & AK_PROT_WRITE) && (prot & AK_PROT_EXEC)))
+    if ((prot & AK_PROT_WRITE) && (prot & AK_PROT_EXEC))
         return -AK_EACCES;
     for (uint64_t va = addr; va < addr + size; va += VMM_PAGE)
         if (region_is_free(&p->regions, va, VMM_PAGE))
@@ -171,9 +170,9 @@ static int on_mprotect(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, u
         uint64_t pa;
         uint32_t old;
         int rc = aspace_query(p->aspace_slot, va, &pa, &old);
-        if (rc == -AK_ENOENT)
-            rc = space_map_fresh(p, va, prot); /* reserved with PROT_NONE until now */
-        else if (rc == 0)
+        if (rc == -AK_ENOENT) /* reserved with PROT_NONE: no frame until it is accessible */
+            rc = prot == AK_PROT_NONE ? 0 : space_map_fresh(p, va, prot);
+        else if (rc == 0) /* to PROT_NONE too: the frame, and so the contents, stay */
             rc = aspace_protect(p->aspace_slot, va, 1, prot);
         if (rc != 0)
             return rc;

@@ -32,6 +32,7 @@
 #define ARM_AP_MASK        UINT64_C(0x3)
 #define ARM_AP_EL0_RW      UINT64_C(0x1)           /* AP[2:1] = 0b01: EL1 and EL0 read/write */
 #define ARM_AP_EL0_RO      UINT64_C(0x3)           /* AP[2:1] = 0b11: EL1 and EL0 read-only */
+#define ARM_AP_EL0_NONE    UINT64_C(0x2)           /* AP[2:1] = 0b10: EL1 read-only, EL0 no access */
 #define ARM_SH_SHIFT       8                       /* SH[1:0], bits [9:8] */
 #define ARM_SH_MASK        UINT64_C(0x3)
 #define ARM_SH_INNER       UINT64_C(0x3)
@@ -180,8 +181,8 @@ static void test_install_table_errors(void **state)
     assert_int_equal(*raw(va, 2), host_frame(2) | ARM_TYPE_TABLE);
 }
 
-/* Checks every field of the page descriptor for va against the Arm ARM. */
-static void check_page_desc(vaddr_t va, paddr_t pa, bool writable, bool exec)
+/* Checks every field of the page descriptor for va against the Arm ARM; ap is AP[2:1]. */
+static void check_desc(vaddr_t va, paddr_t pa, uint64_t ap, bool exec)
 {
     uint64_t d = *raw(va, 3);
     assert_int_equal(d & ARM_VALID, ARM_VALID);
@@ -190,7 +191,7 @@ static void check_page_desc(vaddr_t va, paddr_t pa, bool writable, bool exec)
     assert_int_equal(attr, 1);
     assert_int_equal((MAIR_EL1_VALUE >> (8 * attr)) & 0xFF, ARM_MAIR_NORMAL_WB);
     assert_int_equal(d & ARM_NS, 0);
-    assert_int_equal((d >> ARM_AP_SHIFT) & ARM_AP_MASK, writable ? ARM_AP_EL0_RW : ARM_AP_EL0_RO);
+    assert_int_equal((d >> ARM_AP_SHIFT) & ARM_AP_MASK, ap);
     assert_int_equal((d >> ARM_SH_SHIFT) & ARM_SH_MASK, ARM_SH_INNER);
     assert_int_equal(d & ARM_AF, ARM_AF);
     assert_int_equal(d & ARM_NG, ARM_NG);
@@ -205,10 +206,21 @@ static void check_page_desc(vaddr_t va, paddr_t pa, bool writable, bool exec)
     assert_int_equal(d & (UINT64_C(0x1F) << 59), 0);
     /* And as one value. */
     uint64_t expect = pa | ARM_TYPE_PAGE | (UINT64_C(1) << ARM_ATTRINDX_SHIFT) |
-                      ((writable ? ARM_AP_EL0_RW : ARM_AP_EL0_RO) << ARM_AP_SHIFT) |
-                      (ARM_SH_INNER << ARM_SH_SHIFT) | ARM_AF | ARM_NG | ARM_PXN |
-                      (exec ? 0 : ARM_UXN);
+                      (ap << ARM_AP_SHIFT) | (ARM_SH_INNER << ARM_SH_SHIFT) | ARM_AF | ARM_NG |
+                      ARM_PXN | (exec ? 0 : ARM_UXN);
     assert_int_equal(d, expect);
+}
+
+/* An accessible page: EL0 reads it, may write or execute it. */
+static void check_page_desc(vaddr_t va, paddr_t pa, bool writable, bool exec)
+{
+    check_desc(va, pa, writable ? ARM_AP_EL0_RW : ARM_AP_EL0_RO, exec);
+}
+
+/* A page EL0 may not touch (perms 0): no EL0 access, never executable. */
+static void check_none_desc(vaddr_t va, paddr_t pa)
+{
+    check_desc(va, pa, ARM_AP_EL0_NONE, false);
 }
 
 static void test_page_descriptor_bits(void **state)
@@ -228,6 +240,46 @@ static void test_page_descriptor_bits(void **state)
     check_page_desc(va + 3 * PAGE_SIZE, top, true, false);
 }
 
+/*
+ * perms 0 (PROT_NONE): the frame stays mapped behind a descriptor EL0 may
+ * not use, and a protect makes it accessible again with the same frame.
+ */
+static void test_no_access_pages(void **state)
+{
+    (void)state;
+    const vaddr_t va = GIB;
+    tables_for(va, 1, 2);
+    assert_int_equal(pt_map(ROOT, va, host_frame(10), 0, NULL), 0);
+    check_none_desc(va, host_frame(10));
+    paddr_t pa = 0;
+    unsigned perms = 99;
+    assert_int_equal(pt_query(ROOT, va, &pa, &perms), 0);
+    assert_int_equal(pa, host_frame(10));
+    assert_int_equal(perms, 0);
+
+    /* Accessible again: the same frame, the old TLB entry invalidated. */
+    host_events_clear();
+    assert_int_equal(pt_protect(ROOT, ASID, va, 1, PT_READ | PT_WRITE), 1);
+    check_page_desc(va, host_frame(10), true, false);
+    assert_int_equal(host_count(HOST_INVAL_PAGE), 1);
+    /* And inaccessible again, from writable. */
+    host_events_clear();
+    assert_int_equal(pt_protect(ROOT, ASID, va, 1, 0), 1);
+    check_none_desc(va, host_frame(10));
+    assert_int_equal(host_count(HOST_INVAL_PAGE), 1);
+    assert_int_equal(host_count(HOST_SYNC_EXEC), 0);
+    /* To executable: the contents are made visible to instruction fetch. */
+    host_events_clear();
+    assert_int_equal(pt_protect(ROOT, ASID, va, 1, PT_READ | PT_EXEC), 1);
+    check_page_desc(va, host_frame(10), false, true);
+    assert_int_equal(host_count(HOST_SYNC_EXEC), 1);
+    /* Taking it back returns the frame whatever its permissions were. */
+    assert_int_equal(pt_protect(ROOT, ASID, va, 1, 0), 1);
+    assert_int_equal(pt_take(ROOT, ASID, va, &pa), 0);
+    assert_int_equal(pa, host_frame(10));
+    assert_int_equal(*raw(va, 3), 0);
+}
+
 static void test_query(void **state)
 {
     (void)state;
@@ -241,8 +293,8 @@ static void test_query(void **state)
     assert_int_equal(pt_query(ROOT, va, &pa, &perms), -AK_ENOENT);
     assert_int_equal(pt_query(ROOT, PT_VA_END, &pa, &perms), -AK_EINVAL);
 
-    const unsigned cases[] = { PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC };
-    for (unsigned i = 0; i < 3; i++) {
+    const unsigned cases[] = { PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC, 0 };
+    for (unsigned i = 0; i < 4; i++) {
         vaddr_t v = va + i * PAGE_SIZE;
         assert_int_equal(pt_map(ROOT, v, host_frame(20 + i), cases[i], NULL), 0);
         assert_int_equal(pt_query(ROOT, v, &pa, &perms), 0);
@@ -254,7 +306,7 @@ static void test_query(void **state)
         assert_int_equal(pt_query(ROOT, v + PAGE_SIZE - 1, NULL, &perms), 0);
         assert_int_equal(perms, cases[i]);
     }
-    assert_int_equal(pt_query(ROOT, va + 3 * PAGE_SIZE, &pa, &perms), -AK_ENOENT);
+    assert_int_equal(pt_query(ROOT, va + 4 * PAGE_SIZE, &pa, &perms), -AK_ENOENT);
 }
 
 static void test_map_eexist(void **state)
@@ -289,8 +341,7 @@ static void test_map_bad_arguments(void **state)
     assert_int_equal(pt_map(ROOT, va, pa + 8, PT_READ, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, va, UINT64_C(1) << 48, PT_READ, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, va, UINT64_MAX & ~PAGE_MASK, PT_READ, NULL), -AK_EINVAL);
-    /* Permissions: readable always, known bits only, never W and X. */
-    assert_int_equal(pt_map(ROOT, va, pa, 0, NULL), -AK_EINVAL);
+    /* Permissions: none or readable, known bits only, never W and X. */
     assert_int_equal(pt_map(ROOT, va, pa, PT_WRITE, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, va, pa, PT_EXEC, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, va, pa, PT_READ | 8u, NULL), -AK_EINVAL);
@@ -302,6 +353,7 @@ static void test_map_bad_arguments(void **state)
     assert_int_equal(pt_map_check(va + 1, pa, PT_READ), -AK_EINVAL);
     assert_int_equal(pt_map_check(va, pa, PT_READ | PT_WRITE), 0);
     assert_int_equal(pt_map_check(va, pa, PT_READ | PT_EXEC), 0);
+    assert_int_equal(pt_map_check(va, pa, 0), 0);
     /* Argument errors come before the table walk. */
     assert_int_equal(pt_map(ROOT, 9 * GIB + 1, pa, PT_READ, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, 9 * GIB, pa, PT_READ | PT_WRITE | PT_EXEC, NULL), -AK_EACCES);
@@ -769,6 +821,7 @@ int main(void)
         T(test_table_descriptors),
         T(test_install_table_errors),
         T(test_page_descriptor_bits),
+        T(test_no_access_pages),
         T(test_query),
         T(test_map_eexist),
         T(test_map_bad_arguments),

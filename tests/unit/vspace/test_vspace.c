@@ -217,7 +217,7 @@ static void test_map_refusals(void **state)
     assert_int_equal(vspace_map(&vs, &ALLOWED, va + PAGE_SIZE, F(41), PT_READ | PT_WRITE | PT_EXEC, NULL),
                      -AK_EACCES);
     assert_int_equal(vspace_map(&vs, &ALLOWED, va + PAGE_SIZE, F(41), PT_WRITE, NULL), -AK_EINVAL);
-    assert_int_equal(vspace_map(&vs, &ALLOWED, va + PAGE_SIZE, F(41), 0, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_map(&vs, &ALLOWED, va + PAGE_SIZE, F(41), PT_EXEC, NULL), -AK_EINVAL);
     assert_int_equal(vspace_map(&vs, &ALLOWED, va + 1, F(41), PT_READ, NULL), -AK_EINVAL);
     assert_int_equal(vspace_map(&vs, &ALLOWED, va + PAGE_SIZE, F(41) + 1, PT_READ, NULL), -AK_EINVAL);
     assert_int_equal(vspace_map(&vs, &ALLOWED, PT_VA_END, F(41), PT_READ, NULL), -AK_EINVAL);
@@ -424,7 +424,7 @@ static void test_protect(void **state)
 
     host_events_clear();
     assert_int_equal(vspace_protect(&vs, va, 3, PT_PERMS_ALL), -AK_EACCES);
-    assert_int_equal(vspace_protect(&vs, va, 3, 0), -AK_EINVAL);
+    assert_int_equal(vspace_protect(&vs, va, 3, PT_WRITE), -AK_EINVAL);
     assert_int_equal(vspace_protect(&vs, va, 0, PT_READ), -AK_EINVAL);
     assert_int_equal(vspace_protect(&vs, va + 1, 1, PT_READ), -AK_EINVAL);
     assert_int_equal(vspace_protect(&vs, PT_VA_END - PAGE_SIZE, 2, PT_READ), -AK_EINVAL);
@@ -705,10 +705,10 @@ static void model_create(unsigned s)
 static void step_map(unsigned s)
 {
     mspace_t *m = &ms[s];
-    static const unsigned good[] = { PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC };
-    static const unsigned bad[] = { 0, PT_WRITE, PT_EXEC, PT_PERMS_ALL, PT_WRITE | PT_EXEC, PT_READ | 8u };
+    static const unsigned good[] = { PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC, 0 };
+    static const unsigned bad[] = { PT_WRITE, PT_EXEC, PT_PERMS_ALL, PT_WRITE | PT_EXEC, PT_READ | 8u };
     unsigned i = pick(NVA), f = pick(NFRAMES + 1);
-    unsigned perms = pick(10) ? good[pick(3)] : bad[pick(6)];
+    unsigned perms = pick(10) ? good[pick(4)] : bad[pick(5)];
     const frame_range_t *r = pick(4) ? &ALLOWED : &WIDE;
     vaddr_t va = pool_va(i) + (pick(50) ? 0 : 8);
     paddr_t pa = frame_pa(f);
@@ -718,7 +718,7 @@ static void step_map(unsigned s)
     unsigned expect_level = 0;
     if (!m->live)
         expect = -AK_ESRCH;
-    else if ((va & PAGE_MASK) || (perms & ~PT_PERMS_ALL) || !(perms & PT_READ))
+    else if ((va & PAGE_MASK) || (perms & ~PT_PERMS_ALL) || (perms && !(perms & PT_READ)))
         expect = -AK_EINVAL;
     else if ((perms & PT_WRITE) && (perms & PT_EXEC))
         expect = -AK_EACCES;
@@ -880,19 +880,19 @@ static void step_protect(unsigned s)
 {
     mspace_t *m = &ms[s];
     static const size_t lengths[] = { 1, 2, 3, 256, 512, 513, (1u << 18) + 1, 1u << 27 };
-    static const unsigned good[] = { PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC };
-    static const unsigned bad[] = { 0, PT_WRITE, PT_PERMS_ALL, PT_READ | 8u };
+    static const unsigned good[] = { PT_READ, PT_READ | PT_WRITE, PT_READ | PT_EXEC, 0 };
+    static const unsigned bad[] = { PT_WRITE, PT_PERMS_ALL, PT_READ | 8u, PT_EXEC };
     unsigned i = pick(NVA);
     vaddr_t va = pick(8) ? pool_va(i) : 0;
     size_t n = lengths[pick(ARRAY_SIZE(lengths))];
-    unsigned perms = pick(10) ? good[pick(3)] : bad[pick(4)];
+    unsigned perms = pick(10) ? good[pick(4)] : bad[pick(4)];
     vaddr_t end = va + n * PAGE_SIZE;
 
     int expect = 0;
     size_t nchanged = 0, nexec = 0;
     if (!m->live)
         expect = -AK_ESRCH;
-    else if (end > PT_VA_END || (perms & ~PT_PERMS_ALL) || !(perms & PT_READ))
+    else if (end > PT_VA_END || (perms & ~PT_PERMS_ALL) || (perms && !(perms & PT_READ)))
         expect = -AK_EINVAL;
     else if ((perms & PT_WRITE) && (perms & PT_EXEC))
         expect = -AK_EACCES;

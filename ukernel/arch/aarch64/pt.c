@@ -5,8 +5,9 @@
  * Invariants of every table this file writes:
  * - An entry is either 0 or valid.  Entries of levels 1 and 2 are table
  *   descriptors (PTE_TYPE_TABLE and an address, nothing else); entries of
- *   level 3 are user pages: PT_PAGE_FIXED, an address, and optionally
- *   PTE_AP_RO and PTE_UXN, never neither (W^X).
+ *   level 3 are user pages: PT_PAGE_FIXED, an address, and either
+ *   PTE_AP_EL0 with PTE_AP_RO or PTE_UXN or both, never neither (W^X), or
+ *   without PTE_AP_EL0 (no access from EL0) with both.
  * - A valid descriptor is replaced by another valid one only to change
  *   its permissions (pt_protect), which needs no break-before-make; a
  *   page's frame changes only by an unmap, with its TLB invalidation,
@@ -28,11 +29,17 @@
 #define PT_INDEX_BITS 9u
 #define PT_ENTRIES    (1u << PT_INDEX_BITS)
 
-/* Every user page: EL0 access, normal write-back memory, never global, never run by EL1. */
-#define PT_PAGE_FIXED (PTE_TYPE_PAGE | PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_AP_EL0 | \
-                       PTE_SH_INNER | PTE_AF | PTE_NG | PTE_PXN)
+/* Every user page: normal write-back memory, never global, never run by EL1. */
+#define PT_PAGE_FIXED (PTE_TYPE_PAGE | PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | \
+                       PTE_NG | PTE_PXN)
 /* The bits that differ between user pages. */
-#define PT_PAGE_VARIABLE (PTE_ADDR_MASK | PTE_AP_RO | PTE_UXN)
+#define PT_PAGE_VARIABLE (PTE_ADDR_MASK | PTE_AP_EL0 | PTE_AP_RO | PTE_UXN)
+/*
+ * A page EL0 may not touch (perms 0, PROT_NONE): AP[2:1] = 0b10, read-only
+ * for EL1 and no access for EL0, and never executable.  The frame stays
+ * mapped, so its contents survive until the page is made accessible again.
+ */
+#define PT_PAGE_NONE (PTE_AP_RO | PTE_UXN)
 
 _Static_assert(PT_VA_END == AK_USER_VA_END, "the user VA range is what TTBR0 translates");
 _Static_assert(PAGE_SHIFT + PT_INDEX_BITS * PT_LEVEL_LEAF == PT_VA_BITS, "3 levels cover the VA");
@@ -73,6 +80,9 @@ static bool frame_addr_ok(paddr_t pa)
 static uint64_t page_desc(paddr_t pa, unsigned perms)
 {
     uint64_t d = PT_PAGE_FIXED | pa;
+    if (perms == 0)
+        return d | PT_PAGE_NONE;
+    d |= PTE_AP_EL0;
     if (!(perms & PT_WRITE))
         d |= PTE_AP_RO;
     if (!(perms & PT_EXEC))
@@ -82,6 +92,8 @@ static uint64_t page_desc(paddr_t pa, unsigned perms)
 
 static unsigned page_perms(uint64_t d)
 {
+    if (!(d & PTE_AP_EL0))
+        return 0;
     unsigned perms = PT_READ;
     if (!(d & PTE_AP_RO))
         perms |= PT_WRITE;
@@ -92,7 +104,11 @@ static unsigned page_perms(uint64_t d)
 
 static bool page_desc_ok(uint64_t d)
 {
-    return (d & ~PT_PAGE_VARIABLE) == PT_PAGE_FIXED && (d & (PTE_AP_RO | PTE_UXN)) != 0;
+    if ((d & ~PT_PAGE_VARIABLE) != PT_PAGE_FIXED)
+        return false;
+    if (d & PTE_AP_EL0)
+        return (d & (PTE_AP_RO | PTE_UXN)) != 0;
+    return (d & PT_PAGE_NONE) == PT_PAGE_NONE;
 }
 
 static bool table_desc_ok(uint64_t d)
@@ -124,7 +140,7 @@ int pt_map_check(vaddr_t va, paddr_t pa, unsigned perms)
 {
     if ((va & PAGE_MASK) != 0 || va >= PT_VA_END || !frame_addr_ok(pa))
         return -AK_EINVAL;
-    if ((perms & ~PT_PERMS_ALL) != 0 || !(perms & PT_READ))
+    if ((perms & ~PT_PERMS_ALL) != 0 || (perms != 0 && !(perms & PT_READ)))
         return -AK_EINVAL;
     if ((perms & PT_WRITE) && (perms & PT_EXEC))
         return -AK_EACCES;

@@ -14,6 +14,7 @@
  *              vmm-exit-reclaims-N
  *   touchfreed reads a page after unmapping it: the vmm refuses the fault
  *   rofault    writes a page after making it read-only: the same
+ *   nonefault  reads a page after mprotect(PROT_NONE): the same
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -170,6 +171,11 @@ static void test_mprotect(void)
         ok = mprotect(p, 2 * PAGE, PROT_READ) == 0 && p[0] == 9;
         ok = ok && mprotect(p, 2 * PAGE, RW) == 0;
         p[1] = 1;
+        /* PROT_NONE keeps the contents out of reach; they are back after another mprotect. */
+        p[PAGE] = 7;
+        ok = ok && mprotect(p, 2 * PAGE, PROT_NONE) == 0 && mprotect(p, 2 * PAGE, PROT_READ) == 0 &&
+             p[0] == 9 && p[PAGE] == 7;
+        ok = ok && mprotect(p, 2 * PAGE, RW) == 0;
         /* PROT_NONE reserves, mprotect then backs it. */
         char *r = map(NULL, PAGE, PROT_NONE, ANON);
         ok = ok && r != MAP_FAILED && mprotect(r, PAGE, RW) == 0 && r[0] == 0;
@@ -296,6 +302,13 @@ int main(int argc, char **argv)
         char *p = map(NULL, PAGE, RW, ANON);
         munmap(p, PAGE);
         printf("vmmtest: reading 0x%lx after munmap\n", (unsigned long)(uintptr_t)p);
+        return p[0];
+    }
+    if (!strcmp(role, "nonefault")) {
+        char *p = map(NULL, PAGE, RW, ANON);
+        p[0] = 1;
+        mprotect(p, PAGE, PROT_NONE);
+        printf("vmmtest: reading 0x%lx after mprotect(PROT_NONE)\n", (unsigned long)(uintptr_t)p);
         return p[0];
     }
     if (!strcmp(role, "rofault")) {
