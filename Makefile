@@ -407,5 +407,13 @@ help:
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make deps    install the Debian packages the project needs"
 	@echo "  make clean   remove build/"
+	@echo
+	@echo "The configuration (now in brackets); run and debug boot APP, every"
+	@echo "target builds with VMM and MALLOC:"
+	@echo "  APP=...      one of: $(APPS) [$(APP)]"
+	@echo "  ARGS=\"...\"   its arguments [$(ARGS)]"
+	@echo "  VMM=...      one of: $(VMMS) [$(VMM)]"
+	@echo "  MALLOC=...   one of: $(MALLOC_MODES) [$(MALLOC)]"
+	@echo "For example: make run APP=allocstress VMM=vmm-bump MALLOC=page"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
