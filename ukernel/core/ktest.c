@@ -15,7 +15,7 @@ void ktest_pass(const char *name)
 
 void ktest_fail(const char *name, const char *why_fmt, ...)
 {
-    char why[160];
+    char why[256];
     va_list ap;
     va_start(ap, why_fmt);
     fmt_vsnprintf(why, sizeof why, why_fmt, ap);

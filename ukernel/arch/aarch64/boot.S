@@ -7,6 +7,8 @@
  * Boot map (39-bit VAs, 1 GiB level-1 blocks):
  *   TTBR1: physmap, PA 0-1 GiB device memory, 1-4 GiB normal memory
  *   TTBR0: identity map of 1-2 GiB, only until the jump to the high half
+ * In the high half the kernel at once replaces the TTBR1 map with its
+ * final one, which has W^X (kmap.c), and then drops the identity map.
  */
 #include "arch/sysreg.h"
 
@@ -75,6 +77,7 @@ at_el1:
 2:
     adrp    x0, boot_entry_el
     str     w20, [x0, :lo12:boot_entry_el]
+    adr     x21, kmap_switch                /* its physical address, for high_entry */
 
     /* TTBR1: entry 0 maps devices, entries 1-3 map RAM. */
     adrp    x0, boot_l1_high
@@ -117,12 +120,35 @@ at_el1:
     ldr     x0, =high_entry
     br      x0
 
+/*
+ * kmap_switch(x0 = the final TTBR1 table): called at its physical address,
+ * through the identity map, so that TTBR1 may map nothing for a moment.
+ * With TTBR1 walks off, the TLB is emptied of the boot blocks before the
+ * final tables go in: the two maps never meet in the TLB, which changing
+ * block sizes in place would allow (break-before-make).  Touches no
+ * memory, so needs no stack; returns to the high half.
+ */
+kmap_switch:
+    mrs     x1, tcr_el1
+    orr     x2, x1, #TCR_EPD1
+    msr     tcr_el1, x2
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    msr     ttbr1_el1, x0
+    msr     tcr_el1, x1
+    isb
+    ret
+
     .text
 high_entry:
     ldr     x0, =kernel_stack_top
     mov     sp, x0
     ldr     x0, =exception_vectors
     msr     vbar_el1, x0
+    bl      kmap_build                      /* x0: the final TTBR1 table */
+    blr     x21                             /* kmap_switch, at its physical address */
     /* The identity map is no longer needed: stop TTBR0 walks until a
      * process runs. */
     mrs     x0, tcr_el1

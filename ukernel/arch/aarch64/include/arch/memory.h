@@ -27,6 +27,7 @@ static inline paddr_t virt_to_phys(const void *va)
 /* Linker-script symbols: the kernel image in its physmap addresses. */
 extern char __kernel_start[], __kernel_end[];
 extern char __text_start[], __text_end[];
+extern char __rodata_start[], __data_start[]; /* page aligned: where the permissions change */
 extern char __bss_start[], __bss_end[];
 
 #endif /* ARCH_MEMORY_H */

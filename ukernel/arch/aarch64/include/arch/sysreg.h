@@ -66,6 +66,7 @@
 #define TCR_SH0_INNER (U64(3) << 12)
 #define TCR_TG0_4K    (U64(0) << 14)
 #define TCR_EPD0      BIT(7)        /* no walks through TTBR0 */
+#define TCR_EPD1      BIT(23)       /* no walks through TTBR1 */
 #define TCR_T1SZ(n)   ((n) << 16)
 #define TCR_IRGN1_WB  (U64(1) << 24)
 #define TCR_ORGN1_WB  (U64(1) << 26)
