@@ -328,6 +328,7 @@ bench-images: $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf)
 # tests/contract/<suite>/test.mk works the same way.
 UNIT_SUITES :=
 include $(wildcard tests/unit/*/test.mk tests/contract/*/test.mk)
+include tests/fuzz/build.mk
 
 HOST_OBJ := $(BUILD)/host/obj
 define unit_rules
@@ -372,9 +373,10 @@ debug:
 # death shells do not report: make's exit status is then 141.
 # The benchmark images are built too (not run), so that they cannot rot.
 test: deps
-	@$(MAKE) unit-tests system-images bench-images
+	@$(MAKE) unit-tests system-images bench-images fuzz-build fuzz-seeds
 	@tools/test-all.sh $(OUT)/test-results \
 	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
+	    $(foreach f,$(FUZZ_NAMES),--fuzz $(f) $(FUZZ_BIN)/$(f) $(FUZZ_SEEDS)/$(f)) \
 	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf $(call SYSTEM_EXPECT,$(t))) \
 	    || { kill -PIPE $$PPID; exit 1; }
 
@@ -404,6 +406,8 @@ help:
 	@echo "  make test    install missing packages, run every test suite"
 	@echo "  make bench   run the benchmarks; results in build/bench/results.csv"
 	@echo "               and plots in build/bench/*.svg"
+	@echo "  make fuzz    run every fuzz target for FUZZ_TIME seconds (default 60;"
+	@echo "               FUZZ=<name> for one of: $(FUZZ_NAMES))"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make deps    install the Debian packages the project needs"
 	@echo "  make clean   remove build/"

@@ -62,12 +62,3 @@ $(IDL_CHECK)/%_server.o: $(IDL_GEN)/%_server.c $(IDL_GEN)/%_server.h $(IDL_GEN)/
 
 .PHONY: idl-check
 idl-check: $(IDL_CHECK_OBJS)
-
-# libFuzzer over the compiler, on demand (see tests/unit/idlc/fuzz_idlc.c).
-.PHONY: idlc-fuzz
-idlc-fuzz: $(BUILD)/host/idlc-fuzz
-$(BUILD)/host/idlc-fuzz: tests/unit/idlc/fuzz_idlc.c $(IDLC_LIB_SRCS) $(wildcard idl/idlc/*.h)
-	@mkdir -p $(@D)
-	@echo "  HOSTLD  $@"
-	@$(HOST_CC) -std=c11 -D_DEFAULT_SOURCE -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Iidl/idlc -o $@ $(filter %.c,$^)

@@ -3,10 +3,12 @@
 # "N passed, N failed".  Exits non-zero if anything failed.
 #
 # Usage: test-all.sh OUTDIR [--unit BIN]... [--system NAME KERNEL EXPECT]...
+#                           [--fuzz NAME BIN SEEDDIR]...
 #   --unit    a CMocka binary; each case counts once (run with TAP output).
 #             A binary that crashes or reports fewer cases than it planned
 #             counts the missing ones as failed.
 #   --system  a QEMU image judged by tests/system/run.sh.
+#   --fuzz    a libFuzzer target run briefly over its seeds (tools/fuzz.sh --smoke).
 # Suites run two at a time (the machines have two cores); their output is
 # printed in the order given.
 set -u
@@ -47,6 +49,10 @@ while [ $# -gt 0 ]; do
     --system)
         echo "system $2" >"$o.head"
         "$here/../tests/system/run.sh" "$2" "$3" "$4" "$out/$2/serial.log" >"$o" 2>&1 &
+        shift 4 ;;
+    --fuzz)
+        echo "fuzz $2" >"$o.head"
+        "$here/fuzz.sh" --smoke "$2" "$3" "$4" "$out" >"$o" 2>&1 &
         shift 4 ;;
     *) echo "test-all.sh: unknown argument $1" >&2; exit 2 ;;
     esac

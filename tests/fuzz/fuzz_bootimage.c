@@ -1,0 +1,51 @@
+/*
+ * libFuzzer: the kernel's boot-image parser (ukernel/core/bootimage.c), the
+ * first thing it reads at boot.  A blob it accepts must give a view that
+ * stays inside the blob: names and arguments terminated within it, ELF
+ * files within it, capabilities naming real programs.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootimage.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool inside(const void *p, size_t n, const uint8_t *blob, size_t size)
+{
+    const uint8_t *b = p;
+    return b >= blob && b <= blob + size && n <= (size_t)(blob + size - b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bootimage_t view; /* about 10 KiB */
+    /* Page aligned as the kernel's copy (.bootimage), and of the exact size. */
+    void *mem = NULL;
+    if (posix_memalign(&mem, 4096, size ? size : 1) != 0)
+        return 0;
+    uint8_t *blob = mem;
+    memcpy(blob, data, size);
+    char err[160];
+    if (bootimage_parse(blob, size, &view, err, sizeof err) == 0) {
+        if (view.nprograms == 0 || view.nprograms > BI_MAX_PROGRAMS || view.ncaps > BI_MAX_CAPS)
+            abort();
+        for (uint32_t i = 0; i < view.nprograms; i++) {
+            const bootimage_program_t *p = &view.programs[i];
+            if (!inside(p->name, strnlen(p->name, (size_t)(blob + size - (const uint8_t *)p->name)) + 1,
+                        blob, size) ||
+                !inside(p->args, strnlen(p->args, (size_t)(blob + size - (const uint8_t *)p->args)) + 1,
+                        blob, size) ||
+                !inside(p->elf, p->elf_size, blob, size) || p->name[0] == '\0')
+                abort();
+        }
+        for (uint32_t i = 0; i < view.ncaps; i++)
+            if (view.caps[i].holder >= view.nprograms)
+                abort();
+    } else if (err[0] == '\0') {
+        abort(); /* a refusal always says why */
+    }
+    free(blob);
+    return 0;
+}
