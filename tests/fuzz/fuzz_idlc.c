@@ -1,10 +1,7 @@
 /*
- * libFuzzer entry for idlc (not part of `make test`): any input must give
- * either output with no error or exactly one error, never a crash, a leak
- * or undefined behaviour (built with ASan and UBSan).
- *
- *   make idlc-fuzz
- *   build/host/idlc-fuzz -max_len=4096 -max_total_time=300 CORPUS-DIR idl/
+ * libFuzzer: idlc (the lexer, parser, checker and generators) on any text.
+ * Any input must give either output with no error or exactly one error,
+ * never a crash, a leak or undefined behaviour.  See tests/fuzz/build.mk.
  */
 #include <stdlib.h>
 
