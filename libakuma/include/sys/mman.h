@@ -7,7 +7,7 @@
  *   EINVAL  length 0, bad flags, a fixed address outside the mmap area
  *   ENOMEM  no hole large enough, no frames, or (mprotect) a page not mapped
  *   EEXIST  MAP_FIXED_NOREPLACE over a mapping
- *   EACCES  writable and executable at once; mprotect to PROT_NONE
+ *   EACCES  writable and executable at once
  *   EPERM   the process has no vmm
  */
 #ifndef AKUMA_SYS_MMAN_H
