@@ -58,10 +58,13 @@ CMOCKA_LIBS   = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/nu
 # timestamps cannot show: a link whose list of inputs lost a file, or
 # objects built with other flags.  Done with make's own $(file) (a shell
 # per stamp made every make invocation a second slower); the brackets make
-# an empty TEXT compare equal to an empty file.
+# an empty TEXT compare equal to an empty file.  The file is read into a
+# variable first: GNU make 4.3 compared $(file <...) inside $(call ...)
+# arguments wrongly now and then, which rewrote stamps (and rebuilt all
+# that hangs on them) on every run.
 stamp_same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
-stamp = $(if $(wildcard $(dir $(1))),,$(shell mkdir -p $(dir $(1))))$(if \
-    $(call stamp_same,[$(strip $(2))],[$(file <$(1))]),,$(file >$(1),$(strip $(2))))$(1)
+stamp = $(if $(wildcard $(dir $(1))),,$(shell mkdir -p $(dir $(1))))$(eval stamp_old := $(file <$(1)))$(if \
+    $(call stamp_same,[$(strip $(2))],[$(stamp_old)]),,$(file >$(1),$(strip $(2))))$(1)
 
 .PHONY: all help deps run test debug clean kernel unit-tests system-images host-tools programs bench bench-images
 
