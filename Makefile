@@ -302,11 +302,15 @@ kernel: $(DEFAULT_DIR)/kernel.elf
 # kernel/ are in-kernel tests linked into that image only, and an optional
 # `corrupt` script damages the compiled boot image (to test refusals).
 # A manifest that says @VMM@ makes one image per vmm, <test>@<vmm>, with
-# @VMM@ replaced in its manifest and expect file: one suite, every vmm.
+# @VMM@ replaced in its manifest and expect file: one suite, every vmm, or
+# the vmms a file `vmms` in the folder lists.
 SYSTEM_TESTS_ALL := $(patsubst tests/system/%/expect,%,$(wildcard tests/system/*/expect))
 SYSTEM_TESTS_VMM := $(patsubst tests/system/%/manifest,%,$(shell grep -l @VMM@ tests/system/*/manifest 2>/dev/null))
+test_vmms = $(or $(strip $(file <tests/system/$(1)/vmms)),$(VMMS))
+$(foreach t,$(SYSTEM_TESTS_VMM),$(if $(filter-out $(VMMS),$(call test_vmms,$(t))),\
+    $(error tests/system/$(t)/vmms names '$(filter-out $(VMMS),$(call test_vmms,$(t)))': not a vmm)))
 SYSTEM_TESTS     := $(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)) \
-    $(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(VMMS),$(t)@$(v)))
+    $(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(call test_vmms,$(t)),$(t)@$(v)))
 $(foreach t,$(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)),$(eval \
     $(call image_rules,$(t),$(OUT)/tests/$(t),$(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),test image $(t))))
 # $(call per_vmm_rules,TEST,VMM)
@@ -316,7 +320,7 @@ $(OUT)/tests/$(1)@$(2)/manifest $(OUT)/tests/$(1)@$(2)/expect: $(OUT)/tests/$(1)
 	@sed 's/@VMM@/$(2)/g' $$< >$$@
 $(call image_rules,$(1)@$(2),$(OUT)/tests/$(1)@$(2),$(wildcard tests/system/$(1)/kernel/*.c),$(OUT)/tests/$(1)@$(2)/manifest,test image $(1) with $(2))
 endef
-$(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(VMMS),$(eval $(call per_vmm_rules,$(t),$(v)))))
+$(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(call test_vmms,$(t)),$(eval $(call per_vmm_rules,$(t),$(v)))))
 SYSTEM_EXPECT = $(if $(findstring @,$(1)),$(OUT)/tests/$(1)/expect,tests/system/$(1)/expect)
 system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf $(call SYSTEM_EXPECT,$(t)))
 
@@ -324,6 +328,33 @@ system-images: $(foreach t,$(SYSTEM_TESTS),$(OUT)/tests/$(t)/kernel.elf $(call S
 BENCH_IMAGES := $(patsubst bench/%/manifest,%,$(wildcard bench/*/manifest))
 $(foreach b,$(BENCH_IMAGES),$(eval $(call image_rules,$(b),$(OUT)/bench/$(b),,bench/$(b)/manifest,bench $(b))))
 bench-images: $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf)
+
+# make soak: the vmm soak image of the tests (tests/system/vmm-soak) at
+# length, SOAK_OPS operations for each seed of SOAK_SEEDS on each vmm it
+# runs on, judged like a system test.
+SOAK_OPS   ?= 200000
+SOAK_SEEDS ?= 1 2 3
+SOAK_RUNS  := $(foreach v,$(call test_vmms,vmm-soak),$(foreach s,$(SOAK_SEEDS),$(v)-$(s)))
+# $(call soak_rules,VMM,SEED): the image, its manifest with the args "OPS SEED"
+# replaced, and its expect file with a timeout for that length.
+define soak_rules
+$(OUT)/soak/$(1)-$(2)/manifest: tests/system/vmm-soak/manifest FORCE
+	@case "$(SOAK_OPS)$(2)" in *[!0-9]*) echo "SOAK_OPS and SOAK_SEEDS must be numbers" >&2; exit 2 ;; esac
+	@mkdir -p $$(@D)
+	@sed -e 's/@VMM@/$(1)/g' -e 's/args "[0-9]* [0-9]*"/args "$(SOAK_OPS) $(2)"/' $$< >$$@.tmp
+	@grep -q 'args "$(SOAK_OPS) $(2)"' $$@.tmp || { echo "make soak: no args \"OPS SEED\" in $$<" >&2; exit 1; }
+	@cmp -s $$@.tmp $$@ && rm $$@.tmp || mv $$@.tmp $$@
+$(OUT)/soak/$(1)-$(2)/expect: tests/system/vmm-soak/expect FORCE
+	@mkdir -p $$(@D)
+	@sed -e 's/@VMM@/$(1)/g' -e "s/^timeout .*/timeout $$$$(( $(SOAK_OPS) / 1000 + 120 ))/" $$< >$$@
+$(call image_rules,soak-$(1)-$(2),$(OUT)/soak/$(1)-$(2),,$(OUT)/soak/$(1)-$(2)/manifest,soak $(1) seed $(2))
+endef
+$(foreach r,$(SOAK_RUNS),$(eval $(call soak_rules,$(patsubst %-$(lastword $(subst -, ,$(r))),%,$(r)),$(lastword $(subst -, ,$(r))))))
+.PHONY: soak
+soak: deps
+	@$(MAKE) $(foreach r,$(SOAK_RUNS),$(OUT)/soak/$(r)/kernel.elf $(OUT)/soak/$(r)/expect)
+	@tools/test-all.sh $(OUT)/soak-results \
+	    $(foreach r,$(SOAK_RUNS),--system soak-$(r) $(OUT)/soak/$(r)/kernel.elf $(OUT)/soak/$(r)/expect)
 
 # --- host unit tests -----------------------------------------------------
 # Each tests/unit/<suite>/test.mk adds <suite> to UNIT_SUITES and sets
@@ -411,6 +442,7 @@ help:
 	@echo "               and plots in build/bench/*.svg"
 	@echo "  make fuzz    run every fuzz target for FUZZ_TIME seconds (default 60;"
 	@echo "               FUZZ=<name> for one of: $(FUZZ_NAMES))"
+	@echo "  make soak    the vmm soak test at length (SOAK_OPS=200000 SOAK_SEEDS=\"1 2 3\")"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make deps    install the Debian packages the project needs"
 	@echo "  make clean   remove build/"
