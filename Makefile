@@ -330,11 +330,16 @@ $(foreach b,$(BENCH_IMAGES),$(eval $(call image_rules,$(b),$(OUT)/bench/$(b),,be
 bench-images: $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf)
 
 # make soak: the vmm soak image of the tests (tests/system/vmm-soak) at
-# length, SOAK_OPS operations for each seed of SOAK_SEEDS on each vmm it
-# runs on, judged like a system test.
+# length, SOAK_OPS operations for each seed of SOAK_SEEDS on each vmm of
+# SOAK_VMMS, judged like a system test.  vmm-list is not in the default:
+# its list of holes makes 200,000 operations take over five minutes each.
 SOAK_OPS   ?= 200000
 SOAK_SEEDS ?= 1 2 3
-SOAK_RUNS  := $(foreach v,$(call test_vmms,vmm-soak),$(foreach s,$(SOAK_SEEDS),$(v)-$(s)))
+SOAK_VMMS  ?= vmm
+ifneq ($(filter-out $(call test_vmms,vmm-soak),$(SOAK_VMMS)),)
+$(error SOAK_VMMS=$(SOAK_VMMS): the soak runs on $(call test_vmms,vmm-soak))
+endif
+SOAK_RUNS  := $(foreach v,$(SOAK_VMMS),$(foreach s,$(SOAK_SEEDS),$(v)-$(s)))
 # $(call soak_rules,VMM,SEED): the image, its manifest with the args "OPS SEED"
 # replaced, and its expect file with a timeout for that length.
 define soak_rules
@@ -442,7 +447,8 @@ help:
 	@echo "               and plots in build/bench/*.svg"
 	@echo "  make fuzz    run every fuzz target for FUZZ_TIME seconds (default 60;"
 	@echo "               FUZZ=<name> for one of: $(FUZZ_NAMES))"
-	@echo "  make soak    the vmm soak test at length (SOAK_OPS=200000 SOAK_SEEDS=\"1 2 3\")"
+	@echo "  make soak    the vmm soak test at length (SOAK_OPS=200000 SOAK_SEEDS=\"1 2 3\""
+	@echo "               SOAK_VMMS=vmm, or vmm-list)"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make deps    install the Debian packages the project needs"
 	@echo "  make clean   remove build/"
