@@ -354,7 +354,7 @@ $(OUT)/soak/$(1)-$(2)/expect: tests/system/vmm-soak/expect FORCE
 	@sed -e 's/@VMM@/$(1)/g' -e "s/^timeout .*/timeout $$$$(( $(SOAK_OPS) / 1000 + 120 ))/" $$< >$$@
 $(call image_rules,soak-$(1)-$(2),$(OUT)/soak/$(1)-$(2),,$(OUT)/soak/$(1)-$(2)/manifest,soak $(1) seed $(2))
 endef
-$(foreach r,$(SOAK_RUNS),$(eval $(call soak_rules,$(patsubst %-$(lastword $(subst -, ,$(r))),%,$(r)),$(lastword $(subst -, ,$(r))))))
+$(foreach v,$(SOAK_VMMS),$(foreach s,$(SOAK_SEEDS),$(eval $(call soak_rules,$(v),$(s)))))
 .PHONY: soak
 soak: deps
 	@$(MAKE) $(foreach r,$(SOAK_RUNS),$(OUT)/soak/$(r)/kernel.elf $(OUT)/soak/$(r)/expect)
