@@ -414,7 +414,7 @@ debug:
 test: deps
 	@$(MAKE) unit-tests system-images bench-images fuzz-build fuzz-seeds
 	@tools/test-all.sh $(OUT)/test-results \
-	    $(foreach b,$(UNIT_BINS),--unit $(b)) \
+	    $(foreach b,$(UNIT_BINS),--unit $(b)) --unit tests/make/test_make.sh \
 	    $(foreach f,$(FUZZ_NAMES),--fuzz $(f) $(FUZZ_BIN)/$(f) $(FUZZ_SEEDS)/$(f)) \
 	    $(foreach t,$(SYSTEM_TESTS),--system $(t) $(OUT)/tests/$(t)/kernel.elf $(call SYSTEM_EXPECT,$(t))) \
 	    || { kill -PIPE $$PPID; exit 1; }
