@@ -3,7 +3,7 @@
  * into a 24-byte buffer (enough for 2^64 in octal with a prefix), then
  * padded; strings are written in one piece so that a sink can batch.
  */
-#include "fmt.h"
+#include <common/fmt.h>
 
 #include <stdint.h>
 

@@ -6,7 +6,7 @@
  */
 #include <stdint.h>
 
-#include "string.h"
+#include <common/string.h>
 
 #define WORD sizeof(uint64_t)
 

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "akuma/counter.h"
-#include "akuma/malloc.h"
+#include <akuma/counter.h>
+#include <akuma/malloc.h>
 
 #define DEFAULT_COUNT  2000000u
 #define REPORT_EVERY   10000u

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "vmm/region.h"
+#include <vmm/region.h>
 
 #define PAGE       REGION_PAGE_SIZE
 #define AREA_LO    AK_USER_MMAP_MIN

@@ -14,7 +14,7 @@
  */
 #include <string.h>
 
-#include "gen.h"
+#include <idlc/gen.h>
 
 /* ---- sets of names ------------------------------------------------------------ */
 

@@ -3,7 +3,7 @@
  * "file:line:col: error: message".  They are collected in memory so that
  * the command line prints them and the tests compare them.
  */
-#include "idlc.h"
+#include <idlc/idlc.h>
 
 static void idlc_diag_emit(idlc_diag_t *d, idlc_loc_t at, const char *kind,
                            const char *fmt, va_list ap)

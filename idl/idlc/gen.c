@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "gen.h"
+#include <idlc/gen.h>
 
 /* Generated lines are wrapped before this column where a list allows it. */
 enum { IDLC_WRAP = 100 };

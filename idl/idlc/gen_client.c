@@ -6,7 +6,7 @@
  * out_ pointers.  The rules a stub follows are stated once, in the header
  * comment of X_client.h.
  */
-#include "gen.h"
+#include <idlc/gen.h>
 
 /* The stub's parameters: ep, the ins, then a pointer per reply word. */
 static unsigned idlc_client_args(idlc_gen_t *g, const idlc_method_t *m, const char **args)
@@ -146,7 +146,7 @@ void idlc_gen_client_c(idlc_gen_t *g)
 {
     idlc_gen_open(g, idlc_gen_name(g->a, "%s_client.c", g->f->stem),
         " * Client stubs; the contract is in the header.\n");
-    idlc_sbuf_printf(g->out, "\n#include \"akuma/ipc.h\"\n#include \"%s_client.h\"\n\n", g->f->stem);
+    idlc_sbuf_printf(g->out, "\n#include <akuma/ipc.h>\n\n#include \"%s_client.h\"\n\n", g->f->stem);
 
     bool any = false, sword = false, errors = false;
     for (const idlc_iface_t *ifc = g->f->ifaces; ifc; ifc = ifc->next)

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "gen.h"
+#include <idlc/gen.h>
 
 /* A handler's parameters: ctx, badge, the ins, then a pointer per reply word. */
 static void idlc_server_handler(idlc_gen_t *g, const idlc_method_t *m)

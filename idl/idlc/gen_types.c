@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "gen.h"
+#include <idlc/gen.h>
 
 /* Labels print in decimal, large ones in hex as they are usually written. */
 static void idlc_types_label(idlc_gen_t *g, const idlc_method_t *m)
@@ -112,13 +112,13 @@ void idlc_gen_types_h(idlc_gen_t *g)
     const char *builtin[] = { "akuma/abi/errno.h", "akuma/abi/msginfo.h", kernel ? "akuma/abi/pager.h" : NULL };
     for (unsigned i = 0; i < 3; i++)
         if (builtin[i])
-            idlc_sbuf_printf(g->out, "#include \"%s\"\n", builtin[i]);
+            idlc_sbuf_printf(g->out, "#include <%s>\n", builtin[i]);
     for (const idlc_include_t *inc = g->f->includes; inc; inc = inc->next) {
         bool dup = false;
         for (unsigned i = 0; i < 3; i++)
             dup |= builtin[i] && strcmp(builtin[i], inc->path) == 0;
         if (!dup)
-            idlc_sbuf_printf(g->out, "#include \"%s\"\n", inc->path);
+            idlc_sbuf_printf(g->out, "#include <%s>\n", inc->path);
     }
     idlc_sbuf_puts(g->out,
         "\n_Static_assert(AK_MSG_MAX_WORDS == 64u && AK_MSG_REG_WORDS == 4u, \"idlc's message limits\");\n"

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "lex.h"
+#include <idlc/lex.h>
 
 /* Longest piece of a token quoted in a message. */
 enum { IDLC_QUOTE_MAX = 32 };

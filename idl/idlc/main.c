@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "idlc.h"
+#include <idlc/idlc.h>
 
 static int idlc_usage(FILE *to, int status)
 {

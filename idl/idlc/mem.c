@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idlc.h"
+#include <idlc/idlc.h>
 
 typedef struct idlc_arena_block {
     struct idlc_arena_block *next;

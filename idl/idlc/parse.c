@@ -19,7 +19,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "lex.h"
+#include <idlc/lex.h>
 
 typedef struct idlc_parser {
     idlc_lexer_t lx;

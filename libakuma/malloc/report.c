@@ -4,7 +4,7 @@
  * anything else is set up.  The OUT OF MEMORY text keeps the lines of the
  * original libakuma's alloc_error handler, then names the request.
  */
-#include "akm.h"
+#include <malloc/akm.h>
 
 enum {
     OOM_REPORT_MAX = 320,  /* the longest report: five lines of 20-digit numbers fit */

@@ -2,8 +2,8 @@
  * The IPC buffer of the (single) thread: mapped by the kernel at a fixed
  * address before the program starts.
  */
-#include "akuma/abi/layout.h"
-#include "akuma/ipc.h"
+#include <akuma/abi/layout.h>
+#include <akuma/ipc.h>
 
 ak_ipcbuf_t *ak_ipc_buffer(void)
 {

@@ -3,12 +3,12 @@
  * size (4 << BS bytes) and whether the instruction is prohibited (DZP);
  * if it is, or the block is odd, memset does the work.
  */
-#include "akuma/zero.h"
+#include <akuma/zero.h>
 
 #include <stdint.h>
 
-#include "akuma/abi/layout.h"
-#include "string.h"
+#include <akuma/abi/layout.h>
+#include <common/string.h>
 
 #define DCZID_BS_MASK 0xFu
 #define DCZID_DZP     (1u << 4)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "akuma/abi/layout.h"
-#include "akuma/abi/mman.h"
-#include "elf.h"
+#include <akuma/abi/layout.h>
+#include <akuma/abi/mman.h>
+#include <bootfmt/elf.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fdt.h"
+#include <ukernel/fdt.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "idlc.h"
+#include <idlc/idlc.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

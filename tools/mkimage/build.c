@@ -9,7 +9,7 @@
  * kernel's own parser, before it is handed back, so mkimage never writes an
  * image the kernel would refuse.
  */
-#include "mkimage.h"
+#include <mkimage/mkimage.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "akuma/abi/layout.h"
+#include <akuma/abi/layout.h>
 
 #define MK_FILE_MAX      (UINT64_C(1) << 30)  /* largest input file */
 #define MK_READ_CHUNK    ((size_t)64 * 1024)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mkimage.h"
+#include <mkimage/mkimage.h>
 
 #define MK_EXIT_OK      0
 #define MK_EXIT_REFUSED 1

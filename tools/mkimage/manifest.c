@@ -13,13 +13,13 @@
  * and unique, even if the rest of its line is broken, so that a typo in a
  * program line is not echoed by every line that names it.
  */
-#include "mkimage.h"
+#include <mkimage/mkimage.h>
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "akuma/abi/syscall.h"
+#include <akuma/abi/syscall.h>
 
 #define MP_ASCII_FIRST_PRINTABLE 0x20
 #define MP_ASCII_LAST_PRINTABLE  0x7e

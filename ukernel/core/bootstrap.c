@@ -10,24 +10,24 @@
  * A refused boot image, or RAM too small for it, ends the boot with a
  * message and HALT_BADIMAGE: never a fault.
  */
-#include "bootstrap.h"
+#include <ukernel/bootstrap.h>
 
-#include "akuma/abi/bootinfo.h"
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "akuma/abi/mman.h"
-#include "akuma/abi/syscall.h"
-#include "arch.h"
-#include "arch/memory.h"
-#include "arch/sysreg.h"
-#include "bootimage.h"
-#include "fmt.h"
-#include "frame.h"
-#include "halt.h"
-#include "kprintf.h"
-#include "process.h"
-#include "string.h"
-#include "vspace.h"
+#include <akuma/abi/bootinfo.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <akuma/abi/mman.h>
+#include <akuma/abi/syscall.h>
+#include <bootfmt/bootimage.h>
+#include <common/fmt.h>
+#include <common/string.h>
+#include <ukernel/arch.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/frame.h>
+#include <ukernel/halt.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/process.h>
+#include <ukernel/vspace.h>
 
 extern const char __bootimage_start[], __bootimage_end[];
 

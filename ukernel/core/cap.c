@@ -1,11 +1,11 @@
 /*
  * The capability table (see cap.h; lookup is inline there).
  */
-#include "cap.h"
+#include <ukernel/cap.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/syscall.h"
-#include "string.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/syscall.h>
+#include <common/string.h>
 
 static bool kind_valid(uint8_t kind)
 {

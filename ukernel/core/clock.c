@@ -2,11 +2,11 @@
  * Interrupt dispatch and the tick (see clock.h).  The only device
  * interrupt the kernel owns is the timer.
  */
-#include "clock.h"
+#include <ukernel/clock.h>
 
-#include "arch.h"
-#include "kprintf.h"
-#include "plat.h"
+#include <ukernel/arch.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/plat.h>
 
 volatile uint64_t clock_ticks;
 

@@ -4,9 +4,9 @@
  * END_NODE, PROP len nameoff value, NOP, END), names in a strings block.
  * Only the root's cell sizes and the memory node are read.
  */
-#include "fdt.h"
+#include <ukernel/fdt.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
 
 #define FDT_BEGIN_NODE 1u
 #define FDT_END_NODE   2u

@@ -10,9 +10,9 @@
  * another state; the totals in frame_table_t change with every transition
  * and frame_check recounts them.
  */
-#include "frame.h"
+#include <ukernel/frame.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
 
 #define WORD_FREE   UINT32_C(0)
 #define WORD_TABLE  (FRAME_MAP_MAX + 1u)

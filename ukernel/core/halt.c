@@ -2,10 +2,10 @@
  * Stopping the system (see halt.h).  A second halt while the first is
  * under way (a fault in the power-off path) goes straight to the platform.
  */
-#include "halt.h"
+#include <ukernel/halt.h>
 
-#include "kprintf.h"
-#include "plat.h"
+#include <ukernel/kprintf.h>
+#include <ukernel/plat.h>
 
 _Noreturn void halt(enum halt_status status)
 {

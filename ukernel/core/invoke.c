@@ -7,12 +7,12 @@
  * user range, W^X, the frame's state and that it lies inside the caller's
  * physical memory) and either does all of its work or none.
  */
-#include "invoke.h"
+#include <ukernel/invoke.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/mman.h"
-#include "kernel_server.h"
-#include "vspace.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
+#include <idl/kernel_server.h>
+#include <ukernel/vspace.h>
 
 typedef struct invoke_ctx {
     proc_t *target;              /* whose address space */

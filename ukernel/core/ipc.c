@@ -10,15 +10,15 @@
  * thread they unblock (sched_switch_to), so a round trip between a client
  * and a waiting server does not touch the run queues.
  */
-#include "ipc.h"
+#include <ukernel/ipc.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/abi/syscall.h"
-#include "invoke.h"
-#include "process.h"
-#include "sched.h"
-#include "tqueue.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/invoke.h>
+#include <ukernel/process.h>
+#include <ukernel/sched.h>
+#include <ukernel/tqueue.h>
 
 #define REG_SLOT  0
 #define REG_INFO  1

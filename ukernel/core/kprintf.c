@@ -1,11 +1,11 @@
 /*
  * Kernel console output and panic (see kprintf.h).
  */
-#include "kprintf.h"
+#include <ukernel/kprintf.h>
 
-#include "fmt.h"
-#include "halt.h"
-#include "plat.h"
+#include <common/fmt.h>
+#include <ukernel/halt.h>
+#include <ukernel/plat.h>
 
 static void console_sink(void *ctx, const char *s, size_t n)
 {

@@ -2,9 +2,9 @@
  * Symbol lookup over the embedded table (see ksyms.h): a binary search for
  * the last symbol at or below the address.
  */
-#include "ksyms.h"
+#include <ukernel/ksyms.h>
 
-#include "arch/memory.h"
+#include <ukernel/arch/memory.h>
 
 extern const ksyms_header_t ksyms_table;
 

@@ -1,10 +1,10 @@
 /*
  * Runner and reporting for in-kernel tests (see ktest.h).
  */
-#include "ktest.h"
+#include <ukernel/ktest.h>
 
-#include "fmt.h"
-#include "kprintf.h"
+#include <common/fmt.h>
+#include <ukernel/kprintf.h>
 
 extern const ktest_t __ktests_start[], __ktests_end[];
 

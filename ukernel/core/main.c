@@ -4,17 +4,17 @@
  * tick, runs any linked in-kernel tests, then builds the processes of the
  * boot image and enters the first one.
  */
-#include "arch.h"
-#include "arch/memory.h"
-#include "arch/regs.h"
-#include "bootstrap.h"
-#include "clock.h"
-#include "halt.h"
-#include "kprintf.h"
-#include "kmain.h"
-#include "ktest.h"
-#include "plat.h"
-#include "sched.h"
+#include <ukernel/arch.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/regs.h>
+#include <ukernel/bootstrap.h>
+#include <ukernel/clock.h>
+#include <ukernel/halt.h>
+#include <ukernel/kmain.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/ktest.h>
+#include <ukernel/plat.h>
+#include <ukernel/sched.h>
 
 /* The exception level the boot loader entered the kernel at (boot.S). */
 extern const uint32_t boot_entry_el;

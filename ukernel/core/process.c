@@ -6,16 +6,16 @@
  * destroyed and the process is ENDED.  Without a pager the destruction is
  * immediate.  Each ending prints one line saying whether it was expected.
  */
-#include "process.h"
+#include <ukernel/process.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "arch/esr.h"
-#include "fmt.h"
-#include "halt.h"
-#include "ipc.h"
-#include "kprintf.h"
-#include "sched.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <common/fmt.h>
+#include <ukernel/arch/esr.h>
+#include <ukernel/halt.h>
+#include <ukernel/ipc.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/sched.h>
 
 proc_t procs[PROC_MAX];
 endpoint_t endpoints[ENDPOINT_MAX];

@@ -5,12 +5,12 @@
  * and not `current`; bit p of sched_ready is set iff queue p is non-empty;
  * bit w of sched_ready_words is set iff sched_ready[w] is not zero.
  */
-#include "sched.h"
+#include <ukernel/sched.h>
 
-#include "arch.h"
-#include "kprintf.h"
-#include "process.h"
-#include "tqueue.h"
+#include <ukernel/arch.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/process.h>
+#include <ukernel/tqueue.h>
 
 thread_t *current;
 

@@ -4,15 +4,15 @@
  * The kernel reads no user memory: console bytes come from the IPC
  * buffer, which the kernel mapped itself.
  */
-#include "syscall.h"
+#include <ukernel/syscall.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/syscall.h"
-#include "invoke.h"
-#include "ipc.h"
-#include "kprintf.h"
-#include "process.h"
-#include "sched.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/invoke.h>
+#include <ukernel/ipc.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/process.h>
+#include <ukernel/sched.h>
 
 static void sys_console(thread_t *t)
 {

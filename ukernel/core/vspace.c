@@ -15,10 +15,10 @@
  * frame out again in between.  A count or state that cannot be undone is
  * a broken kernel invariant: panic.
  */
-#include "vspace.h"
+#include <ukernel/vspace.h>
 
-#include "akuma/abi/errno.h"
-#include "kprintf.h"
+#include <akuma/abi/errno.h>
+#include <ukernel/kprintf.h>
 
 /* Whether the whole frame at pa (page aligned) lies inside the range. */
 static bool range_covers(const frame_range_t *r, paddr_t pa)

@@ -24,11 +24,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "akuma/counter.h"
-#include "akuma/ipc.h"
-#include "akuma/sys.h"
-#include "echo_client.h"
-#include "echo_server.h"
+#include <akuma/counter.h>
+#include <akuma/ipc.h>
+#include <akuma/sys.h>
+#include <idl/echo_client.h>
+#include <idl/echo_server.h>
 
 #define SLOT_EP   1
 #define SLOT_ECHO 2

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
-#include "akuma/counter.h"
+#include <akuma/counter.h>
 
 #define PAGE   4096u
 #define WARMUP 100

@@ -4,7 +4,7 @@
  * preserves every register but x0..x5, so x9 holds the message pointer
  * across the trap.
  */
-#include "akuma/abi/syscall.h"
+#include <akuma/abi/syscall.h>
 
 /* Offsets in ak_msg_t: info, then words 0..3. */
 #define MSG_INFO 0

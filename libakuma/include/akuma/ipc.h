@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "akuma/abi/msginfo.h"
+#include <akuma/abi/msginfo.h>
 
 /* Sends m on the endpoint in slot and waits for the reply, into m. */
 int64_t ak_ipc_call(uint64_t slot, ak_msg_t *m);

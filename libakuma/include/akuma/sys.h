@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "akuma/abi/bootinfo.h"
+#include <akuma/abi/bootinfo.h>
 
 /* Does nothing in the kernel; returns 0.  Measures the cost of a trap. */
 int64_t ak_sys_null(void);

@@ -14,11 +14,10 @@
  * it happens; user_bytes and live_blocks change with each block given or
  * taken back; alloc_count once per successful public call.
  */
-#include "tlsf.h"
+#include <malloc/tlsf.h>
 
-#include <string.h>
-
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+#include <common/string.h>
 
 /* --- chunks ------------------------------------------------------------- */
 

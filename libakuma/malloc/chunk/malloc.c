@@ -2,9 +2,9 @@
  * The C allocation functions for chunk mode (libakuma/malloc/api.inc):
  * linking this file, and not the other mode's, chooses the mode.
  */
-#include "chunk.h"
+#include <malloc/chunk.h>
 
 #define AKM_HEAP_T akm_chunk_heap_t
 #define AKM_(name) akm_chunk_##name
 
-#include "../api.inc"
+#include <malloc/api.inc>

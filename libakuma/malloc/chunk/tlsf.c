@@ -4,7 +4,7 @@
  * the back links hold, the bitmaps say exactly which lists are non-empty,
  * and the empty chunks are counted right.
  */
-#include "tlsf.h"
+#include <malloc/tlsf.h>
 
 static _Noreturn void check_fail(const void *where, const char *why)
 {

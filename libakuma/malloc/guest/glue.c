@@ -4,14 +4,14 @@
  * exhausted memory ends the process with a report on the console, as the
  * original libakuma did.  One thread per process: the lock is a no-op.
  */
-#include "../glue.h"
+#include <malloc/glue.h>
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
 
-#include "akuma/sys.h"
-#include "errno.h"
-#include "stdio.h"
-#include "sys/mman.h"
+#include <akuma/sys.h>
 
 /* The statuses a program ends with when its allocator gives up. */
 #define STATUS_OUT_OF_MEMORY (-1)

@@ -12,7 +12,7 @@
  * stderr.  A panic prints its line and aborts.
  */
 #define _GNU_SOURCE
-#include "../glue.h"
+#include <malloc/glue.h>
 
 #include <errno.h>
 #include <pthread.h>

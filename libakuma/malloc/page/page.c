@@ -14,13 +14,13 @@
  * alignment (bits 56..63); the mapping's length is derived from both by
  * the seed's rule, map_len(), so it is never stored twice.
  */
-#include "page.h"
+#include <malloc/page.h>
 
 #include <stdbool.h>
-#include <string.h>
 
-#include "../akm.h"
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+#include <common/string.h>
+#include <malloc/akm.h>
 
 #define META_ALIGN_SHIFT 56u
 #define META_SIZE_MASK   ((UINT64_C(1) << META_ALIGN_SHIFT) - 1)

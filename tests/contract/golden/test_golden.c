@@ -20,11 +20,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/ipc.h"
-#include "golden_client.h"
-#include "golden_server.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/ipc.h>
+#include <idl/golden_client.h>
+#include <idl/golden_server.h>
 
 #define EP_GOLD   3u
 #define EP_SECOND 4u

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/mman.h"
-#include "akuma/ipc.h"
-#include "vmm_client.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
+#include <akuma/ipc.h>
+#include <idl/vmm_client.h>
 
 #define EP 7u                           /* the slot every call uses */
 #define UNTOUCHED UINT64_C(0x5a5a5a5a5a5a5a5a)

@@ -18,9 +18,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "vmm_server.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <idl/vmm_server.h>
 
 #define BADGE UINT64_C(0x2a)
 #define KBADGE (UINT64_C(5) | AK_PAGER_BADGE_BIT)   /* the kernel, for pid 5 */

@@ -14,10 +14,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/abi/syscall.h"
-#include "bootimage.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
+#include <bootfmt/bootimage.h>
+
 #include "testelf.h"
 
 #define ERR_MAX     256

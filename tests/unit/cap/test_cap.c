@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/syscall.h"
-#include "cap.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/cap.h>
 
 static int obj_a, obj_b;
 

@@ -14,10 +14,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "akuma/abi/mman.h"
-#include "elf.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <akuma/abi/mman.h>
+#include <bootfmt/elf.h>
+
 #include "testelf.h"
 
 #define IMG_MIN AK_USER_IMAGE_MIN

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf.h"
+#include <bootfmt/elf.h>
 
 #define TESTELF_MAX_PH 12u
 #define TESTELF_BASE   UINT64_C(0x400000)   /* where the minimal ELF's text starts */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "fdt.h"
+#include <akuma/abi/errno.h>
+#include <ukernel/fdt.h>
 
 /* A tiny FDT writer, enough to build test trees. */
 typedef struct {

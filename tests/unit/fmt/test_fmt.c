@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fmt.h"
+#include <common/fmt.h>
 
 /* Formats with both implementations and compares text and length. */
 #define SAME(...)                                                          \

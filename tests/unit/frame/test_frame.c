@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "frame.h"
+#include <akuma/abi/errno.h>
+#include <ukernel/frame.h>
 
 #define BASE_PFN UINT64_C(0x40000)  /* RAM at 0x4000_0000, as on QEMU virt */
 #define NFRAMES  16u

@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "idlc.h"
+#include <idlc/idlc.h>
 
 extern char **environ;
 
@@ -513,15 +513,15 @@ static void test_server_includes_only_abi(void **state)
             for (const char *p = strstr(t, "#include "); p; p = strstr(p + 1, "#include ")) {
                 const char *arg = p + 9;
                 bool good = strncmp(arg, "<stddef.h>", 10) == 0 || strncmp(arg, "<stdint.h>", 10) == 0 ||
-                            strncmp(arg, "\"akuma/abi/", 11) == 0 || strncmp(arg, "\"vmm_", 5) == 0 ||
+                            strncmp(arg, "<akuma/abi/", 11) == 0 || strncmp(arg, "\"vmm_", 5) == 0 ||
                             strncmp(arg, "\"kernel_", 8) == 0;
                 if (!good)
                     fail_msg("%s: %.40s", c.out.name[which[k]], p);
-                abi += strncmp(arg, "\"akuma/abi/", 11) == 0;
+                abi += strncmp(arg, "<akuma/abi/", 11) == 0;
             }
         }
         assert_true(abi >= 2);
-        assert_non_null(strstr(out_text(&c, f ? "kernel_client.c" : "vmm_client.c"), "#include \"akuma/ipc.h\""));
+        assert_non_null(strstr(out_text(&c, f ? "kernel_client.c" : "vmm_client.c"), "#include <akuma/ipc.h>"));
         compiled_free(&c);
         free(src);
     }
@@ -779,7 +779,7 @@ static void compile_generated(const assert_case_t *ac)
     char idl[4096], server_c[4096], inc[4096];
     snprintf(idl, sizeof idl, "%s/pager.idl", dir);
     snprintf(server_c, sizeof server_c, "%s/pager_server.c", dir);
-    snprintf(inc, sizeof inc, "-I%s/libakuma/include", IDLC_TOP);
+    snprintf(inc, sizeof inc, "-I%s/libakuma/abi/include", IDLC_TOP);
     write_file(idl, ac->idl);
     char *out;
     const char *const gen[] = { IDLC_BIN, idl, "-o", dir, NULL };

@@ -41,13 +41,14 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/abi/syscall.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/halt.h>
+#include <ukernel/sched.h>
+
 #include "check.h"
-#include "halt.h"
 #include "kernel_host.h"
-#include "sched.h"
 #include "sched_host.h"
 
 static const char *state_name(thread_state_t s)

@@ -14,14 +14,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "arch.h"
-#include "arch/esr.h"
-#include "arch/sysreg.h"
-#include "halt.h"
-#include "invoke.h"
+#include <ukernel/arch.h>
+#include <ukernel/arch/esr.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/halt.h>
+#include <ukernel/invoke.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/vspace.h>
+
 #include "kernel_host.h"
-#include "kprintf.h"
-#include "vspace.h"
 
 uint64_t host_ttbr0;
 uint64_t host_tpidr_el0;

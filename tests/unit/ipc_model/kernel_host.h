@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "proc.h"
+#include <ukernel/proc.h>
 
 /* What TTBR0 holds when no process's address space is active (arch_vspace_idle). */
 #define HOST_TTBR_IDLE 0u

@@ -1,9 +1,10 @@
 /*
  * The scheduler under test: the real ukernel/core/sched.c compiled into
- * this file, so that the functions below can reach the state it keeps
- * static (see sched_host.h).  Nothing here changes how it schedules.
+ * this file (the suite puts ukernel/core on its quote path), so that the
+ * functions below can reach the state it keeps static (see
+ * sched_host.h).  Nothing here changes how it schedules.
  */
-#include "../../../ukernel/core/sched.c"
+#include "sched.c"
 
 #include <string.h>
 

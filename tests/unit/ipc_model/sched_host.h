@@ -7,7 +7,7 @@
 #ifndef IPC_MODEL_SCHED_HOST_H
 #define IPC_MODEL_SCHED_HOST_H
 
-#include "proc.h"
+#include <ukernel/proc.h>
 
 /* Everything sched.c keeps between two exceptions. */
 typedef struct sched_host_state {

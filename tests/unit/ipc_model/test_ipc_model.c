@@ -28,13 +28,14 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/abi/syscall.h"
-#include "arch/sysreg.h"
-#include "halt.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/halt.h>
+#include <ukernel/sched.h>
+
 #include "kernel_host.h"
-#include "sched.h"
 #include "world.h"
 
 #define RANDOM_STEPS 1000000ul

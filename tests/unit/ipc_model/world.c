@@ -19,16 +19,17 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/abi/syscall.h"
-#include "arch/sysreg.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/halt.h>
+#include <ukernel/ipc.h>
+#include <ukernel/process.h>
+#include <ukernel/sched.h>
+
 #include "check.h"
-#include "halt.h"
-#include "ipc.h"
 #include "kernel_host.h"
-#include "process.h"
-#include "sched.h"
 #include "sched_host.h"
 #include "world.h"
 

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "akuma/abi/pager.h"
-#include "proc.h"
+#include <akuma/abi/pager.h>
+#include <ukernel/proc.h>
 
 #define W_PROCS 6u   /* processes in a world, at most */
 #define W_EPS   3u   /* endpoints in a world, at most */

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "akuma/malloc.h"
+#include <akuma/malloc.h>
 
 #define THREADS 4
 #define THREAD_OPS 200000

@@ -14,8 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "chunk/block.h"
+#include <akuma/abi/errno.h>
+#include <malloc/block.h>
+
 #include "testglue.h"
 
 static akm_chunk_heap_t heap;

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "akuma/malloc.h"
+#include <akuma/malloc.h>
 
 /* "page" or "chunk". */
 extern const char t_mode[];

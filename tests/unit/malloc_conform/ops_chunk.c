@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#include "chunk/chunk.h"
+#include <malloc/chunk.h>
+
 #include "testglue.h"
 
 const char t_mode[] = "chunk";

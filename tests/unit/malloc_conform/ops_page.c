@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#include "page/page.h"
+#include <malloc/page.h>
+
 #include "testglue.h"
 
 const char t_mode[] = "page";

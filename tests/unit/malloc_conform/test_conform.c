@@ -17,7 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+
 #include "ops.h"
 #include "testglue.h"
 

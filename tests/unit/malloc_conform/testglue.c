@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <sanitizer/asan_interface.h>
 
-#include "glue.h"
+#include <malloc/glue.h>
 
 #define PAGE        AK_MALLOC_PAGE_SIZE
 #define ARENA_BYTES ((size_t)512 << 20)

@@ -13,8 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "page/page.h"
+#include <akuma/abi/errno.h>
+#include <malloc/page.h>
+
 #include "testglue.h"
 
 #define PAGE       ((size_t)4096)

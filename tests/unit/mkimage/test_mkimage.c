@@ -18,10 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/syscall.h"
-#include "bootimage.h"
-#include "mkimage.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/syscall.h>
+#include <bootfmt/bootimage.h>
+#include <mkimage/mkimage.h>
+
 #include "testelf.h"
 
 #define PATH "t.manifest"

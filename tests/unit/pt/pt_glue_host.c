@@ -9,7 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "pt_glue.h"
+#include <ukernel/pt_glue.h>
+
 #include "pt_host.h"
 
 host_event_t host_events[HOST_EVENTS_MAX];

@@ -8,7 +8,7 @@
 #ifndef TEST_PT_HOST_H
 #define TEST_PT_HOST_H
 
-#include "types.h"
+#include <ukernel/types.h>
 
 #define HOST_PA_BASE UINT64_C(0x40000000)
 #define HOST_JUNK    0xA5u  /* every arena byte at start: tables must be zeroed */

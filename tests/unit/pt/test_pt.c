@@ -14,10 +14,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "arch/sysreg.h"
-#include "pt.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/pt.h>
+
 #include "pt_host.h"
 
 /* VMSAv8-64, 4 KiB granule, from the Arm ARM. */

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+
 #include "harness.h"
 
 #define JUNK 0xA5

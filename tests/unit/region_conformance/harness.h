@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/region.h"
+#include <vmm/region.h>
 
 #define PAGE REGION_PAGE_SIZE
 #define LO   AK_USER_MMAP_MIN

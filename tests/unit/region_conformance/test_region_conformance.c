@@ -18,7 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+
 #include "harness.h"
 
 #define SMALL_PAGES 16u

@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+
 #include "harness.h"
 
 /* Map and unmap one page until the area is gone, checking the counters on the way. */

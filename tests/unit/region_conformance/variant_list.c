@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+
 #include "harness.h"
 
 typedef struct fixture {

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
+#include <akuma/abi/errno.h>
+
 #include "harness.h"
 
 /* A set over [LO, LO + pages) with a model beside it. */

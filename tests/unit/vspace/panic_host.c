@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "kprintf.h"
+#include <ukernel/kprintf.h>
 
 _Noreturn void panic(const char *fmt, ...)
 {

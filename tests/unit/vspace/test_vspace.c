@@ -21,11 +21,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "frame.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <ukernel/frame.h>
+#include <ukernel/vspace.h>
+
 #include "pt_host.h"
-#include "vspace.h"
 
 #define NFRAMES     128u
 #define KERNEL_END  4u

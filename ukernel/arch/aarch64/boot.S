@@ -10,7 +10,7 @@
  * In the high half the kernel at once replaces the TTBR1 map with its
  * final one, which has W^X (kmap.c), and then drops the identity map.
  */
-#include "arch/sysreg.h"
+#include <ukernel/arch/sysreg.h>
 
 #define KERNEL_STACK_SIZE (16 * 1024)
 #define L1_ENTRIES 512

@@ -3,16 +3,16 @@
  * them).  The frame is current's saved registers; each path returns the
  * frame to resume: the fastpath's, or sched_return()'s choice.
  */
-#include "akuma/abi/errno.h"
-#include "akuma/abi/pager.h"
-#include "akuma/abi/syscall.h"
-#include "arch/cpu.h"
-#include "arch/regs.h"
-#include "arch/sysreg.h"
-#include "clock.h"
-#include "process.h"
-#include "sched.h"
-#include "syscall.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/regs.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/clock.h>
+#include <ukernel/process.h>
+#include <ukernel/sched.h>
+#include <ukernel/syscall.h>
 
 #define REG_SYSNO 7
 

@@ -9,9 +9,9 @@
  * The kernel itself runs with interrupts masked and never takes one: an
  * exception taken from EL1 is a kernel bug and goes to trap_el1 (panic).
  */
-#include "arch/regs.h"
-#include "arch/sysreg.h"
-#include "akuma/abi/syscall.h"
+#include <akuma/abi/syscall.h>
+#include <ukernel/arch/regs.h>
+#include <ukernel/arch/sysreg.h>
 
 /* Kinds of EL1 exception passed to trap_el1 (see trap.c). */
 #define KIND_EL1_SYNC   0

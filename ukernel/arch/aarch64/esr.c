@@ -1,10 +1,10 @@
 /*
  * ESR decoding (see esr.h); names from the Arm ARM's ESR_ELx description.
  */
-#include "arch/esr.h"
+#include <ukernel/arch/esr.h>
 
-#include "arch/sysreg.h"
-#include "fmt.h"
+#include <common/fmt.h>
+#include <ukernel/arch/sysreg.h>
 
 typedef struct {
     uint8_t ec;

@@ -16,11 +16,11 @@
  * that each section has its own permissions.  EL0 has no access to any
  * of it (AP[1] clear), and nothing here is executable by EL0 (UXN).
  */
-#include "arch/kmap.h"
+#include <ukernel/arch/kmap.h>
 
-#include "arch/memory.h"
-#include "arch/sysreg.h"
-#include "kprintf.h"
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/kprintf.h>
 
 #define ENTRIES        (PAGE_SIZE / sizeof(uint64_t))
 #define L2_BLOCK_SHIFT 21u  /* a level-2 block: 2 MiB */

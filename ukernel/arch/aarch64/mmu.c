@@ -8,10 +8,10 @@
  * while an address space is torn down) TTBR0 holds an empty table with
  * ASID 0, which no process uses: even a speculative walk finds nothing.
  */
-#include "arch.h"
-#include "arch/cpu.h"
-#include "arch/memory.h"
-#include "arch/sysreg.h"
+#include <ukernel/arch.h>
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/sysreg.h>
 
 static uint64_t empty_l1[PAGE_SIZE / sizeof(uint64_t)] __attribute__((aligned(PAGE_SIZE)));
 

@@ -17,14 +17,13 @@
  * Memory is reached only through pt_phys_to_virt, and every descriptor is
  * read and written with a single 64-bit access, as the walkers require.
  */
-#include "pt.h"
+#include <ukernel/pt.h>
 
-#include <string.h>
-
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "arch/sysreg.h"
-#include "pt_glue.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <common/string.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/pt_glue.h>
 
 #define PT_INDEX_BITS 9u
 #define PT_ENTRIES    (1u << PT_INDEX_BITS)

@@ -8,11 +8,11 @@
  * (the cleared descriptor is visible first) and completed by DSB ISH and
  * ISB; new instructions need DC CVAU, DSB ISH, IC IVAU, DSB ISH, ISB.
  */
-#include "pt_glue.h"
+#include <ukernel/pt_glue.h>
 
-#include "arch/cpu.h"
-#include "arch/memory.h"
-#include "arch/sysreg.h"
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/sysreg.h>
 
 void *pt_phys_to_virt(paddr_t pa)
 {

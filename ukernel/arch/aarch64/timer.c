@@ -3,9 +3,9 @@
  * The counter frequency is read from CNTFRQ_EL0 (62.5 MHz on QEMU 7.2),
  * never assumed.
  */
-#include "arch.h"
-#include "arch/cpu.h"
-#include "arch/sysreg.h"
+#include <ukernel/arch.h>
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/sysreg.h>
 
 static uint64_t tick_interval;
 

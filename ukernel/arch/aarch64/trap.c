@@ -4,13 +4,13 @@
  * SPSR, every register) and halt with HALT_PANIC.  Exceptions from EL0
  * go to the portable kernel: system calls, faults, interrupts.
  */
-#include "arch/cpu.h"
-#include "arch/esr.h"
-#include "arch/regs.h"
-#include "arch/sysreg.h"
-#include "halt.h"
-#include "kprintf.h"
-#include "ksyms.h"
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/esr.h>
+#include <ukernel/arch/regs.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/halt.h>
+#include <ukernel/kprintf.h>
+#include <ukernel/ksyms.h>
 
 static const char *const el1_kinds[] = {
     "synchronous exception",  /* KIND_EL1_SYNC */

@@ -5,9 +5,9 @@
  * polls plat_irq_ack() when an exception from EL0 says an IRQ is pending,
  * or when it idles.
  */
-#include "arch/memory.h"
-#include "plat.h"
-#include "plat/virt.h"
+#include <ukernel/arch/memory.h>
+#include <ukernel/plat.h>
+#include <ukernel/plat/virt.h>
 
 #define GICD_CTLR       0x000u
 #define GICD_ISENABLER  0x100u   /* + 4 * (irq / 32) */

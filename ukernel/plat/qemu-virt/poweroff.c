@@ -4,7 +4,7 @@
  * the reason ADP_Stopped_ApplicationExit and the status, which QEMU
  * returns as its own exit status.  PSCI SYSTEM_OFF would always give 0.
  */
-#include "plat.h"
+#include <ukernel/plat.h>
 
 #define SEMIHOST_SYS_EXIT            0x18u
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u

@@ -3,10 +3,10 @@
  * at the start of RAM when it fits below the image and passes x0 = 0, so
  * we look there; with a raw image x0 holds its address.
  */
-#include "arch/memory.h"
-#include "fdt.h"
-#include "plat.h"
-#include "plat/virt.h"
+#include <ukernel/arch/memory.h>
+#include <ukernel/fdt.h>
+#include <ukernel/plat.h>
+#include <ukernel/plat/virt.h>
 
 bool plat_ram(paddr_t dtb_pa, paddr_t *base, uint64_t *size)
 {

@@ -2,9 +2,9 @@
  * PL011 UART, transmit only, polled.  QEMU's model needs no baud-rate
  * set-up; we still enable the transmitter so that real PL011 semantics hold.
  */
-#include "arch/memory.h"
-#include "plat.h"
-#include "plat/virt.h"
+#include <ukernel/arch/memory.h>
+#include <ukernel/plat.h>
+#include <ukernel/plat/virt.h>
 
 #define UART_DR   0x000u  /* data */
 #define UART_FR   0x018u  /* flags */

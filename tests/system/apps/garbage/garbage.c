@@ -12,15 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "akuma/abi/caps.h"
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "akuma/abi/syscall.h"
-#include "akuma/ipc.h"
-#include "akuma/sys.h"
-#include "akuma/abi/mman.h"
-#include "kernel_client.h"
-#include "kernel_types.h"
+#include <akuma/abi/caps.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <akuma/abi/mman.h>
+#include <akuma/abi/syscall.h>
+#include <akuma/ipc.h>
+#include <akuma/sys.h>
+#include <idl/kernel_client.h>
+#include <idl/kernel_types.h>
 
 #define SLOT_SEND_ONLY 1
 #define SLOT_RECV_ONLY 2

@@ -30,15 +30,16 @@
  */
 #include <stdio.h>
 
-#include "akuma/abi/caps.h"
-#include "akuma/abi/errno.h"
-#include "akuma/abi/mman.h"
-#include "akuma/abi/pager.h"
-#include "akuma/ipc.h"
-#include "akuma/sys.h"
-#include "kernel_client.h"
+#include <akuma/abi/caps.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
+#include <akuma/abi/pager.h>
+#include <akuma/ipc.h>
+#include <akuma/sys.h>
+#include <idl/kernel_client.h>
+#include <idl/memtest_client.h>
+
 #include "memclient.h"
-#include "memtest_client.h"
 
 #define SLOT_SELF_ASPACE 2
 

@@ -18,10 +18,11 @@
  */
 #include <stdio.h>
 
-#include "akuma/abi/mman.h"
-#include "akuma/abi/pager.h"
+#include <akuma/abi/mman.h>
+#include <akuma/abi/pager.h>
+#include <idl/memtest_client.h>
+
 #include "memclient.h"
-#include "memtest_client.h"
 
 #define VA_PATTERN   AK_USER_MMAP_MIN       /* needs a level-3 table */
 #define VA_HIGH      UINT64_C(0x1000000000) /* 64 GiB: needs level-2 and level-3 tables */

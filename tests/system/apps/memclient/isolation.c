@@ -24,15 +24,16 @@
  */
 #include <stdio.h>
 
-#include "akuma/abi/caps.h"
-#include "akuma/abi/errno.h"
-#include "akuma/abi/mman.h"
-#include "akuma/abi/pager.h"
-#include "akuma/ipc.h"
-#include "kernel_client.h"
+#include <akuma/abi/caps.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
+#include <akuma/abi/pager.h>
+#include <akuma/ipc.h>
+#include <idl/kernel_client.h>
+#include <idl/memtest_client.h>
+#include <idl/memtest_server.h>
+
 #include "memclient.h"
-#include "memtest_client.h"
-#include "memtest_server.h"
 
 #define SLOT_SECRET 2
 #define SLOT_EMPTY  3

@@ -20,11 +20,12 @@
  */
 #include <stdio.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/abi/mman.h"
-#include "akuma/sys.h"
+#include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
+#include <akuma/sys.h>
+#include <idl/memtest_client.h>
+
 #include "memclient.h"
-#include "memtest_client.h"
 
 #define RO_VA           AK_USER_MMAP_MIN
 #define RO_PATTERN      UINT64_C(0x0D0D000000000000)

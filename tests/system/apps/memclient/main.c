@@ -15,9 +15,9 @@
  *   refuse    holds real authority and asks for what it must not get (refuse.c)
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "memclient.h"
-#include "string.h"
 
 static const struct role {
     const char *name;

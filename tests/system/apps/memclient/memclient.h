@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "akuma/abi/layout.h"
+#include <akuma/abi/layout.h>
 
 /* In every role that talks to mempager: the memtest endpoint (memtest.idl). */
 #define SLOT_PAGER 1

@@ -36,11 +36,12 @@
  */
 #include <stdio.h>
 
-#include "akuma/abi/bootinfo.h"
-#include "akuma/abi/errno.h"
-#include "akuma/abi/mman.h"
-#include "akuma/sys.h"
-#include "kernel_client.h"
+#include <akuma/abi/bootinfo.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
+#include <akuma/sys.h>
+#include <idl/kernel_client.h>
+
 #include "memclient.h"
 
 #define SLOT_SELF 1

@@ -4,10 +4,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "akuma/abi/pager.h"
-#include "akuma/sys.h"
+#include <akuma/abi/pager.h>
+#include <akuma/sys.h>
+#include <idl/memtest_client.h>
+
 #include "memclient.h"
-#include "memtest_client.h"
 
 void test_fail(test_t *t, const char *why_fmt, ...)
 {

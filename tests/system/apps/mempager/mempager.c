@@ -33,17 +33,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "akuma/abi/caps.h"
-#include "akuma/abi/errno.h"
-#include "akuma/abi/layout.h"
-#include "akuma/abi/mman.h"
-#include "akuma/abi/pager.h"
-#include "akuma/ipc.h"
-#include "akuma/sys.h"
-#include "kernel_client.h"
-#include "memtest_server.h"
-#include "string.h"
+#include <akuma/abi/caps.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <akuma/abi/mman.h>
+#include <akuma/abi/pager.h>
+#include <akuma/ipc.h>
+#include <akuma/sys.h>
+#include <idl/kernel_client.h>
+#include <idl/memtest_server.h>
 
 #define SLOT_EP 1
 

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "akuma/abi/caps.h"
-#include "akuma/sys.h"
-#include "pingpong_client.h"
+#include <akuma/abi/caps.h>
+#include <akuma/sys.h>
+#include <idl/pingpong_client.h>
 
 #define SLOT_EP 1
 

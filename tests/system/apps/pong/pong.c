@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/ipc.h"
-#include "pingpong_server.h"
+#include <akuma/abi/errno.h>
+#include <akuma/ipc.h>
+#include <idl/pingpong_server.h>
 
 #define SLOT_EP   1
 #define MAX_PEERS 8

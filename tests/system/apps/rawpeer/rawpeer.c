@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/ipc.h"
+#include <akuma/abi/errno.h>
+#include <akuma/ipc.h>
 
 #define SLOT_SERVER  1
 #define SLOT_QUITTER 2

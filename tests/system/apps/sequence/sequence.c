@@ -22,10 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "akuma/abi/errno.h"
-#include "akuma/ipc.h"
-#include "sequence_client.h"
-#include "sequence_server.h"
+#include <akuma/abi/errno.h>
+#include <akuma/ipc.h>
+#include <idl/sequence_client.h>
+#include <idl/sequence_server.h>
 
 #define SLOT_SEQ   1
 #define EV_START   1

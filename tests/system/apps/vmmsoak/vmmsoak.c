@@ -22,17 +22,17 @@
  * Prints "AKTEST PASS NAME" (default vmm-soak) at the end, or the first
  * disagreement as "AKTEST FAIL NAME: ..." and exits 1.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "akuma/abi/caps.h"
-#include "akuma/abi/layout.h"
-#include "errno.h"
-#include "sys/mman.h"
-#include "vmm_client.h"
+#include <akuma/abi/caps.h>
+#include <akuma/abi/layout.h>
+#include <idl/vmm_client.h>
 
 #define PAGE        4096u
 #define MAX_RUNS    512u   /* model entries (an op adds at most 3) */

@@ -16,14 +16,14 @@
  *   rofault    writes a page after making it read-only: the same
  *   nonefault  reads a page after mprotect(PROT_NONE): the same
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "akuma/abi/caps.h"
-#include "errno.h"
-#include "sys/mman.h"
-#include "vmm_client.h"
+#include <akuma/abi/caps.h>
+#include <idl/vmm_client.h>
 
 #define PAGE 4096u
 #define RW   (PROT_READ | PROT_WRITE)

@@ -3,17 +3,17 @@
  * tree, the symbol table and the timer.  Translation is checked with the
  * AT instruction, which walks the live tables without faulting.
  */
-#include "akuma/abi/errno.h"
-#include "arch.h"
-#include "arch/cpu.h"
-#include "arch/memory.h"
-#include "clock.h"
-#include "fdt.h"
-#include "ksyms.h"
-#include "ktest.h"
-#include "plat.h"
-#include "plat/virt.h"
-#include "string.h"
+#include <akuma/abi/errno.h>
+#include <common/string.h>
+#include <ukernel/arch.h>
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/clock.h>
+#include <ukernel/fdt.h>
+#include <ukernel/ksyms.h>
+#include <ukernel/ktest.h>
+#include <ukernel/plat.h>
+#include <ukernel/plat/virt.h>
 
 #define PAR_F          UINT64_C(1)               /* translation failed */
 #define PAR_PA_MASK    UINT64_C(0x0000FFFFFFFFF000)

@@ -13,14 +13,14 @@
  * (built only with a boot image, which this image has not) is untouched.
  * Every test leaves every frame FREE and TTBR0 as it found it.
  */
-#include "akuma/abi/errno.h"
-#include "arch/cpu.h"
-#include "arch/memory.h"
-#include "arch/sysreg.h"
-#include "frame.h"
-#include "ktest.h"
-#include "string.h"
-#include "vspace.h"
+#include <akuma/abi/errno.h>
+#include <common/string.h>
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/frame.h>
+#include <ukernel/ktest.h>
+#include <ukernel/vspace.h>
 
 #define ARENA_FRAMES 32u
 #define TABLE_FRAMES 8u   /* frames 0..7 serve as tables, the rest as data */

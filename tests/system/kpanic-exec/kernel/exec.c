@@ -3,8 +3,8 @@
  * With the kernel's W^X map (kmap.c) the fetch is a permission fault and
  * the kernel panics; without it the call would return.
  */
-#include "ktest.h"
-#include "types.h"
+#include <ukernel/ktest.h>
+#include <ukernel/types.h>
 
 #define A64_RET UINT32_C(0xD65F03C0)
 

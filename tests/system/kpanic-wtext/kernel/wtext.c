@@ -3,8 +3,8 @@
  * (kmap.c) the store is a permission fault and the kernel panics, naming
  * the written address.
  */
-#include "ktest.h"
-#include "types.h"
+#include <ukernel/ktest.h>
+#include <ukernel/types.h>
 
 void wtext_target(void);
 void __attribute__((noinline)) wtext_target(void)

@@ -3,8 +3,8 @@
  * The report must name fault_on_purpose as the faulting function and
  * kpanic_write as the caller.
  */
-#include "ktest.h"
-#include "types.h"
+#include <ukernel/ktest.h>
+#include <ukernel/types.h>
 
 void fault_on_purpose(volatile uint64_t *p, uint64_t v);
 void __attribute__((noinline)) fault_on_purpose(volatile uint64_t *p, uint64_t v)

@@ -10,11 +10,11 @@
  * live TTBR1 tables (the images kpanic-exec and kpanic-wtext fault for
  * real).
  */
-#include "arch/cpu.h"
-#include "arch/memory.h"
-#include "arch/sysreg.h"
-#include "ktest.h"
-#include "types.h"
+#include <ukernel/arch/cpu.h>
+#include <ukernel/arch/memory.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/ktest.h>
+#include <ukernel/types.h>
 
 /* From the Arm ARM: PAR_EL1 after AT, and stage-1 descriptor bits. */
 #define PAR_F           UINT64_C(1)            /* the access would fault */

@@ -1,0 +1,4 @@
+# hello: the smallest program; prints its arguments.
+MODULES += hello
+hello.kind := program
+hello.uses := libc

@@ -1,0 +1,2 @@
+# Interfaces used only by benchmark programs.
+INTERFACES += $(wildcard $(d)/*.idl)

@@ -1,1 +1,0 @@
-../../../../apps/allocstress/allocstress.c

@@ -1,0 +1,2 @@
+# Interfaces used only by test programs.
+INTERFACES += $(wildcard $(d)/*.idl)

@@ -1,0 +1,34 @@
+# The malloc conformance suite, linked once per mode with its operations
+# (ops_page.c, ops_chunk.c) and the test glue (testglue.c: a checked page
+# arena, injected failures, a panic that longjmps back to the test), which
+# the malloc_page and malloc_chunk suites and the fuzzers use too.  Each
+# links the mode's core, not its public wrappers (page/malloc.c,
+# chunk/malloc.c), so it never replaces the host's malloc.
+# -fno-builtin: as the allocator is built (libakuma/malloc/module.mk).
+MODULES               += malloc-testglue malloc-ops-page malloc-ops-chunk
+malloc-testglue.kind  := lib
+malloc-testglue.world := host
+malloc-testglue.inc   := $(d)
+malloc-testglue.srcs  := $(d)/testglue.c
+malloc-testglue.sees  := malloc-core
+malloc-ops-page.kind  := lib
+malloc-ops-page.world := host
+malloc-ops-page.srcs  := $(d)/ops_page.c libakuma/malloc/report.c libakuma/malloc/page/page.c
+malloc-ops-page.uses  := malloc-testglue
+malloc-ops-page.sees  := malloc-core
+malloc-ops-chunk.kind  := lib
+malloc-ops-chunk.world := host
+malloc-ops-chunk.srcs  := $(d)/ops_chunk.c libakuma/malloc/report.c libakuma/malloc/chunk/heap.c \
+    libakuma/malloc/chunk/tlsf.c
+malloc-ops-chunk.uses  := malloc-testglue
+malloc-ops-chunk.sees  := malloc-core
+
+MODULES                         += test_malloc_conform_page test_malloc_conform_chunk
+test_malloc_conform_page.kind   := test
+test_malloc_conform_page.srcs   := $(d)/test_conform.c
+test_malloc_conform_page.uses   := malloc-ops-page
+test_malloc_conform_page.xflags := -fno-builtin
+test_malloc_conform_chunk.kind   := test
+test_malloc_conform_chunk.srcs   := $(d)/test_conform.c
+test_malloc_conform_chunk.uses   := malloc-ops-chunk
+test_malloc_conform_chunk.xflags := -fno-builtin

@@ -1,0 +1,24 @@
+/*
+ * A minimal, defensive reader of flattened device trees: just enough to
+ * find the RAM bank.  Every offset is checked against the blob's size, so
+ * a corrupt or hostile blob gives an error, never a fault.
+ */
+#ifndef UKERNEL_FDT_H
+#define UKERNEL_FDT_H
+
+#include <ukernel/types.h>
+
+#define FDT_MAGIC 0xd00dfeedu
+
+/* Total size of the blob from its header, or 0 if the header is not valid. */
+size_t fdt_size(const void *blob, size_t avail);
+
+/*
+ * Finds the first `memory` node's first (base, size) pair, honouring the
+ * root's #address-cells and #size-cells.  avail is how many bytes may be
+ * read at blob.  Returns 0 on success, -AK_EINVAL for a malformed blob,
+ * -AK_ENOENT if there is no memory node.
+ */
+int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size);
+
+#endif /* UKERNEL_FDT_H */

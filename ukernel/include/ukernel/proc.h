@@ -1,0 +1,123 @@
+/*
+ * Kernel objects: processes, threads, endpoints, physical-memory ranges.
+ *
+ * All of them live in fixed arrays sized at compile time; the kernel
+ * allocates nothing after boot.  A process has one thread for now.
+ * A thread's saved user registers come first in thread_t: while it runs
+ * at EL0, SP_EL1 points just past them (arch/aarch64/entry.S).
+ *
+ * Thread states and the queue a thread is on:
+ *   RUNNABLE        on its priority's run queue, or `current`
+ *   BLOCKED_SEND    on an endpoint's queue, waiting for a receiver
+ *   BLOCKED_RECV    on an endpoint's queue, waiting for a sender
+ *   BLOCKED_REPLY   on no queue; a server's `caller` points to it
+ *   INACTIVE, DEAD  on no queue
+ * An endpoint's queue holds only senders or only receivers.
+ */
+#ifndef UKERNEL_PROC_H
+#define UKERNEL_PROC_H
+
+#include <akuma/abi/bootinfo.h>
+#include <akuma/abi/msginfo.h>
+#include <ukernel/arch/regs.h>
+#include <ukernel/cap.h>
+#include <ukernel/types.h>
+#include <ukernel/vspace.h>
+
+#define PROC_MAX      16u
+#define ENDPOINT_MAX  32u
+#define PHYSMEM_MAX    4u
+#define PRIO_LEVELS  256u
+#define TIMESLICE_TICKS 2u   /* 20 ms at 100 Hz */
+
+typedef struct thread thread_t;
+typedef struct proc proc_t;
+
+typedef enum thread_state {
+    T_INACTIVE = 0,
+    T_RUNNABLE,
+    T_BLOCKED_SEND,
+    T_BLOCKED_RECV,
+    T_BLOCKED_REPLY,
+    T_DEAD,
+} thread_state_t;
+
+/* A message the kernel makes a thread send to its pager (abi/pager.h). */
+typedef enum kmsg_kind {
+    KMSG_NONE = 0,
+    KMSG_START,
+    KMSG_FAULT,
+    KMSG_EXIT,
+} kmsg_kind_t;
+
+typedef struct thread_queue {
+    thread_t *head, *tail;
+} thread_queue_t;
+
+typedef struct endpoint {
+    thread_queue_t queue;   /* all BLOCKED_SEND or all BLOCKED_RECV */
+    uint32_t id;
+} endpoint_t;
+
+typedef struct physmem {
+    paddr_t base;
+    uint64_t size;
+} physmem_t;
+
+struct thread {
+    arch_regs_t regs;           /* must stay first: see entry.S */
+    uint64_t tls;               /* the user thread pointer while it does not run */
+    proc_t *proc;
+    thread_state_t state;
+    uint8_t prio;
+    uint8_t slice;              /* ticks left in the time slice */
+    thread_t *next, *prev;      /* run queue or endpoint queue */
+    endpoint_t *blocked_on;     /* BLOCKED_SEND / BLOCKED_RECV */
+    uint64_t send_badge;        /* BLOCKED_SEND: badge of the capability used */
+    bool send_is_call;          /* BLOCKED_SEND: wants a reply */
+    thread_t *caller;           /* the thread waiting for this one's reply */
+    ak_ipcbuf_t *ipcbuf;        /* kernel view of the IPC buffer */
+    char *console;              /* kernel view of the console area of that page */
+    endpoint_t *pager;          /* where START, FAULT and EXIT go; NULL if none */
+    kmsg_kind_t kmsg;           /* the kernel message in flight, if any */
+    ak_msg_t kmsg_body;         /* its info and words */
+};
+
+typedef enum proc_state {
+    P_FREE = 0,
+    P_LIVE,
+    P_EXITING,   /* EXIT sent to the pager, waiting for its answer */
+    P_ENDED,
+} proc_state_t;
+
+/* How a program is expected to end (from the boot manifest). */
+typedef enum expect_kind {
+    EXPECT_EXIT = 0,    /* exit with the given code */
+    EXPECT_KILLED,      /* be killed by the kernel or its pager */
+    EXPECT_SERVE,       /* a server: runs until the system halts */
+} expect_kind_t;
+
+struct proc {
+    uint32_t pid;               /* 1-based; also the ASID */
+    proc_state_t state;
+    char name[AK_NAME_MAX];
+    vspace_t vs;
+    cap_table_t caps;
+    thread_t thread;
+    expect_kind_t expect;
+    int64_t expect_code;
+    bool killed;
+    int64_t exit_status;
+    frame_range_t memory;       /* its physical-memory capability's range (empty if none) */
+};
+
+/* Exception entry saves into the thread through its frame (el0.c relies on it). */
+_Static_assert(offsetof(thread_t, regs) == 0, "thread_t starts with its frame");
+
+extern proc_t procs[PROC_MAX];
+extern endpoint_t endpoints[ENDPOINT_MAX];
+
+/* Returns the process with pid, or NULL. */
+proc_t *proc_by_pid(uint64_t pid);
+
+#endif /* UKERNEL_PROC_H */
