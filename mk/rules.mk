@@ -106,4 +106,4 @@ cc_entries = $(foreach s,$(2),$(if $(filter $(s),$(cc_seen)),,$(if $(cc_seen),$(
 cc_json = [$(call cc_entries,kernel,$(call link_srcs,ukernel) $(ktests.srcs))$(call \
     cc_entries,user,$(foreach m,$(PROGRAMS),$(call link_srcs,$(m))) $(foreach m,$(MALLOC_MODES),$(call \
     link_srcs,$(MALLOC_LINK.$(m)))))$(foreach m,$(MODULES),$(if $(filter $($(m).kind),$(HOST_KINDS)),$(call \
-    cc_entries,$($(m).world),$(call link_srcs,$(m)),$(m)))))$(newline)]
+    cc_entries,$($(m).world),$(call link_srcs,$(m)),$(m))))$(newline)]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fuzz targets of tests/fuzz (see tests/fuzz/build.mk) run three ways.
+# The fuzz targets of tests/fuzz (see tests/fuzz/module.mk) run three ways.
 #
 #   fuzz.sh --seeds SEEDDIR OUT [ELF...]
 #       gathers real inputs from the build OUT (build/<config>) into

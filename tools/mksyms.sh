@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes the assembly for the kernel's embedded symbol table (see
-# ukernel/include/ksyms.h) from the text symbols of a linked kernel.
+# <ukernel/ksyms.h>) from the text symbols of a linked kernel.
 # Usage: mksyms.sh NM [KERNEL.elf] > ksyms.S   (no ELF: an empty table)
 set -eu
 nm=$1

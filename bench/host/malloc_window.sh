@@ -5,30 +5,20 @@
 #   glibc        the system's malloc
 #   mimalloc, jemalloc, tcmalloc   LD_PRELOADed (Debian's libmimalloc-dev,
 #                libjemalloc-dev, libgoogle-perftools-dev: tcmalloc_minimal)
-# Builds what it needs into OUTDIR (default build/bench/host), runs ROUNDS
-# rounds (default 3) with the allocators interleaved, and prints for each
-# allocator the median over the rounds of each metric, as the CSV rows of
-# build/bench/results.csv:
+# Runs ROUNDS rounds (default 3) with the allocators interleaved, and
+# prints for each allocator the median over the rounds of each metric, as
+# the CSV rows of build/bench/results.csv:
 #   malloc-window,<allocator>,<metric>,<value>,<unit>
 # A peer whose library is not installed is skipped with a note on stderr.
+# make bench builds both programs (bench/host/module.mk) and runs this.
 #
-# Usage: malloc_window.sh [OUTDIR]      (environment: CC, ROUNDS, RUNS)
+# Usage: malloc_window.sh MALLOC_WINDOW MALLOC_WINDOW_AKUMA   (environment: ROUNDS, RUNS)
 set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-$root/build/bench/host}
-cc=${CC:-clang}
+[ $# -eq 2 ] || { echo "usage: malloc_window.sh MALLOC_WINDOW MALLOC_WINDOW_AKUMA" >&2; exit 2; }
+plain=$1
+akuma=$2
 rounds=${ROUNDS:-3}
 runs=${RUNS:-5}
-mkdir -p "$out"
-cd "$root"
-
-cflags="-std=c11 -O2 -g -Wall -Wextra -Werror"
-"$cc" $cflags -o "$out/malloc_window" bench/host/malloc_window.c
-# -fno-builtin: TOOLCHAIN.md, "Building an allocator".
-"$cc" $cflags -fno-builtin -iquote libakuma/include -iquote libakuma/malloc/include \
-    -o "$out/malloc_window_akuma" bench/host/malloc_window.c \
-    libakuma/malloc/report.c libakuma/malloc/chunk/heap.c libakuma/malloc/chunk/tlsf.c \
-    libakuma/malloc/chunk/malloc.c libakuma/malloc/linux/glue.c -lpthread
 
 # The shared object of a library, as the dynamic linker knows it, or nothing.
 library() {
@@ -53,9 +43,9 @@ trap 'rm -f "$rows"' EXIT
 for _ in $(seq "$rounds"); do
     for a in $allocators; do
         if [ "$a" = akuma-chunk ]; then
-            "$out/malloc_window_akuma" "$a" "$runs" >>"$rows"
+            "$akuma" "$a" "$runs" >>"$rows"
         else
-            LD_PRELOAD=${preload[$a]} "$out/malloc_window" "$a" "$runs" >>"$rows"
+            LD_PRELOAD=${preload[$a]} "$plain" "$a" "$runs" >>"$rows"
         fi
     done
 done

@@ -3,7 +3,7 @@
  * and 9): the cost of one mmap+munmap's worth of region work, one page
  * allocated and freed again, in a set that already has many holes.
  *
- * Built once per variant (bench/host/build.mk), since each variant
+ * Built once per variant (bench/host/module.mk), since each variant
  * defines the same functions; region_variant names it.  For each hole
  * count it builds the set (allocate 2n pages one at a time, free every
  * other one: n one-page holes), then times batches of alloc+free pairs:

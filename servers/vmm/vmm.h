@@ -1,7 +1,7 @@
 /*
  * The vmm core, shared by every vmm variant (servers/vmm, vmm-list,
  * vmm-bump): everything but the free-region structure, which each variant
- * brings as its own implementation of servers/include/vmm/region.h.
+ * brings as its own implementation of <vmm/region.h>.
  *
  * The vmm owns the RAM the kernel handed out (its physical-memory
  * capability) and an address-space capability for every process it

@@ -1,5 +1,5 @@
 /*
- * libFuzzer: the kernel's boot-image parser (ukernel/core/bootimage.c), the
+ * libFuzzer: the boot-image parser (common/bootfmt/bootimage.c), the
  * first thing it reads at boot.  A blob it accepts must give a view that
  * stays inside the blob: names and arguments terminated within it, ELF
  * files within it, capabilities naming real programs.

@@ -1,5 +1,5 @@
 /*
- * libFuzzer: the kernel's ELF reader (ukernel/core/elf.c) on any bytes, as
+ * libFuzzer: the ELF reader (common/bootfmt/elf.c) on any bytes, as
  * the boot image hands it a program.  Besides not crashing, a file it
  * accepts must describe what elf.h promises: every segment inside the
  * user image area and the file, W^X, and the entry in an executable

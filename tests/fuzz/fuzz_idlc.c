@@ -1,7 +1,7 @@
 /*
  * libFuzzer: idlc (the lexer, parser, checker and generators) on any text.
  * Any input must give either output with no error or exactly one error,
- * never a crash, a leak or undefined behaviour.  See tests/fuzz/build.mk.
+ * never a crash, a leak or undefined behaviour.  See tests/fuzz/module.mk.
  */
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
 /*
- * Laying out a boot image (see mkimage.h and ukernel/include/bootimage.h).
+ * Laying out a boot image (see mkimage.h and <bootfmt/bootimage.h>).
  *
  * The blob is written in the order the format requires: header, program
  * records, capability records, the string area, then the ELF files, each

@@ -1,5 +1,5 @@
 /*
- * The allocator's glue in programs (libakuma/malloc/glue.h): pages come
+ * The allocator's glue in programs (<malloc/glue.h>): pages come
  * from the vmm through mmap, errors go to errno, and a broken heap or an
  * exhausted memory ends the process with a report on the console, as the
  * original libakuma did.  One thread per process: the lock is a no-op.

@@ -1,5 +1,5 @@
 /*
- * A real AArch64 executable for the elf suite, built by test.mk with the
+ * A real AArch64 executable for the elf suite, built by its module.mk with the
  * guest toolchain: text, read-only data, initialised data and a .bss, so
  * the reader sees what the linker really emits.
  */

@@ -356,7 +356,7 @@ static void test_real_aarch64_executable(void **state)
     (void)state;
     FILE *f = fopen(ELF_SAMPLE_PATH, "rb");
     if (!f)
-        fail_msg("cannot open %s (built by tests/unit/elf/test.mk)", ELF_SAMPLE_PATH);
+        fail_msg("cannot open %s (built by tests/unit/elf/module.mk)", ELF_SAMPLE_PATH);
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);

@@ -1,5 +1,5 @@
 /*
- * The allocator's glue (libakuma/malloc/glue.h) for host unit tests, and
+ * The allocator's glue (<malloc/glue.h>) for host unit tests, and
  * what the tests ask of it.
  *
  * Pages come from a checked arena: one reservation made once, handed out

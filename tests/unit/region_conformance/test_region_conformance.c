@@ -1,6 +1,6 @@
 /*
  * The region conformance suite (vmm/region.h): one source, compiled once
- * per variant (test.mk), so that tree, list and bump are held to the same
+ * per variant (module.mk), so that tree, list and bump are held to the same
  * contract.  Where the variants legitimately differ (lowest fit, first
  * fit in list order, never reuse) the expectation comes from `variant`
  * (variant_<name>.c), and each variant adds tests of its own.

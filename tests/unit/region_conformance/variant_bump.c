@@ -1,5 +1,5 @@
 /*
- * The seed's pre-fix bump allocator (servers/vmm-bump/region_bump.c) in
+ * The seed's pre-fix bump allocator (servers/vmm/region/bump/region_bump.c) in
  * the conformance suite: nothing is ever reused, so the default area
  * lasts exactly 196,320 one-page allocations; what alignment or a hint
  * skips is lost for good.

@@ -1,5 +1,5 @@
 /*
- * The seed's list (servers/vmm-list/region_list.c) in the conformance
+ * The seed's list (servers/vmm/region/list/region_list.c) in the conformance
  * suite: first fit in list order (oldest free first), no coalescing, and
  * the tests only a list needs: adjacent holes stay apart, a used entry's
  * remainder keeps its place, a reserve may span several entries.

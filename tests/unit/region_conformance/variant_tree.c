@@ -1,5 +1,5 @@
 /*
- * The default vmm's region tree (servers/vmm/region_tree.c) in the
+ * The default vmm's region tree (servers/vmm/region/tree/region_tree.c) in the
  * conformance suite: lowest fit, merged free space, and the tests only a
  * tree needs: coalescing in any order, the alignment probes, a
  * large tree staying balanced, a randomized run over a larger area.

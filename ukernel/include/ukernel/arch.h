@@ -22,7 +22,7 @@ uint64_t arch_counter_freq(void);
 void arch_pmu_init(void);
 
 /*
- * Inline parts of the contract (arch/aarch64/include/arch/inline.h):
+ * Inline parts of the contract (<ukernel/arch/inline.h>):
  *
  * void arch_vspace_activate(uint64_t ttbr)
  *     Makes ttbr (pt_ttbr(): a level-1 table and its ASID) the address

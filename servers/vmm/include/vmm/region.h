@@ -117,7 +117,7 @@ int region_init(region_set_t *s, uint64_t lo, uint64_t hi, const region_mem_t *m
  * except that for alignments above a page, once the lowest
  * REGION_ALIGN_PROBES holes that are long enough have failed to fit, it
  * takes the lowest later hole that fits at any alignment, if there is one
- * (servers/vmm/region_tree.c).  Returns 0, or
+ * (servers/vmm/region/tree/region_tree.c).  Returns 0, or
  *   -AK_EINVAL  len 0 or not a multiple of REGION_PAGE_SIZE, align not a
  *               power of two >= REGION_PAGE_SIZE
  *   -AK_ENOMEM  no free range fits (for list and bump: none that the
