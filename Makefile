@@ -202,9 +202,12 @@ RUN_TIMEOUT ?= 300
 deps:
 	$(Q)tools/deps.sh
 
+# The system's last line ("[kernel] halt: status N") stays the last line:
+# when N is not 0, make is stopped as `make test` is (below), quietly, with
+# a non-zero status.
 run: deps
 	$(Q)$(MAKE) kernel
-	$(Q)$(QEMU_SH) --timeout $(RUN_TIMEOUT) $(DEFAULT_DIR)/kernel.elf
+	$(Q)$(QEMU_SH) --timeout $(RUN_TIMEOUT) $(DEFAULT_DIR)/kernel.elf || { kill -PIPE $$PPID; exit 1; }
 
 debug:
 	$(Q)tools/deps.sh --debug

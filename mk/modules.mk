@@ -20,6 +20,8 @@
 #                module here
 #   NAME.cflags := flags for its own sources, wherever they are compiled
 #   NAME.xflags := (host kinds) flags for every source the binary compiles
+#   SRC.xflags  := (host kinds) flags for that one source, in every host
+#                binary that compiles it (a model test's -include)
 #   NAME.libs   := (host kinds) what the link adds (-lpthread, ...)
 #   NAME.malloc := (programs) page or chunk, whatever MALLOC says
 #   NAME.out    := (host kinds) the output file, if not the default below
@@ -215,7 +217,7 @@ link_srcs = $(foreach x,$(call closure,$(1)),$($(x).srcs))
 # $(call cc_cmd,WORLD,SRC[,BINARY]): the command that compiles SRC in WORLD
 # (without -c and -o), for the rules, compile_commands.json and the probe.
 cc_cmd = $(if $(filter kernel user,$(1)),$(CC),$(HOST_CC)) $(if $(filter %.S,$(2)),$(GUEST_ASFLAGS),$(CFLAGS.$(1))) \
-    $($(OWNER.$(2)).flags) $(if $(3),$($(3).xflags) $(KIND_CFLAGS.$($(3).kind))) \
+    $($(OWNER.$(2)).flags) $(if $(3),$($(3).xflags) $(KIND_CFLAGS.$($(3).kind))) $($(2).xflags) \
     $(if $(filter kernel,$(1)),$(if $(filter $(2),$(KERNEL_LTO_SRCS)),-flto))
 KIND_CFLAGS.test = $(CMOCKA_CFLAGS)
 KIND_LIBS.test   = $(CMOCKA_LIBS)

@@ -69,7 +69,8 @@ define host_rules
 $(1).world := $(WORLD.$($(1).kind))
 $(1).out   ?= $(call OUTPUT.$($(1).kind),$(1))
 $(1).objs  := $(patsubst %,$(BUILD)/$(WORLD.$($(1).kind))/obj/$(1)/%.o,$(call link_srcs,$(1)))
-$(BUILD)/$(WORLD.$($(1).kind))/obj/$(1)/%.c.o: %.c $(call stamp,$(STAMPS)/$(1),$(HOST_CC) $(CFLAGS.$(WORLD.$($(1).kind))) $($(1).xflags)) \
+$(BUILD)/$(WORLD.$($(1).kind))/obj/$(1)/%.c.o: %.c $(call stamp,$(STAMPS)/$(1),$(HOST_CC) $(CFLAGS.$(WORLD.$($(1).kind))) $($(1).xflags) \
+        $(foreach s,$(call link_srcs,$(1)),$($(s).xflags))) \
         $$$$(STAMP.$$$$(call owner_of,$$$$*.c)) | $$$$($$$$(OWNER.$$$$*.c).genh)
 	$$(call msg,HOSTCC,$$<)
 	@mkdir -p $$(@D)

@@ -1,6 +1,6 @@
 # test_ipc_model: the IPC, scheduler and process-lifecycle model: the
-# kernel's ipc.c, sched.c (compiled inside sched_host.c, which saves its
-# private state, so ukernel/core is on its quote path), process.c, cap.c
+# kernel's ipc.c, sched.c (compiled as the head of sched_host.c, which
+# saves its private state: that one file's own flag), process.c, cap.c
 # and the ESR decoder on the host, with host stand-ins for what they call
 # (kernel_host.c, and arch_inline_host.h, included before every file, for
 # the TTBR0 and TPIDR_EL0 accessors).
@@ -11,4 +11,5 @@ test_ipc_model.srcs := $(d)/test_ipc_model.c $(d)/world.c $(d)/check.c $(d)/kern
     ukernel/arch/aarch64/esr.c
 test_ipc_model.uses := common
 test_ipc_model.sees := ukernel
-test_ipc_model.xflags := -include $(d)/arch_inline_host.h -iquote ukernel/core
+test_ipc_model.xflags := -include $(d)/arch_inline_host.h
+$(d)/sched_host.c.xflags := -include ukernel/core/sched.c

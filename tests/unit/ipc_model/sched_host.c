@@ -1,10 +1,9 @@
 /*
- * The scheduler under test: the real ukernel/core/sched.c compiled into
- * this file (the suite puts ukernel/core on its quote path), so that the
+ * The scheduler under test: the real ukernel/core/sched.c is compiled at
+ * the head of this file (its own `-include`, in module.mk), so that the
  * functions below can reach the state it keeps static (see
  * sched_host.h).  Nothing here changes how it schedules.
  */
-#include "sched.c"
 
 #include <string.h>
 
