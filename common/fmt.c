@@ -57,10 +57,8 @@ static void put_number(out_t *o, uintmax_t v, unsigned base, int upper, int nega
     char buf[24];
     int len = 0;
 
-    while (v) {
+    for (; v != 0; v /= base)
         buf[sizeof buf - 1 - len++] = digits[v % base];
-        v /= base;
-    }
     if (prec < 0)
         prec = 1;
     else
@@ -107,6 +105,8 @@ static uintmax_t arg_unsigned(va_list *ap, enum len_mod m)
     case L_H:  return (unsigned short)va_arg(*ap, unsigned int);
     case L_L:  return va_arg(*ap, unsigned long);
     case L_LL: return va_arg(*ap, unsigned long long);
+    /* The same type as L_J only on LP64. */
+    // NOLINTNEXTLINE(bugprone-branch-clone)
     case L_Z:  return va_arg(*ap, size_t);
     case L_J:  return va_arg(*ap, uintmax_t);
     case L_T:  return (uintmax_t)va_arg(*ap, ptrdiff_t);
@@ -122,6 +122,8 @@ static intmax_t arg_signed(va_list *ap, enum len_mod m)
     case L_L:  return va_arg(*ap, long);
     case L_LL: return va_arg(*ap, long long);
     case L_Z:  return (intmax_t)va_arg(*ap, size_t);
+    /* The same type as L_T only on LP64. */
+    // NOLINTNEXTLINE(bugprone-branch-clone)
     case L_J:  return va_arg(*ap, intmax_t);
     case L_T:  return va_arg(*ap, ptrdiff_t);
     default:   return va_arg(*ap, int);

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, and only those
 # that are missing.  Idempotent; quiet when everything is present.
-# Usage: deps.sh [--debug] [--bench]
+# Usage: deps.sh [--debug] [--bench] [--check]
 #   --debug adds gdb-multiarch (make debug); --bench the allocators that
-#   make bench measures libakuma's against (mimalloc, jemalloc, tcmalloc)
+#   make bench measures libakuma's against (mimalloc, jemalloc, tcmalloc);
+#   --check the static analysers of make check (cppcheck, clang-tidy)
 set -eu
 
 missing=""
@@ -24,6 +25,8 @@ need make         have make
 need pkg-config   have pkg-config
 need qemu-system-arm have qemu-system-aarch64
 need libcmocka-dev pkg-config --exists cmocka
+# tests/make reads compile_commands.json with python3's json module.
+need python3      have python3
 # The host tests link clang's sanitizer runtimes, packaged per clang major
 # version (libclang-rt-14-dev on Debian 12).
 clang_major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p;q')
@@ -38,6 +41,9 @@ for opt in "$@"; do
         need libjemalloc-dev lib libjemalloc.so.2
         need libgoogle-perftools-dev lib libtcmalloc_minimal.so.4
         need bsdextrautils have column ;;
+    --check)
+        need cppcheck have cppcheck
+        need clang-tidy have clang-tidy ;;
     *) echo "deps.sh: unknown option $opt" >&2; exit 2 ;;
     esac
 done

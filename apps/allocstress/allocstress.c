@@ -68,6 +68,8 @@ int main(int argc, char **argv)
         if (!p) {
             printf("allocstress: allocation %lu of %lu bytes failed\n", (unsigned long)n,
                    (unsigned long)size);
+            for (unsigned i = 0; i < LIVE; i++)
+                free(live[i]);
             return 1;
         }
         p[0] = (char)n;

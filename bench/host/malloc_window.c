@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     int runs = argc > 2 ? atoi(argv[2]) : RUNS_DEFAULT;
     if (runs < 1 || runs > RUNS_MAX)
         runs = RUNS_DEFAULT;
-    double ns[RUNS_MAX];
+    double ns[RUNS_MAX] = { 0 };
     rng_state = SEED;
     run();  /* warm-up: fills the window, which then stays full */
     for (int r = 0; r < runs; r++)

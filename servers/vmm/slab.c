@@ -25,12 +25,14 @@ static void *slab_alloc(void *ctx)
         if (!pa)
             return NULL;
         char *page = window_of(pa);
-        for (size_t off = 0; off + s->size <= VMM_PAGE; off += s->size) {
+        size_t off = 0;
+        do {  /* an object is at most a page: at least one per page */
             free_obj_t *o = (free_obj_t *)(void *)(page + off);
             o->next = s->free;
             s->free = o;
             s->capacity++;
-        }
+            off += s->size;
+        } while (off + s->size <= VMM_PAGE);
     }
     free_obj_t *o = s->free;
     s->free = o->next;

@@ -101,7 +101,7 @@ static uint64_t read_cells(const uint8_t *p, uint32_t cells)
 {
     uint64_t v = 0;
     for (uint32_t i = 0; i < cells; i++)
-        v = v << 32 | be32(p + 4 * i);
+        v = v << 32 | be32(p + 4 * (size_t)i);
     return v;
 }
 
@@ -160,7 +160,7 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
                     size_cells > FDT_MAX_CELLS || len < 4 * (addr_cells + size_cells))
                     return -AK_EINVAL;
                 *base = read_cells(p, addr_cells);
-                *size = read_cells(p + 4 * addr_cells, size_cells);
+                *size = read_cells(p + 4 * (size_t)addr_cells, size_cells);
                 return 0;
             }
             if (advance(&p, end, len))

@@ -78,26 +78,30 @@ static inline __attribute__((always_inline)) void copy_reg_words(uint64_t *to, c
     }
 }
 
-/*
- * Copies a message into `to`: x0 = badge, x1 = info, x2.. = the words the
- * message has of words 0..3, words 4+ from src_buf into to's IPC buffer.
- */
+/* Copies a message's registers into `to`: x0 = badge, x1 = info, x2.. = words 0..3. */
+static inline __attribute__((always_inline)) void deliver_regs(thread_t *to, uint64_t badge,
+                                                               ak_msginfo_t info, const uint64_t *w)
+{
+    to->regs.x[REG_SLOT] = badge;
+    to->regs.x[REG_INFO] = info;
+    copy_reg_words(&to->regs.x[REG_WORD0], w, ak_msginfo_len(info));
+}
+
+/* Copies a message into `to`: its registers, and words 4+ from src_buf into to's IPC buffer. */
 static void deliver(thread_t *to, uint64_t badge, ak_msginfo_t info, const uint64_t *w,
                     const ak_ipcbuf_t *src_buf)
 {
     uint64_t len = ak_msginfo_len(info);
-    to->regs.x[REG_SLOT] = badge;
-    to->regs.x[REG_INFO] = info;
-    copy_reg_words(&to->regs.x[REG_WORD0], w, len);
+    deliver_regs(to, badge, info, w);
     for (uint64_t i = AK_MSG_REG_WORDS; i < len; i++)
         to->ipcbuf->words[i] = src_buf->words[i];
 }
 
-/* Delivers the message a blocked sender is waiting to send. */
+/* Delivers the message a blocked sender waits to send (a kernel message fits the registers). */
 static void deliver_from(thread_t *to, thread_t *sender)
 {
     if (sender->kmsg != KMSG_NONE)
-        deliver(to, sender->send_badge, sender->kmsg_body.info, sender->kmsg_body.w, NULL);
+        deliver_regs(to, sender->send_badge, sender->kmsg_body.info, sender->kmsg_body.w);
     else
         deliver(to, sender->send_badge, sender->regs.x[REG_INFO], &sender->regs.x[REG_WORD0],
                 sender->ipcbuf);

@@ -35,7 +35,8 @@
 _Static_assert(GOLD_NARROW_REQ_WORDS == 4 && GOLD_NARROW_REP_WORDS == 4, "narrow");
 _Static_assert(GOLD_WIDE_REQ_WORDS == 10 && GOLD_WIDE_REP_WORDS == 6, "wide");
 _Static_assert(GOLD_FULL_REQ_WORDS == AK_MSG_MAX_WORDS && GOLD_MAX_WORDS == AK_MSG_MAX_WORDS, "full");
-_Static_assert(sizeof(gold_full_req_t) == AK_MSG_MAX_WORDS * 8 && offsetof(gold_full_req_t, w63) == 63 * 8, "full");
+_Static_assert(sizeof(gold_full_req_t) == AK_MSG_MAX_WORDS * sizeof(uint64_t) &&
+               offsetof(gold_full_req_t, w63) == 63 * sizeof(uint64_t), "full");
 _Static_assert(GOLD_PING_REQ_WORDS == 0 && GOLD_PING_REP_WORDS == 0, "ping");
 _Static_assert(GOLD_LOOKUP_ERR_AK_ENOTABLE_WORDS == 2 && GOLD_LOOKUP_ERR_AK_ENOTABLE_W_AT == 1, "lookup");
 _Static_assert(GOLD_LOOKUP_ERR_AK_ENOENT_WORDS == 0, "lookup");

@@ -14,7 +14,7 @@ test_elf.kind  := test
 test_elf.srcs  := $(d)/test_elf.c
 test_elf.uses  := bootfmt testelf
 ELF_SAMPLE     := $(BUILD)/host/tests/elf-sample.elf
-test_elf.xflags := -DELF_SAMPLE_PATH='"$(abspath $(ELF_SAMPLE))"'
+test_elf.xflags := -DELF_SAMPLE_PATH=\"$(abspath $(ELF_SAMPLE))\"
 
 $(ELF_SAMPLE): $(d)/sample.c
 	$(call msg,CC,$<)

@@ -229,10 +229,10 @@ static void test_segment_count(void **state)
     testelf_t t;
     testelf_minimal(&t);
     t.eh.e_phnum = ELF_MAX_SEGMENTS + 1;
-    t.size = 0x1000u * (ELF_MAX_SEGMENTS + 1);
+    t.size = (size_t)0x1000 * (ELF_MAX_SEGMENTS + 1);
     for (unsigned i = 1; i <= ELF_MAX_SEGMENTS; i++)
         t.ph[i] = (elf64_phdr_t){ .p_type = ELF_PT_LOAD, .p_flags = ELF_PF_R,
-                                  .p_offset = 0x1000u * i, .p_vaddr = TESTELF_BASE + 0x1000u * i,
+                                  .p_offset = UINT64_C(0x1000) * i, .p_vaddr = TESTELF_BASE + UINT64_C(0x1000) * i,
                                   .p_filesz = 0x10, .p_memsz = 0x10 };
     expect_refused(&t, "more than 8 PT_LOAD segments");
     t.eh.e_phnum = ELF_MAX_SEGMENTS;  /* exactly the maximum */

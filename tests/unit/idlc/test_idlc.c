@@ -851,21 +851,23 @@ int main(void)
     size_t nfixed = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *tests = calloc(nbad + nfixed, sizeof *tests);
     char **names = calloc(nbad, sizeof *names);
+    int failed = 1;  /* until the group ran */
     if (tests == NULL || names == NULL)
-        return 1;
+        goto out;
     for (size_t i = 0; i < nbad; i++) {
         size_t n = strlen(bad_cases[i].name) + sizeof "error: ";
         names[i] = malloc(n);
         if (names[i] == NULL)
-            return 1;
+            goto out;
         snprintf(names[i], n, "error: %s", bad_cases[i].name);
         tests[i].name = names[i];
         tests[i].test_func = test_bad_case;
         tests[i].initial_state = (void *)&bad_cases[i];
     }
     memcpy(tests + nbad, fixed, sizeof fixed);
-    int failed = _cmocka_run_group_tests("idlc", tests, nbad + nfixed, NULL, NULL);
-    for (size_t i = 0; i < nbad; i++)
+    failed = _cmocka_run_group_tests("idlc", tests, nbad + nfixed, NULL, NULL);
+out:
+    for (size_t i = 0; names != NULL && i < nbad; i++)
         free(names[i]);
     free(names);
     free(tests);

@@ -399,12 +399,18 @@ static void snap_restore(const world_t *w, const snapshot_t *s)
     memcpy(host_vspace_destroyed, s->destroyed, w->nprocs * sizeof s->destroyed[0]);
 }
 
+/*
+ * Snapshots are byte copies of the kernel's objects, padding included, so
+ * comparing their bytes is exact (hence the NOLINTs for padded structs).
+ */
 static bool snap_equal(const world_t *w, const snapshot_t *a, const snapshot_t *b)
 {
     return memcmp(a->procs, b->procs, w->nprocs * sizeof a->procs[0]) == 0 &&
            memcmp(a->endpoints, b->endpoints, w->neps * sizeof a->endpoints[0]) == 0 &&
            memcmp(a->ipcbufs, b->ipcbufs, w->nprocs * sizeof a->ipcbufs[0]) == 0 &&
-           memcmp(&a->sched, &b->sched, sizeof a->sched) == 0 && a->ttbr0 == b->ttbr0 &&
+           // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
+           memcmp(&a->sched, &b->sched, sizeof a->sched) == 0 &&
+           a->ttbr0 == b->ttbr0 &&
            a->tpidr_el0 == b->tpidr_el0 &&
            memcmp(a->destroyed, b->destroyed, w->nprocs * sizeof a->destroyed[0]) == 0;
 }
@@ -437,11 +443,14 @@ static const char *snap_diff(const world_t *w, const snapshot_t *a, const snapsh
              (unsigned long)ta->tls, (unsigned long)tb->tls);
         DIFF(ta->slice != tb->slice, "pid %d's slice is %u, not %u", pid, ta->slice, tb->slice);
         DIFF(ta->kmsg != tb->kmsg, "pid %d's kernel message differs", pid);
-        DIFF(memcmp(&a->procs[i], &b->procs[i], sizeof a->procs[i]) != 0, "pid %d's process differs", pid);
+        // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
+        DIFF(memcmp(&a->procs[i], &b->procs[i], sizeof a->procs[i]) != 0,
+             "pid %d's process differs", pid);
         DIFF(memcmp(&a->ipcbufs[i], &b->ipcbufs[i], sizeof a->ipcbufs[i]) != 0,
              "pid %d's IPC buffer differs", pid);
     }
     for (unsigned e = 0; e < w->neps; e++)
+        // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
         DIFF(memcmp(&a->endpoints[e], &b->endpoints[e], sizeof a->endpoints[e]) != 0,
              "endpoint %u's queue differs", e);
     for (unsigned p = 0; p < PRIO_LEVELS; p++)

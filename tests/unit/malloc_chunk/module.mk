@@ -19,6 +19,6 @@ malloc_preload_prog.out    := $(BUILD)/host/tests/malloc_preload_prog
 
 test_malloc_preload.kind   := test
 test_malloc_preload.srcs   := $(d)/test_preload.c
-test_malloc_preload.xflags := -DPRELOAD_SO='"$(abspath $(BUILD)/host/libakuma_malloc.so)"' \
-    -DPRELOAD_PROG='"$(abspath $(BUILD)/host/tests/malloc_preload_prog)"'
+test_malloc_preload.xflags := -DPRELOAD_SO=\"$(abspath $(BUILD)/host/libakuma_malloc.so)\" \
+    -DPRELOAD_PROG=\"$(abspath $(BUILD)/host/tests/malloc_preload_prog)\"
 $(BUILD)/host/tests/test_malloc_preload: | $(BUILD)/host/libakuma_malloc.so $(BUILD)/host/tests/malloc_preload_prog

@@ -61,9 +61,9 @@ static void basics(void)
     char *s = strdup("a string glibc allocates through malloc");
     CHECK(s != NULL && strcmp(s, "a string glibc allocates through malloc") == 0);
     free(s);
-    p = realloc(p, 100000);
-    CHECK(p != NULL);
-    free(p);
+    char *q = realloc(p, 100000);
+    CHECK(q != NULL);
+    free(q);
     int *v = calloc(1000, sizeof *v);
     CHECK(v != NULL && v[999] == 0);
     for (int i = 0; i < 1000; i++)
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
         char *volatile p = malloc(64);
         char *volatile keep = malloc(64);
         free(p);
-        free(p);
+        free(p);  // NOLINT(clang-analyzer-unix.Malloc): the mistake under test
         (void)keep;
     } else {
         fprintf(stderr, "preload_prog: unknown mode %s\n", mode);

@@ -202,7 +202,7 @@ static void test_coalescing(void **state)
     release(a);
     release(c);
     release(b);  /* merges with both neighbours */
-    char *d = alloc(3 * 300 + 2 * WORD);
+    char *d = alloc(3 * (size_t)300 + 2 * WORD);
     assert_ptr_equal(d, a);  /* the three blocks are one again */
     release(d);
     release(guard);

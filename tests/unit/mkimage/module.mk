@@ -5,5 +5,5 @@ test_mkimage.kind := test
 test_mkimage.srcs := $(d)/test_mkimage.c tools/mkimage/manifest.c tools/mkimage/build.c
 test_mkimage.uses := bootfmt testelf
 test_mkimage.sees := mkimage
-test_mkimage.xflags := -DMKIMAGE_PATH='"$(abspath $(BUILD)/host/mkimage)"'
+test_mkimage.xflags := -DMKIMAGE_PATH=\"$(abspath $(BUILD)/host/mkimage)\"
 $(BUILD)/host/tests/test_mkimage: | $(BUILD)/host/mkimage

@@ -110,13 +110,13 @@ static void test_tree_lowest_fit(void **state)
  */
 static uint64_t probe_case(unsigned misfits, bool long_hole, uint64_t *exact, uint64_t *any)
 {
-    const size_t pages = 4 * (misfits + 4);
+    const size_t pages = 4 * ((size_t)misfits + 4);
     fixture_t f;
     fx_init(&f, pages);
     fx_alloc(&f, pages * PAGE, PAGE);
     for (unsigned i = 0; i < misfits; i++)
-        fx_free(&f, LO + (4 * i + 1) * PAGE, 2 * PAGE);
-    uint64_t e = LO + 4 * misfits * PAGE, g = e + 5 * PAGE;
+        fx_free(&f, LO + (4 * (uint64_t)i + 1) * PAGE, 2 * PAGE);
+    uint64_t e = LO + 4 * (uint64_t)misfits * PAGE, g = e + 5 * PAGE;
     fx_free(&f, e, 2 * PAGE);
     if (long_hole)
         fx_free(&f, g, 6 * PAGE);
@@ -141,13 +141,13 @@ static void test_tree_align_probes(void **state)
     uint64_t exact, any;
     /* Up to REGION_ALIGN_PROBES holes tried: the exact lowest fit. */
     assert_int_equal(probe_case(REGION_ALIGN_PROBES - 1, true, &exact, &any), exact);
-    assert_int_equal(exact, LO + 4 * (REGION_ALIGN_PROBES - 1) * PAGE);
+    assert_int_equal(exact, LO + (uint64_t)(REGION_ALIGN_PROBES - 1) * 4 * PAGE);
     /* One misfit more: the lowest hole that fits at any alignment... */
     assert_int_equal(probe_case(REGION_ALIGN_PROBES, true, &exact, &any), any);
-    assert_int_equal(exact, LO + 4 * REGION_ALIGN_PROBES * PAGE);
+    assert_int_equal(exact, LO + (uint64_t)REGION_ALIGN_PROBES * 4 * PAGE);
     /* ...and without one, every hole in turn: the exact fit again. */
     assert_int_equal(probe_case(3 * REGION_ALIGN_PROBES, false, &exact, &any), exact);
-    assert_int_equal(exact, LO + 4 * 3 * REGION_ALIGN_PROBES * PAGE);
+    assert_int_equal(exact, LO + (uint64_t)REGION_ALIGN_PROBES * 12 * PAGE);
 }
 
 /* 50,000 holes: balanced (region_check), lowest fit still the lowest, all merged at the end. */

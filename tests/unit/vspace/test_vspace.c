@@ -1010,7 +1010,9 @@ static void test_random_against_model(void **state)
     memset(outcomes_supply, 0, sizeof outcomes_supply);
     for (unsigned step = 0; step < STEPS; step++) {
         unsigned s = pick(NVS), op = pick(1000);
-        if (op < 400)
+        if (op >= 925 && !ms[s].live)
+            model_create(s);
+        else if (op < 400 || op >= 925)
             step_map(s);
         else if (op < 600)
             step_supply(s);
@@ -1022,10 +1024,6 @@ static void test_random_against_model(void **state)
             step_query(s);
         else if (op < 925)
             step_destroy(s), ndestroy++;
-        else if (!ms[s].live)
-            model_create(s);
-        else
-            step_map(s);
         compare_model();
     }
     /* The run reached every result of both calls, and many destructions. */

@@ -29,7 +29,7 @@
 #define MAP_ANONYMOUS       AK_MAP_ANONYMOUS
 #define MAP_ANON            AK_MAP_ANONYMOUS
 #define MAP_FIXED_NOREPLACE AK_MAP_FIXED_NOREPLACE
-#define MAP_ALIGNED(n)      AK_MAP_ALIGNED(n)
+#define MAP_ALIGNED(n)      ((int)AK_MAP_ALIGNED(n))
 
 #define MAP_FAILED ((void *)-1)
 

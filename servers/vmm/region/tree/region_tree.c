@@ -326,6 +326,8 @@ static const node_t *lowest_long_from(const node_t *n, uint64_t key, uint64_t ne
         }
     }
     while (k > 0) {
+        /* turns[0, k) were written above; cppcheck loses count of k. */
+        // cppcheck-suppress uninitvar
         const node_t *t = turns[--k];
         if (len_of(t) >= need)
             return t;

@@ -74,15 +74,15 @@ typedef struct client {
     uint32_t aspace_slot;   /* UINT32_MAX if the pager has no capability for it */
     uint64_t badge;         /* its badge on SLOT_EP, 0 if it has none */
     const char *name;       /* in the boot-info page */
-    bool ended;             /* its EXIT was handled (and so answered before the next message) */
-    bool reclaimed;         /* its frames were handed to another client */
     uint64_t faults;        /* FAULT messages received */
     uint64_t far, esr, elr; /* the last of them */
-    uint8_t access;
     mapping_t maps[MAX_MAPPINGS];
-    unsigned nmaps;
     uint64_t tables[MAX_TABLES]; /* frames supplied as its translation tables, in order */
+    unsigned nmaps;
     unsigned ntables;
+    uint8_t access;
+    bool ended;             /* its EXIT was handled (and so answered before the next message) */
+    bool reclaimed;         /* its frames were handed to another client */
 } client_t;
 
 static client_t clients[MAX_CLIENTS];

@@ -25,7 +25,7 @@
 #include <akuma/abi/caps.h>
 #include <idl/vmm_client.h>
 
-#define PAGE 4096u
+#define PAGE ((size_t)4096)
 #define RW   (PROT_READ | PROT_WRITE)
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
 
