@@ -269,9 +269,8 @@ compile_commands.json: $(MODULE_MKS) mk/modules.mk mk/rules.mk Makefile
 
 # make check: cppcheck and clang-tidy over every source, with the flags the
 # build uses (tools/check.sh; its suppressions say why each is there).
-check: compile_commands.json
+check: compile_commands.json $(GEN_HEADERS)
 	$(Q)tools/deps.sh --check
-	$(Q)$(MAKE) $(GEN_HEADERS)
 	$(Q)tools/check.sh compile_commands.json
 
 # make probe MODULE=NAME SRC=FILE [WORLD=...]: compiles FILE (syntax only)

@@ -3,7 +3,8 @@
 # that are missing.  Idempotent; quiet when everything is present.
 # Usage: deps.sh [--debug] [--bench] [--check]
 #   --debug adds gdb-multiarch (make debug); --bench the allocators that
-#   make bench measures libakuma's against (mimalloc, jemalloc, tcmalloc);
+#   make bench measures libakuma's against (mimalloc, jemalloc, tcmalloc)
+#   and gnuplot for its plots;
 #   --check the static analysers of make check (cppcheck, clang-tidy)
 set -eu
 
@@ -40,7 +41,8 @@ for opt in "$@"; do
         need libmimalloc-dev lib libmimalloc.so.2
         need libjemalloc-dev lib libjemalloc.so.2
         need libgoogle-perftools-dev lib libtcmalloc_minimal.so.4
-        need bsdextrautils have column ;;
+        need bsdextrautils have column
+        need gnuplot-nox have gnuplot ;;
     --check)
         need cppcheck have cppcheck
         need clang-tidy have clang-tidy ;;
