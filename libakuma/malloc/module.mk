@@ -35,7 +35,8 @@ malloc-page.uses   := malloc-core
 malloc-page.cflags := -fno-builtin
 
 malloc-chunk.kind   := lib
-malloc-chunk.srcs   := $(d)/chunk/heap.c $(d)/chunk/tlsf.c $(d)/chunk/malloc.c
+malloc-chunk.srcs   := $(d)/chunk/heap.c $(d)/chunk/small.c $(d)/chunk/tlsf.c $(d)/chunk/thread.c \
+    $(d)/chunk/malloc.c
 malloc-chunk.uses   := malloc-core
 malloc-chunk.cflags := -fno-builtin
 

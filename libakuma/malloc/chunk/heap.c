@@ -1,19 +1,25 @@
 /*
- * Chunk mode's operations (chunk.h) over the layout of block.h: blocks cut
- * from free blocks found by the TLSF lists (tlsf.h), merged with their
- * free neighbours on free, chunks taken and given back, and the large
- * mappings.
+ * Chunk mode's operations (chunk.h): the dispatch between size classes
+ * (small.h, small.c), TLSF blocks cut from free blocks found by the TLSF
+ * lists (tlsf.h) and merged with their free neighbours on free, and large
+ * mappings; the frees of other threads' blocks and their collection.
  *
- * Chunk release: a free that leaves a chunk empty keeps it as a spare if
- * fewer than AKM_CHUNK_SPARES chunks are empty, else gives it back at once.
- * So a program whose working set moves back and forth across a chunk
+ * Where a request goes: at most AKM_SMALL_MAX bytes with the default
+ * alignment, a size class; otherwise, if it fits a chunk (the seed's
+ * rule), a TLSF chunk; otherwise a mapping of its own.
+ *
+ * TLSF chunk release: a free that leaves a chunk empty keeps it as a spare
+ * if fewer than AKM_CHUNK_SPARES chunks are empty, else gives it back at
+ * once, so a program whose working set moves back and forth across a chunk
  * boundary reuses the spare instead of mapping and unmapping a chunk per
- * operation, and never more than one empty chunk (64 KiB) is held.
+ * operation.  (Small chunks keep one empty chunk per class: small.c.)
  *
- * Counters: every pages in and out is added to kernel_bytes_in/out where
- * it happens; user_bytes and live_blocks change with each block given or
- * taken back; alloc_count once per successful public call.
+ * Counters: every pages in and out is added to kernel_in/out of the heap
+ * that did it; made and user when a block is handed out, gone and user
+ * when one is freed, by the heap of the thread that frees it; calls for
+ * a realloc that makes no new block.
  */
+#include <malloc/small.h>
 #include <malloc/tlsf.h>
 
 #include <akuma/abi/errno.h>
@@ -24,6 +30,9 @@
 static void chunk_link(akm_chunk_heap_t *h, akm_chunk_t *c)
 {
     c->magic = chunk_magic(c);
+    c->heap = h;
+    c->kind = CHUNK_TLSF;
+    c->cls = 0;
     c->prev = NULL;
     c->next = h->chunks;
     if (h->chunks != NULL)
@@ -48,7 +57,7 @@ static void pages_out(akm_chunk_heap_t *h, void *p, size_t len)
 {
     if (ak_malloc_pages_out(p, len) != 0)
         akm_panic("pages out", p, "the system refused to unmap the allocator's own pages");
-    h->stats.kernel_bytes_out += len;
+    ctr_add(&h->kernel_out, len);
 }
 
 /* A new chunk: one free block of BLOCK_MAX, not on the lists; NULL if pages in failed. */
@@ -57,7 +66,7 @@ static akm_block_t *chunk_new(akm_chunk_heap_t *h)
     akm_chunk_t *c = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE);
     if (c == NULL)
         return NULL;
-    h->stats.kernel_bytes_in += AKM_CHUNK_SIZE;
+    ctr_add(&h->kernel_in, AKM_CHUNK_SIZE);
     chunk_link(h, c);
     hdr_set(block_at(c, CHUNK_END), make_low(0, 0, HDR_END | HDR_PREV_FREE));
     akm_block_t *b = block_at(c, CHUNK_HDR);
@@ -76,7 +85,11 @@ static void chunk_release(akm_chunk_heap_t *h, akm_chunk_t *c)
 
 /* --- blocks ------------------------------------------------------------- */
 
-/* Sets or clears HDR_PREV_FREE in the header after a block, which must be valid. */
+/*
+ * Sets or clears HDR_PREV_FREE in the header after a block, which must be
+ * valid.  HDR_REMOTE may be set at once by another thread: a mark lost here
+ * only weakens its double-free check (the collection still frees it once).
+ */
 static inline void set_prev_free(akm_block_t *b, bool prev_free)
 {
     uint64_t low;
@@ -107,7 +120,7 @@ static inline void *carve(akm_chunk_heap_t *h, akm_block_t *b, size_t have, size
         need = have;
         set_prev_free(block_next(b, have), false);
     }
-    hdr_set(b, make_low(need, need - WORD - n, prev_free ? HDR_PREV_FREE : 0));
+    hdr_set(b, make_low(need, n, prev_free ? HDR_PREV_FREE : 0));
     return block_payload(b);
 }
 
@@ -122,28 +135,39 @@ static inline akm_block_t *take_block(akm_chunk_heap_t *h, size_t need, size_t *
     return b;
 }
 
+static akm_large_t *large_of(akm_block_t *b, uint64_t low)
+{
+    return (akm_large_t *)(void *)((char *)b + WORD - low_large_off(low));
+}
+
 /*
  * The block of the live pointer p, verified: its header word in *low.
  * Every check that free() does before it changes anything.  The header's
- * check, keyed by its address, is the block's magic; the chunk's own magic
- * is left to akm_chunk_check() and to the release of the chunk, because
- * reading it on every free costs a cache line per call (measured: a fifth
- * of the L1 misses of the benchmark).
+ * check, keyed by its address, is the block's magic; a TLSF chunk's own
+ * magic is left to akm_chunk_check() and to the release of the chunk,
+ * because reading it on every free costs a cache line per call (measured:
+ * a fifth of the L1 misses of the benchmark).
  */
-static inline akm_block_t *live_block(const void *p, const char *op, uint64_t *low)
+static akm_block_t *live_block(const void *p, const char *op, uint64_t *low)
 {
     if ((akm_addr(p) & (GRANULE - 1)) != 0)
         akm_panic(op, p, "not a pointer from malloc (misaligned)");
     akm_block_t *b = block_of_payload(p);
     if (!hdr_get(b, low))
         akm_panic(op, p, "not a pointer from malloc, or its header was overwritten");
-    if (*low & HDR_FREE)
+    if ((*low & HDR_GONE) == HDR_GONE)
+        akm_panic(op, p, "not a pointer from malloc (the end of a chunk)");
+    if (*low & HDR_GONE)
         akm_panic(op, p, "double free (the block is already free)");
     if (*low & HDR_END)
         akm_panic(op, p, "not a pointer from malloc (the end of a chunk)");
+    if (*low & HDR_SMALL) {
+        akm_small_check_block(b, *low, op);
+        return b;
+    }
     if (*low & HDR_LARGE) {
-        size_t off = low_size(*low);
-        akm_large_t *l = (akm_large_t *)(void *)((char *)b + WORD - off);
+        size_t off = low_large_off(*low);
+        akm_large_t *l = large_of(b, *low);
         if (off < LARGE_HDR || l->magic != large_magic(l) || l->off != off)
             akm_panic(op, p, "corrupted header of a large block");
         return b;
@@ -154,13 +178,16 @@ static inline akm_block_t *live_block(const void *p, const char *op, uint64_t *l
     return b;
 }
 
-static akm_large_t *large_of(akm_block_t *b, uint64_t low)
+/* The heap that owns the live block b. */
+static akm_chunk_heap_t *owner_of(akm_block_t *b, uint64_t low)
 {
-    return (akm_large_t *)(void *)((char *)b + WORD - low_size(low));
+    if (low & HDR_LARGE)
+        return large_of(b, low)->heap;
+    return chunk_of(b)->heap;
 }
 
-/* Frees the used chunk block b (header low), merging it with free neighbours. */
-static inline void block_free(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const char *op)
+/* Frees the used TLSF block b (header low), merging it with free neighbours. */
+static void block_free(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const char *op)
 {
     size_t size = low_size(low);
     akm_block_t *next = block_next(b, size);
@@ -170,6 +197,7 @@ static inline void block_free(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low,
     if (next_low & HDR_PREV_FREE)
         akm_panic(op, block_payload(b), "boundary tag says the block is free");
 
+    hdr_set(b, (low & ~HDR_REMOTE) | HDR_FREE);  /* a later free of b is a double free, merged or not */
     if (low & HDR_PREV_FREE) {
         size_t psize = (size_t)*((uint64_t *)(void *)b - 1);
         if (psize < BLOCK_MIN || psize > akm_addr(b) - akm_addr(chunk_of(b)) - CHUNK_HDR)
@@ -196,7 +224,7 @@ static inline void block_free(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low,
     make_free(h, b, size);
 }
 
-/* Resizes the used chunk block b in place to hold n bytes; false if it cannot. */
+/* Resizes the used TLSF block b in place to hold n bytes; false if it cannot. */
 static bool block_resize(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, size_t n)
 {
     size_t size = low_size(low);
@@ -232,7 +260,7 @@ static bool block_resize(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, size
     } else {
         need = size;
     }
-    hdr_set(b, make_low(need, need - WORD - n, prev_flag));
+    hdr_set(b, make_low(need, n, prev_flag));
     return true;
 }
 
@@ -252,8 +280,9 @@ static void *large_alloc(akm_chunk_heap_t *h, size_t n, size_t align)
     akm_large_t *l = ak_malloc_pages_in(len, align > AKM_PAGE ? align : AKM_PAGE);
     if (l == NULL)
         return NULL;
-    h->stats.kernel_bytes_in += len;
+    ctr_add(&h->kernel_in, len);
     l->magic = large_magic(l);
+    l->heap = h;
     l->len = len;
     l->off = off;
     l->requested = n;
@@ -264,7 +293,7 @@ static void *large_alloc(akm_chunk_heap_t *h, size_t n, size_t align)
     h->larges = l;
     h->nlarges++;
     akm_block_t *b = block_at(l, off - WORD);
-    hdr_set(b, make_low(off, 0, HDR_LARGE));
+    hdr_set(b, make_low((size_t)__builtin_ctzll(off) << HDR_SIZE_SHIFT, 0, HDR_LARGE));
     return block_payload(b);
 }
 
@@ -301,14 +330,27 @@ static bool large_resize(akm_chunk_heap_t *h, akm_large_t *l, size_t n, bool sta
 
 /* --- operations --------------------------------------------------------- */
 
+/* The stats of h, or of the whole process when h is in the registry, for a report. */
+static __attribute__((noinline, cold)) void report_oom(akm_chunk_heap_t *h, size_t request, size_t align)
+{
+    ak_malloc_stats_t s;
+    if (h->state == AKM_HEAP_LOOSE)
+        akm_chunk_stats(h, &s);
+    else if (h->state == AKM_HEAP_SHARED)
+        akm_heaps_stats_locked(&s);
+    else
+        akm_heaps_stats(&s);
+    akm_report_oom(&s, request, align);
+}
+
 /* True if a request of n bytes aligned to align goes to a chunk. */
 static bool fits_chunk(size_t n, size_t align)
 {
     return n <= CHUNK_REQUEST_MAX && block_size_for(n) + align + BLOCK_MIN <= BLOCK_MAX;
 }
 
-/* A chunk block for n bytes (n <= CHUNK_REQUEST_MAX): the hot path of malloc. */
-static inline void *chunk_alloc(akm_chunk_heap_t *h, size_t n)
+/* A TLSF block for n bytes (n <= CHUNK_REQUEST_MAX). */
+static void *chunk_alloc(akm_chunk_heap_t *h, size_t n)
 {
     size_t need = block_size_for(n), have;
     akm_block_t *b = take_block(h, need, &have);
@@ -318,7 +360,7 @@ static inline void *chunk_alloc(akm_chunk_heap_t *h, size_t n)
 }
 
 /*
- * A chunk block for n bytes aligned to align (> GRANULE; fits_chunk).  The
+ * A TLSF block for n bytes aligned to align (> GRANULE; fits_chunk).  The
  * block taken has room for the aligned block and a free block before it
  * (the gap, at least BLOCK_MIN), which goes back on the lists.
  */
@@ -339,11 +381,14 @@ static void *chunk_alloc_aligned(akm_chunk_heap_t *h, size_t n, size_t align)
 
 /*
  * Allocates n bytes (at most AK_MALLOC_REQUEST_MAX) aligned to align (a
- * power of two from GRANULE to ALIGN_MAX); NULL if pages in failed (the
- * caller reports it).
+ * power of two from GRANULE to ALIGN_MAX), counted in h; NULL if pages in
+ * failed (the caller reports it).
  */
 static void *alloc(akm_chunk_heap_t *h, size_t n, size_t align)
 {
+    if (n <= AKM_SMALL_MAX && align == GRANULE)
+        return akm_small_malloc(h, n);
+    akm_chunk_collect(h);
     void *p;
     if (!fits_chunk(n, align))
         p = large_alloc(h, n, align);
@@ -353,28 +398,17 @@ static void *alloc(akm_chunk_heap_t *h, size_t n, size_t align)
         p = chunk_alloc_aligned(h, n, align);
     if (p == NULL)
         return NULL;
-    h->stats.user_bytes += n;
-    h->stats.live_blocks++;
+    ctr_add(&h->made, 1);
+    ctr_add(&h->user, n);
     return p;
-}
-
-static inline void release(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const char *op)
-{
-    h->stats.live_blocks--;
-    if (low & HDR_LARGE) {
-        akm_large_t *l = large_of(b, low);
-        h->stats.user_bytes -= l->requested;
-        large_free(h, l);
-    } else {
-        h->stats.user_bytes -= low_size(low) - WORD - low_slack(low);
-        block_free(h, b, low, op);
-    }
 }
 
 static size_t usable(akm_block_t *b, uint64_t low)
 {
-    if (low & HDR_LARGE)
-        return large_of(b, low)->len - low_size(low);
+    if (low & HDR_LARGE) {
+        akm_large_t *l = large_of(b, low);
+        return l->len - l->off;
+    }
     return low_size(low) - WORD;
 }
 
@@ -382,21 +416,93 @@ static size_t requested(akm_block_t *b, uint64_t low)
 {
     if (low & HDR_LARGE)
         return large_of(b, low)->requested;
-    return low_size(low) - WORD - low_slack(low);
+    return low_req(low);
+}
+
+/* Takes back h's live block b (header low, checked), without counting it. */
+static void take_back(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const char *op)
+{
+    if (low & HDR_SMALL)
+        akm_small_take_back(h, b, op);
+    else if (low & HDR_LARGE)
+        large_free(h, large_of(b, low));
+    else
+        block_free(h, b, low, op);
+}
+
+/*
+ * Frees b, a live block of another heap, through h: marks it HDR_REMOTE (a
+ * second free of it, by any thread, is then a double free) and pushes it
+ * on its owner's remote list.  Counted in h.
+ */
+static void remote_free(akm_chunk_heap_t *h, akm_chunk_heap_t *owner, akm_block_t *b, uint64_t low,
+                        const char *op)
+{
+    if (!(low & HDR_LARGE)) {
+        akm_block_t *next = block_next(b, low_size(low));
+        if (!hdr_valid(next, word_load(next)))
+            akm_panic(op, block_payload(b), "corrupted header after the block (overflow?)");
+    }
+    size_t req = requested(b, low);
+    uint64_t w = word_load(b);
+    do {
+        if (!hdr_valid(b, w) || (w & (HDR_FREE | HDR_REMOTE)))
+            akm_panic(op, block_payload(b), "double free (the block is already free)");
+    } while (!__atomic_compare_exchange_n(&b->word, &w, w | HDR_REMOTE, false, __ATOMIC_RELAXED,
+                                          __ATOMIC_RELAXED));
+    void **link = block_payload(b);
+    void *head = __atomic_load_n(&owner->remote, __ATOMIC_RELAXED);
+    do {
+        *link = head;
+    } while (!__atomic_compare_exchange_n(&owner->remote, &head, (void *)link, true, __ATOMIC_RELEASE,
+                                          __ATOMIC_RELAXED));
+    ctr_add(&h->gone, 1);
+    ctr_add(&h->user, -(uint64_t)req);
+}
+
+size_t akm_chunk_collect(akm_chunk_heap_t *h)
+{
+    if (__atomic_load_n(&h->remote, __ATOMIC_RELAXED) == NULL)
+        return 0;
+    void *list = __atomic_exchange_n(&h->remote, NULL, __ATOMIC_ACQUIRE);
+    size_t n = 0;
+    while (list != NULL) {
+        void *p = list;
+        list = *(void **)p;
+        akm_block_t *b = block_of_payload(p);
+        uint64_t low;
+        if (!hdr_get(b, &low) || (low & (HDR_FREE | HDR_END)) || owner_of(b, low) != h)
+            akm_panic("free", p, "double free (a block freed by another thread was freed again)");
+        take_back(h, b, low & ~HDR_REMOTE, "free");
+        n++;
+    }
+    return n;
+}
+
+void akm_chunk_free_slow(akm_chunk_heap_t *h, void *p)
+{
+    uint64_t low;
+    akm_block_t *b = live_block(p, "free", &low);
+    akm_chunk_heap_t *owner = owner_of(b, low);
+    if (owner != h) {
+        remote_free(h, owner, b, low, "free");
+        return;
+    }
+    size_t req = requested(b, low);
+    take_back(h, b, low, "free");
+    ctr_add(&h->gone, 1);
+    ctr_add(&h->user, -(uint64_t)req);
 }
 
 int akm_chunk_malloc(akm_chunk_heap_t *h, size_t size, void **out)
 {
-    if (size > CHUNK_REQUEST_MAX)
+    if (size > AKM_SMALL_MAX)
         return akm_chunk_memalign(h, GRANULE, size, out);
-    void *p = chunk_alloc(h, size);
+    void *p = akm_small_malloc(h, size);
     if (p == NULL) {
-        akm_report_oom(&h->stats, size, GRANULE);
+        report_oom(h, size, GRANULE);
         return -AK_ENOMEM;
     }
-    h->stats.user_bytes += size;
-    h->stats.live_blocks++;
-    h->stats.alloc_count++;
     *out = p;
     return 0;
 }
@@ -411,10 +517,9 @@ int akm_chunk_memalign(akm_chunk_heap_t *h, size_t align, size_t size, void **ou
         align = GRANULE;
     void *p = alloc(h, size, align);
     if (p == NULL) {
-        akm_report_oom(&h->stats, size, align);
+        report_oom(h, size, align);
         return -AK_ENOMEM;
     }
-    h->stats.alloc_count++;
     *out = p;
     return 0;
 }
@@ -426,12 +531,11 @@ int akm_chunk_calloc(akm_chunk_heap_t *h, size_t n, size_t size, void **out)
         return -AK_ENOMEM;
     void *p = alloc(h, total, GRANULE);
     if (p == NULL) {
-        akm_report_oom(&h->stats, total, GRANULE);
+        report_oom(h, total, GRANULE);
         return -AK_ENOMEM;
     }
     if (fits_chunk(total, GRANULE))  /* a large mapping is fresh from pages in: zero */
-        memset(p, 0, low_size(block_of_payload(p)->word) - WORD);
-    h->stats.alloc_count++;
+        memset(p, 0, total);
     *out = p;
     return 0;
 }
@@ -445,27 +549,45 @@ int akm_chunk_realloc(akm_chunk_heap_t *h, void *p, size_t size, void **out)
     if (size > AK_MALLOC_REQUEST_MAX)
         return -AK_ENOMEM;
     size_t old = requested(b, low);
+    bool mine = owner_of(b, low) == h;
     bool large = (low & HDR_LARGE) != 0;
-    if (large ? large_resize(h, large_of(b, low), size, false)
-              : fits_chunk(size, GRANULE) && block_resize(h, b, low, size)) {
-        h->stats.user_bytes += size - old;
-    } else {
-        void *q = alloc(h, size, GRANULE);
-        if (q != NULL) {
-            b = live_block(p, "realloc", &low);  /* alloc() may have changed HDR_PREV_FREE */
-            size_t keep = usable(b, low);
-            memcpy(q, p, keep < size ? keep : size);
-            release(h, b, low, "realloc");
-            p = q;
-        } else if (large && large_resize(h, large_of(b, low), size, true)) {
-            h->stats.user_bytes += size - old;  /* shrinking, it could not move: it stays */
-        } else {
-            akm_report_oom(&h->stats, size, GRANULE);
-            return -AK_ENOMEM;
-        }
+    bool in_place = false;
+    if (mine) {
+        if (low & HDR_SMALL)
+            in_place = akm_small_resize(b, size);
+        else if (large)
+            in_place = large_resize(h, large_of(b, low), size, false);
+        else
+            in_place = size > AKM_SMALL_MAX && fits_chunk(size, GRANULE) && block_resize(h, b, low, size);
     }
-    h->stats.alloc_count++;
-    *out = p;
+    if (in_place) {
+        ctr_add(&h->user, size - old);
+        ctr_add(&h->calls, 1);
+        *out = p;
+        return 0;
+    }
+    void *q = alloc(h, size, GRANULE);
+    if (q == NULL) {
+        if (mine && large && large_resize(h, large_of(b, low), size, true)) {
+            ctr_add(&h->user, size - old);  /* shrinking, it could not move: it stays */
+            ctr_add(&h->calls, 1);
+            *out = p;
+            return 0;
+        }
+        report_oom(h, size, GRANULE);
+        return -AK_ENOMEM;
+    }
+    b = live_block(p, "realloc", &low);  /* alloc() may have changed HDR_PREV_FREE */
+    size_t keep = usable(b, low);
+    memcpy(q, p, keep < size ? keep : size);
+    if (mine) {
+        take_back(h, b, low, "realloc");
+        ctr_add(&h->gone, 1);
+        ctr_add(&h->user, -(uint64_t)old);
+    } else {
+        remote_free(h, owner_of(b, low), b, low, "realloc");
+    }
+    *out = q;
     return 0;
 }
 
@@ -473,9 +595,7 @@ void akm_chunk_free(akm_chunk_heap_t *h, void *p)
 {
     if (p == NULL)
         return;
-    uint64_t low;
-    akm_block_t *b = live_block(p, "free", &low);
-    release(h, b, low, "free");
+    akm_small_free(h, p);
 }
 
 size_t akm_chunk_usable_size(akm_chunk_heap_t *h, const void *p)
@@ -490,6 +610,7 @@ size_t akm_chunk_usable_size(akm_chunk_heap_t *h, const void *p)
 
 int akm_chunk_trim(akm_chunk_heap_t *h)
 {
+    akm_chunk_collect(h);
     int released = 0;
     akm_chunk_t *c = h->chunks;
     while (c != NULL) {
@@ -503,12 +624,25 @@ int akm_chunk_trim(akm_chunk_heap_t *h)
         }
         c = next;
     }
+    if (akm_small_trim(h) != 0)
+        released = 1;
     return released;
 }
 
 void akm_chunk_stats(const akm_chunk_heap_t *h, ak_malloc_stats_t *out)
 {
-    *out = h->stats;
+    *out = (ak_malloc_stats_t){ 0 };
+    akm_chunk_stats_add(h, out);
+}
+
+void akm_chunk_stats_add(const akm_chunk_heap_t *h, ak_malloc_stats_t *sum)
+{
+    uint64_t made = ctr_get(&h->made);
+    sum->kernel_bytes_in += ctr_get(&h->kernel_in);
+    sum->kernel_bytes_out += ctr_get(&h->kernel_out);
+    sum->alloc_count += made + ctr_get(&h->calls);
+    sum->user_bytes += ctr_get(&h->user);
+    sum->live_blocks += made - ctr_get(&h->gone);
 }
 
 /* --- check -------------------------------------------------------------- */
@@ -518,10 +652,11 @@ static _Noreturn void check_fail(const void *where, const char *why)
     akm_panic("check", where, why);
 }
 
-/* Walks one chunk's blocks; adds its used bytes and blocks, returns its free blocks. */
-static size_t check_chunk(const akm_chunk_t *c, uint64_t *user, uint64_t *live)
+/* Walks one TLSF chunk's blocks; adds its used bytes and blocks, returns its free blocks. */
+static size_t check_chunk(const akm_chunk_heap_t *h, const akm_chunk_t *c, uint64_t *user, uint64_t *live,
+                          uint64_t *remote)
 {
-    if (c->magic != chunk_magic(c) || chunk_of(c) != c)
+    if (c->magic != chunk_magic(c) || chunk_of(c) != c || c->heap != h || c->kind != CHUNK_TLSF)
         check_fail(c, "chunk header");
     size_t nfree = 0;
     size_t off = CHUNK_HDR;
@@ -539,18 +674,20 @@ static size_t check_chunk(const akm_chunk_t *c, uint64_t *user, uint64_t *live)
             return nfree;
         }
         size_t size = low_size(low);
-        if (low & HDR_LARGE || size < BLOCK_MIN || size % GRANULE != 0 || size > CHUNK_END - off)
+        if (low & (HDR_LARGE | HDR_SMALL) || size < BLOCK_MIN || size % GRANULE != 0 || size > CHUNK_END - off)
             check_fail(b, "block size out of its chunk");
         if (low & HDR_FREE) {
             if (prev_free)
                 check_fail(b, "two adjacent free blocks");
-            if (*block_footer(b, size) != size || low_slack(low) != 0)
+            if (*block_footer(b, size) != size || low_req(low) != 0 || (low & HDR_REMOTE))
                 check_fail(b, "free block footer");
             nfree++;
+        } else if (low & HDR_REMOTE) {
+            ++*remote;
         } else {
-            if (low_slack(low) > size - WORD)
-                check_fail(b, "slack larger than the block");
-            *user += size - WORD - low_slack(low);
+            if (low_req(low) > size - WORD)
+                check_fail(b, "request larger than the block");
+            *user += low_req(low);
             ++*live;
         }
         prev_free = (low & HDR_FREE) != 0;
@@ -558,40 +695,111 @@ static size_t check_chunk(const akm_chunk_t *c, uint64_t *user, uint64_t *live)
     }
 }
 
-void akm_chunk_check(const akm_chunk_heap_t *h)
+/* One class's list, or the full list (cls < 0): links, membership, flags; walks each chunk. */
+static size_t check_small_list(const akm_chunk_heap_t *h, const akm_small_t *head, const akm_small_t *tail,
+                               int cls, uint64_t *user, uint64_t *live, uint64_t *remote)
 {
-    uint64_t user = 0, live = 0, held = 0;
+    size_t n = 0;
+    const akm_small_t *prev = NULL;
+    for (const akm_small_t *s = head; s != NULL; prev = s, s = (const akm_small_t *)(const void *)s->c.next) {
+        if ((const akm_chunk_t *)(const void *)prev != s->c.prev || (cls >= 0 ? s->full || s->c.cls != (unsigned)cls : !s->full))
+            check_fail(s, "size class list");
+        if (cls >= 0 && s->used == 0 && (s != head || s->c.next != NULL))
+            check_fail(s, "an empty chunk kept beside others of its class");
+        akm_small_check(h, s, user, live, remote);
+        if (++n > h->nsmall)
+            check_fail(h, "size class list longer than the chunks");
+    }
+    if (cls >= 0 && tail != prev)
+        check_fail(h, "size class list tail");
+    return n;
+}
+
+/* The blocks of h: adds its live blocks' requests and count, and the pages it holds. */
+static void check_heap(const akm_chunk_heap_t *h, uint64_t *user, uint64_t *live, uint64_t *held)
+{
+    uint64_t remote = 0;
     size_t nfree = 0, n = 0;
     const akm_chunk_t *prev = NULL;
+    akm_small_check_tables();
     for (const akm_chunk_t *c = h->chunks; c != NULL; prev = c, c = c->next, n++) {
         if (c->prev != prev)
             check_fail(c, "chunk list back link");
-        nfree += check_chunk(c, &user, &live);
-        held += AKM_CHUNK_SIZE;
+        nfree += check_chunk(h, c, user, live, &remote);
+        *held += AKM_CHUNK_SIZE;
     }
     if (n != h->nchunks)
         check_fail(h, "chunk count");
     if (akm_tlsf_check(h) != nfree)
         check_fail(h, "free blocks in chunks and on the lists differ");
 
+    n = check_small_list(h, h->full, NULL, -1, user, live, &remote);
+    for (unsigned cls = 0; cls < AKM_CLASSES; cls++)
+        n += check_small_list(h, h->avail[cls], h->avail_tail[cls], (int)cls, user, live, &remote);
+    if (n != h->nsmall)
+        check_fail(h, "small chunk count");
+    *held += n * AKM_CHUNK_SIZE;
+
     const akm_large_t *lprev = NULL;
     n = 0;
     for (const akm_large_t *l = h->larges; l != NULL; lprev = l, l = l->next, n++) {
-        if (l->magic != large_magic(l) || l->prev != lprev || l->len % AKM_PAGE != 0)
+        if (l->magic != large_magic(l) || l->heap != h || l->prev != lprev || l->len % AKM_PAGE != 0)
             check_fail(l, "large mapping header");
         uint64_t low;
-        if (l->off < LARGE_HDR || l->off >= l->len
+        if (l->off < LARGE_HDR || l->off >= l->len || !akm_is_pow2(l->off)
             || !hdr_get(block_at((void *)(uintptr_t)l, l->off - WORD), &low)
-            || low != make_low(l->off, 0, HDR_LARGE) || l->requested > l->len - l->off)
+            || (low & ~HDR_REMOTE) != make_low((size_t)__builtin_ctzll(l->off) << HDR_SIZE_SHIFT, 0, HDR_LARGE)
+            || l->requested > l->len - l->off)
             check_fail(l, "large block header word");
-        user += l->requested;
-        live++;
-        held += l->len;
+        if (low & HDR_REMOTE) {
+            remote++;
+        } else {
+            *user += l->requested;
+            ++*live;
+        }
+        *held += l->len;
     }
     if (n != h->nlarges)
         check_fail(h, "large mapping count");
-    if (user != h->stats.user_bytes || live != h->stats.live_blocks)
-        check_fail(h, "user_bytes or live_blocks disagree with the blocks");
-    if (h->stats.kernel_bytes_in - h->stats.kernel_bytes_out != held)
-        check_fail(h, "pages in minus pages out differ from the pages held");
+
+    /* Every block marked HDR_REMOTE is on the list; one whose mark its owner
+       overwrote (set_prev_free) is on it unmarked, and counted gone. */
+    n = 0;
+    size_t marked = 0;
+    for (const void *p = __atomic_load_n(&h->remote, __ATOMIC_ACQUIRE); p != NULL; p = *(void *const *)p) {
+        akm_block_t *b = block_of_payload(p);
+        uint64_t low;
+        if (!hdr_get(b, &low) || (low & (HDR_FREE | HDR_END)) || owner_of(b, low) != h)
+            check_fail(p, "remote list entry");
+        if (++n > h->nsmall * AKM_CHUNK_SIZE / GRANULE + h->nchunks * AKM_CHUNK_SIZE + h->nlarges)
+            check_fail(h, "remote list loops");
+        if (low & HDR_REMOTE) {
+            marked++;
+        } else {
+            *user -= requested(b, low);
+            --*live;
+        }
+    }
+    if (marked != remote)
+        check_fail(h, "blocks marked as freed by another thread and the remote list differ");
+    *held += h->self_bytes;
+}
+
+void akm_chunk_check(const akm_chunk_heap_t *h)
+{
+    akm_chunk_check_heaps(&h, 1);
+}
+
+void akm_chunk_check_heaps(const akm_chunk_heap_t *const *heaps, size_t count)
+{
+    uint64_t user = 0, live = 0, held = 0;
+    ak_malloc_stats_t s = { 0 };
+    for (size_t i = 0; i < count; i++) {
+        check_heap(heaps[i], &user, &live, &held);
+        akm_chunk_stats_add(heaps[i], &s);
+    }
+    if (user != s.user_bytes || live != s.live_blocks)
+        check_fail(heaps[0], "user_bytes or live_blocks disagree with the blocks");
+    if (s.kernel_bytes_in - s.kernel_bytes_out != held)
+        check_fail(heaps[0], "pages in minus pages out differ from the pages held");
 }

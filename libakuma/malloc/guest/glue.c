@@ -2,7 +2,9 @@
  * The allocator's glue in programs (<malloc/glue.h>): pages come
  * from the vmm through mmap, errors go to errno, and a broken heap or an
  * exhausted memory ends the process with a report on the console, as the
- * original libakuma did.  One thread per process: the lock is a no-op.
+ * original libakuma did.  One thread per process: the lock is a no-op and
+ * the thread's heap slot a static variable (no thread ever ends or forks,
+ * so akm_thread_exit and akm_fork_child are never called).
  */
 #include <malloc/glue.h>
 
@@ -37,6 +39,18 @@ void ak_malloc_lock(void)
 
 void ak_malloc_unlock(void)
 {
+}
+
+static void *thread_heap;
+
+void *ak_malloc_thread_get(void)
+{
+    return thread_heap;
+}
+
+void ak_malloc_thread_set(void *heap)
+{
+    thread_heap = heap;
 }
 
 _Noreturn void ak_malloc_panic(const char *msg, size_t len)

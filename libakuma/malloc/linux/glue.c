@@ -1,12 +1,15 @@
 /*
- * glue.h on Linux, for the LD_PRELOAD library and the host benchmark:
- * anonymous mmap/munmap for pages, one pthread mutex for the lock (held
- * across fork, and reset in the child, so a fork from a threaded program
- * cannot inherit it locked), write(2) for reports.  As glibc's malloc
- * does, the lock is skipped while the process has one thread
- * (__libc_single_threaded): no other thread can then exist until this one,
- * which is inside malloc, creates it; a thread-local flag remembers
- * whether this call took the mutex, so unlock always matches lock.  Out of memory is
+ * glue.h on Linux, for the LD_PRELOAD library, the host benchmarks and the
+ * threaded tests: anonymous mmap/munmap for pages, one pthread mutex for
+ * the lock (held across fork, and reset in the child, so a fork from a
+ * threaded program cannot inherit it locked), write(2) for reports.  As
+ * glibc's malloc does, the lock is skipped while the process has one
+ * thread (__libc_single_threaded): no other thread can then exist until
+ * this one, which is inside malloc, creates it; a thread-local flag
+ * remembers whether this call took the mutex, so unlock always matches
+ * lock.  The thread's heap is an initial-exec thread-local variable (one
+ * load from the thread pointer); a pthread key whose value is the heap
+ * gets akm_thread_exit called when the thread ends.  Out of memory is
  * silent, as glibc's is (malloc returns NULL with ENOMEM), unless the
  * environment has AKUMA_MALLOC_VERBOSE set, which prints the report to
  * stderr.  A panic prints its line and aborts.
@@ -25,6 +28,10 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread bool holds_lock __attribute__((tls_model("initial-exec")));
+static __thread void *thread_heap __attribute__((tls_model("initial-exec")));
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t heap_key;
+static bool key_made;
 static bool verbose;
 
 void *ak_malloc_pages_in(size_t len, size_t align)
@@ -70,6 +77,30 @@ void ak_malloc_unlock(void)
     }
 }
 
+static void heap_key_destroy(void *heap)
+{
+    thread_heap = NULL;
+    akm_thread_exit(heap);
+}
+
+static void heap_key_make(void)
+{
+    key_made = pthread_key_create(&heap_key, heap_key_destroy) == 0;
+}
+
+void *ak_malloc_thread_get(void)
+{
+    return thread_heap;
+}
+
+void ak_malloc_thread_set(void *heap)
+{
+    thread_heap = heap;
+    pthread_once(&key_once, heap_key_make);
+    if (key_made)
+        pthread_setspecific(heap_key, heap);
+}
+
 static void write_all(const char *s, size_t n)
 {
     while (n > 0) {
@@ -103,6 +134,7 @@ static void child_after_fork(void)
 {
     holds_lock = false;
     pthread_mutex_init(&lock, NULL);
+    akm_fork_child();
 }
 
 __attribute__((constructor)) static void glue_init(void)

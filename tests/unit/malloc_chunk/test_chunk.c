@@ -1,8 +1,10 @@
 /*
- * Chunk mode (libakuma/malloc/chunk/) from the inside: the chunk layout,
- * the seed's large-allocation rule, the spare-chunk policy, coalescing,
- * in-place realloc, aligned blocks inside chunks, and every corruption the
- * checks on free and akm_chunk_check() must catch.  The contract shared
+ * Chunk mode (libakuma/malloc/chunk/) from the inside: the size classes
+ * (their chunks' layout, extension, full list and the empty chunk a class
+ * keeps), the TLSF chunks of mid sizes (layout, the spare-chunk policy,
+ * coalescing, in-place realloc, aligned blocks), the seed's
+ * large-allocation rule, frees through another thread's heap, and every
+ * corruption the checks on free and akm_chunk_check() must catch.  The contract shared
  * with page mode is the conformance suite's (tests/unit/malloc_conform/).
  * White-box: it includes the private layout (block.h) to damage blocks on
  * purpose.  akm_chunk_check() runs after every step.
@@ -15,7 +17,7 @@
 #include <cmocka.h>
 
 #include <akuma/abi/errno.h>
-#include <malloc/block.h>
+#include <malloc/small.h>
 
 #include "testglue.h"
 
@@ -35,9 +37,21 @@ static void check(void)
     akm_chunk_check(&heap);
     testglue_counts_t g;
     testglue_counts(&g);
-    assert_int_equal(heap.stats.kernel_bytes_in, g.in_bytes);
-    assert_int_equal(heap.stats.kernel_bytes_out, g.out_bytes);
+    ak_malloc_stats_t s;
+    akm_chunk_stats(&heap, &s);
+    assert_int_equal(s.kernel_bytes_in, g.in_bytes);
+    assert_int_equal(s.kernel_bytes_out, g.out_bytes);
 }
+
+static ak_malloc_stats_t stats(void)
+{
+    ak_malloc_stats_t s;
+    akm_chunk_stats(&heap, &s);
+    return s;
+}
+
+/* TLSF sizes: above the size classes. */
+#define MID ((size_t)5000)
 
 static void *alloc(size_t n)
 {
@@ -70,15 +84,118 @@ static akm_chunk_t *chunk_base(const void *p)
 static void test_first_block_layout(void **state)
 {
     (void)state;
-    char *p = alloc(100);
+    char *p = alloc(100);  /* the class of 112-byte blocks */
     akm_chunk_t *c = chunk_base(p);
-    assert_ptr_equal(p, (char *)c + CHUNK_HDR + WORD);  /* at the start of the chunk */
-    assert_int_equal(akm_chunk_usable_size(&heap, p), 112 - WORD);  /* a 112-byte block */
+    assert_ptr_equal(p, (char *)c + SMALL_FIRST);  /* the first block of a small chunk */
+    assert_int_equal(akm_chunk_usable_size(&heap, p), 112 - WORD);
     assert_int_equal(mapped(), AKM_CHUNK_SIZE);
-    char *q = alloc(0);
-    assert_ptr_equal(q, p + 112);  /* the next block follows */
-    assert_int_equal(akm_chunk_usable_size(&heap, q), BLOCK_MIN - WORD);
+    char *q = alloc(97);
+    assert_ptr_equal(q, p + 112);  /* the next block of the class follows */
+    char *z = alloc(0);
+    assert_int_equal(akm_chunk_usable_size(&heap, z), 16 - WORD);  /* the 16-byte class */
+    assert_ptr_not_equal(chunk_base(z), c);  /* a chunk per class */
+    assert_int_equal(heap.nsmall, 2);
+    assert_int_equal(heap.nchunks, 0);
+
+    char *m = alloc(MID);  /* a TLSF chunk */
+    akm_chunk_t *t = chunk_base(m);
+    assert_ptr_equal(m, (char *)t + CHUNK_HDR + WORD);
+    assert_int_equal(akm_chunk_usable_size(&heap, m), MID);
+    char *n = alloc(MID);
+    assert_ptr_equal(n, m + MID + WORD);
     assert_int_equal(heap.nchunks, 1);
+}
+
+static void test_size_classes(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= AKM_SMALL_MAX; n += (n < 300 ? 1 : 7)) {
+        void *p = alloc(n);
+        size_t usable = akm_chunk_usable_size(&heap, p);
+        unsigned cls = akm_class_of[SMALL_INDEX(n)];
+        assert_int_equal(usable, akm_class_stride[cls] - WORD);
+        assert_true(usable >= n);
+        assert_true(cls == 0 || akm_class_stride[cls - 1] - WORD < n);  /* the smallest that holds n */
+        assert_true(n < 1024 ? usable - n < n / 8 + GRANULE : usable - n <= 128);
+        release(p);
+    }
+    assert_int_equal(stats().live_blocks, 0);
+}
+
+/* A chunk's blocks are written a page at a time; a full chunk leaves its class's list and comes back. */
+static void test_small_extension_and_full_list(void **state)
+{
+    (void)state;
+    void *first = alloc(16);
+    akm_small_t *s = (akm_small_t *)(void *)chunk_base(first);
+    assert_int_equal(s->capacity, 4096 / 32);
+    assert_int_equal(s->reserved, (AKM_CHUNK_SIZE - SMALL_FIRST) / 32);
+    static void *blocks[2048];
+    blocks[0] = first;
+    for (size_t i = 1; i < s->reserved; i++) {
+        void *p = NULL;
+        assert_int_equal(akm_chunk_malloc(&heap, 16, &p), 0);
+        assert_ptr_equal(chunk_base(p), s);
+        blocks[i] = p;
+    }
+    check();
+    assert_int_equal(s->capacity, s->reserved);
+    void *next = alloc(20);  /* the chunk is full: a second one */
+    assert_ptr_not_equal(chunk_base(next), s);
+    assert_int_equal(s->full, 1);
+    assert_ptr_equal(heap.full, s);
+    release(blocks[7]);  /* room again: back on the list, after the current one */
+    assert_int_equal(s->full, 0);
+    assert_ptr_equal(heap.avail_tail[1], s);
+    size_t reserved = s->reserved;
+    for (size_t i = 0; i < reserved; i++)
+        if (i != 7)
+            akm_chunk_free(&heap, blocks[i]);
+    check();
+    assert_int_equal(heap.nsmall, 1);  /* empty, beside another of its class: given back */
+    release(next);
+    assert_int_equal(heap.nsmall, 1);  /* the last of its class: kept */
+    assert_int_equal(mapped(), AKM_CHUNK_SIZE);
+    assert_int_equal(akm_chunk_trim(&heap), 1);
+    check();
+    assert_int_equal(mapped(), 0);
+}
+
+/* Freeing a class's last block and allocating it again maps nothing (allocstress's pattern). */
+static void test_small_class_keeps_its_chunk(void **state)
+{
+    (void)state;
+    void *p = alloc(300);
+    testglue_counts_t before, after;
+    testglue_counts(&before);
+    for (int i = 0; i < 100; i++) {
+        release(p);
+        p = alloc(290 + (size_t)i % 20);
+    }
+    testglue_counts(&after);
+    assert_int_equal(after.in_calls, before.in_calls);
+    assert_int_equal(after.out_calls, before.out_calls);
+    release(p);
+}
+
+static void test_small_realloc_in_place(void **state)
+{
+    (void)state;
+    char *p = alloc(100);
+    memset(p, 'p', 100);
+    void *q = NULL;
+    assert_int_equal(akm_chunk_realloc(&heap, p, 104, &q), 0);  /* the stride holds it */
+    check();
+    assert_ptr_equal(q, p);
+    assert_int_equal(akm_chunk_realloc(&heap, p, 10, &q), 0);  /* shrinking stays */
+    check();
+    assert_ptr_equal(q, p);
+    assert_int_equal(stats().user_bytes, 10);
+    assert_int_equal(akm_chunk_realloc(&heap, p, 105, &q), 0);  /* the next class: moves */
+    check();
+    assert_ptr_not_equal(q, p);
+    assert_int_equal(((char *)q)[9], 'p');
+    release(q);
 }
 
 static void test_whole_chunk_request(void **state)
@@ -130,12 +247,12 @@ static void test_large_aligned(void **state)
 
 /* --- chunk release ------------------------------------------------------------- */
 
-/* Fills the first chunk with 1000-byte blocks; returns how many fit. */
+/* Fills the first TLSF chunk with MID-byte blocks; returns how many fit. */
 static size_t fill_chunk(void **blocks, size_t max)
 {
     size_t n = 0;
     while (n < max) {
-        blocks[n] = alloc(1000);
+        blocks[n] = alloc(MID);
         if (heap.nchunks > 1)
             break;
         n++;
@@ -148,7 +265,7 @@ static void test_spare_chunk_hysteresis(void **state)
     (void)state;
     void *blocks[80];
     size_t n = fill_chunk(blocks, 80);
-    assert_true(n > 60 && n < 70);
+    assert_int_equal(n, BLOCK_MAX / (MID + WORD));
     void *boundary = blocks[n];  /* the first block of the second chunk */
     assert_int_equal(heap.nchunks, 2);
 
@@ -157,7 +274,7 @@ static void test_spare_chunk_hysteresis(void **state)
     for (int i = 0; i < 100; i++) {  /* back and forth across the chunk boundary */
         release(boundary);
         assert_int_equal(heap.spares, 1);
-        boundary = alloc(1000);
+        boundary = alloc(MID);
     }
     testglue_counts(&after);
     assert_int_equal(after.in_calls, before.in_calls);  /* no thrash: the spare is reused */
@@ -195,14 +312,14 @@ static void test_spare_is_used_first(void **state)
 static void test_coalescing(void **state)
 {
     (void)state;
-    char *a = alloc(300);
-    char *b = alloc(300);
-    char *c = alloc(300);
-    char *guard = alloc(16);
+    char *a = alloc(MID);
+    char *b = alloc(MID);
+    char *c = alloc(MID);
+    char *guard = alloc(MID);
     release(a);
     release(c);
     release(b);  /* merges with both neighbours */
-    char *d = alloc(3 * (size_t)300 + 2 * WORD);
+    char *d = alloc(3 * MID - 300);  /* more than two: its good-fit class is the merged block's */
     assert_ptr_equal(d, a);  /* the three blocks are one again */
     release(d);
     release(guard);
@@ -212,25 +329,25 @@ static void test_coalescing(void **state)
 static void test_realloc_in_place(void **state)
 {
     (void)state;
-    char *p = alloc(100);
-    char *q = alloc(100);
-    char *guard = alloc(100);
-    memset(p, 'p', 100);
+    char *p = alloc(MID);
+    char *q = alloc(MID);
+    char *guard = alloc(MID);
+    memset(p, 'p', MID);
     release(q);
     void *r = NULL;
-    assert_int_equal(akm_chunk_realloc(&heap, p, 200, &r), 0);  /* into the free neighbour */
+    assert_int_equal(akm_chunk_realloc(&heap, p, 2 * MID, &r), 0);  /* into the free neighbour */
     check();
     assert_ptr_equal(r, p);
-    assert_int_equal(p[99], 'p');
-    assert_int_equal(akm_chunk_realloc(&heap, p, 20, &r), 0);  /* shrink: the tail is freed */
+    assert_int_equal(p[MID - 1], 'p');
+    assert_int_equal(akm_chunk_realloc(&heap, p, MID, &r), 0);  /* shrink: the tail is freed */
     check();
     assert_ptr_equal(r, p);
-    char *s = alloc(150);  /* fits in the tail just freed */
+    char *s = alloc(MID - 100);  /* fits in the tail just freed */
     assert_true(s > p && s < guard);
-    assert_int_equal(akm_chunk_realloc(&heap, p, 100, &r), 0);  /* no room now: moves */
+    assert_int_equal(akm_chunk_realloc(&heap, p, MID + 1000, &r), 0);  /* no room now: moves */
     check();
     assert_ptr_not_equal(r, p);
-    assert_int_equal(((char *)r)[19], 'p');
+    assert_int_equal(((char *)r)[MID - 1], 'p');
     release(r);
     release(s);
     release(guard);
@@ -244,7 +361,7 @@ static void test_realloc_large_to_small_moves_into_a_chunk(void **state)
     assert_int_equal(akm_chunk_realloc(&heap, p, 100, &q), 0);
     check();
     assert_int_equal(heap.nlarges, 0);  /* the mapping went back */
-    assert_int_equal(heap.nchunks, 1);
+    assert_int_equal(heap.nsmall, 1);
     release(q);
 }
 
@@ -257,7 +374,7 @@ static void test_realloc_large_shrink_stays_when_memory_is_out(void **state)
     assert_int_equal(akm_chunk_realloc(&heap, p, 100, &q), 0);  /* no chunk: it stays */
     check();
     assert_ptr_equal(q, p);
-    assert_int_equal(heap.stats.user_bytes, 100);
+    assert_int_equal(stats().user_bytes, 100);
     assert_int_equal(mapped(), AKM_PAGE);  /* all but one page went out */
     assert_string_equal(testglue_oom_report(), "");  /* and nothing was reported */
     testglue_fail_never();
@@ -267,14 +384,14 @@ static void test_realloc_large_shrink_stays_when_memory_is_out(void **state)
 static void test_aligned_inside_a_chunk(void **state)
 {
     (void)state;
-    void *first = alloc(24);
+    void *first = alloc(MID);
     void *p = NULL;
-    assert_int_equal(akm_chunk_memalign(&heap, 4096, 100, &p), 0);
+    assert_int_equal(akm_chunk_memalign(&heap, 16384, 100, &p), 0);
     check();
-    assert_int_equal((uintptr_t)p % 4096, 0);
+    assert_int_equal((uintptr_t)p % 16384, 0);
     assert_ptr_equal(chunk_base(p), chunk_base(first));
     assert_int_equal(heap.nlarges, 0);
-    void *gap = alloc(2000);  /* the space before the aligned block is reusable */
+    void *gap = alloc(MID);  /* the space before the aligned block is reusable */
     assert_true((char *)gap < (char *)p);
     release(p);
     release(gap);
@@ -286,11 +403,16 @@ static void test_aligned_inside_a_chunk(void **state)
 static void test_overflow_into_next_header(void **state)
 {
     (void)state;
-    char *p = alloc(100);
-    char *q = alloc(100);
-    memset(p, 'x', akm_chunk_usable_size(&heap, p) + WORD);  /* one word too many */
-    EXPECT_PANIC(akm_chunk_free(&heap, p), "overflow");
-    (void)q;
+    static const size_t sizes[] = { 100, MID };
+    for (size_t i = 0; i < 2; i++) {
+        char *p = alloc(sizes[i]);
+        char *q = alloc(sizes[i]);
+        memset(p, 'x', akm_chunk_usable_size(&heap, p) + 1);  /* one byte too many */
+        EXPECT_PANIC(akm_chunk_free(&heap, p), "overflow");
+        memset(&heap, 0, sizeof heap);
+        testglue_reset();
+        (void)q;
+    }
 }
 
 static void test_overwritten_header(void **state)
@@ -299,13 +421,18 @@ static void test_overwritten_header(void **state)
     char *p = alloc(100);
     memset(p - WORD, 0, WORD);
     EXPECT_PANIC(akm_chunk_free(&heap, p), "header was overwritten");
+    memset(&heap, 0, sizeof heap);
+    testglue_reset();
+    char *m = alloc(MID);
+    memset(m - WORD, 0, 1);  /* the low byte, as an overflow would */
+    EXPECT_PANIC(akm_chunk_free(&heap, m), "header was overwritten");
 }
 
 static void test_overwritten_chunk_header(void **state)
 {
     (void)state;
-    char *p = alloc(100);
-    char *x = alloc(40000);
+    char *p = alloc(MID);
+    char *x = alloc(40000);  /* in p's chunk */
     char *y = alloc(40000);  /* a second chunk */
     release(y);              /* which stays as the spare */
     release(x);
@@ -314,24 +441,54 @@ static void test_overwritten_chunk_header(void **state)
     EXPECT_PANIC(akm_chunk_free(&heap, p), "corrupted chunk header");  /* empties it: released */
 }
 
+static void test_overwritten_small_chunk_header(void **state)
+{
+    (void)state;
+    char *p = alloc(100);
+    chunk_base(p)->magic ^= 1;
+    EXPECT_PANIC(akm_chunk_check(&heap), "chunk header");
+    EXPECT_PANIC(akm_chunk_usable_size(&heap, p), "corrupted block of a size class");
+}
+
 static void test_write_after_free_breaks_links(void **state)
 {
     (void)state;
     char *p = alloc(100);
-    char *guard = alloc(100);  /* so p stays a block of its own when freed */
+    char *guard = alloc(100);
     release(p);
-    memset(p, 0x41, 16);  /* the freed block's list links */
+    memset(p, 0x41, 16);  /* the freed block's list link */
     void *q = NULL;
-    EXPECT_PANIC(akm_chunk_malloc(&heap, 100, &q), "corrupted links");
+    EXPECT_PANIC(akm_chunk_malloc(&heap, 100, &q), "written after free");
     (void)guard;
+
+    memset(&heap, 0, sizeof heap);
+    testglue_reset();
+    char *m = alloc(MID);
+    char *mguard = alloc(MID);  /* so m stays a block of its own when freed */
+    release(m);
+    memset(m, 0x41, 16);  /* the TLSF links */
+    EXPECT_PANIC(akm_chunk_malloc(&heap, MID - 300, &q), "corrupted links");  /* m is the good fit */
+    (void)mguard;
+}
+
+static void test_double_free_small(void **state)
+{
+    (void)state;
+    char *p = alloc(100);
+    char *keep = alloc(100);
+    release(p);
+    EXPECT_PANIC(akm_chunk_free(&heap, p), "double free");
+    size_t capacity = ((akm_small_t *)(void *)chunk_base(p))->capacity;
+    EXPECT_PANIC(akm_chunk_free(&heap, p + 112 * capacity), "end of a chunk");  /* past the blocks written */
+    (void)keep;
 }
 
 static void test_bad_boundary_tag(void **state)
 {
     (void)state;
-    char *a = alloc(100);
-    char *b = alloc(100);
-    char *guard = alloc(100);
+    char *a = alloc(MID);
+    char *b = alloc(MID);
+    char *guard = alloc(MID);
     release(a);
     *((uint64_t *)(void *)(b - WORD) - 1) = 48;  /* a's footer: the wrong size */
     EXPECT_PANIC(akm_chunk_free(&heap, b), "free block before");
@@ -341,9 +498,9 @@ static void test_bad_boundary_tag(void **state)
 static void test_check_finds_damage(void **state)
 {
     (void)state;
-    char *a = alloc(100);
-    char *b = alloc(100);
-    char *guard = alloc(100);
+    char *a = alloc(MID);
+    char *b = alloc(MID);
+    char *guard = alloc(MID);
     release(a);
     check();
     uint64_t *footer = (uint64_t *)(void *)(b - WORD) - 1;
@@ -359,9 +516,9 @@ static void test_check_finds_damage(void **state)
     hb->word = saved;
     check();
 
-    heap.stats.user_bytes++;
+    heap.user++;
     EXPECT_PANIC(akm_chunk_check(&heap), "user_bytes");
-    heap.stats.user_bytes--;
+    heap.user--;
 
     heap.spares++;
     EXPECT_PANIC(akm_chunk_check(&heap), "empty chunks");
@@ -390,17 +547,72 @@ static void test_kernel_bytes(void **state)
     void *blocks[200];
     for (size_t i = 0; i < 200; i++)
         blocks[i] = alloc(1000);
-    assert_int_equal(heap.stats.kernel_bytes_in, heap.nchunks * AKM_CHUNK_SIZE);
-    assert_int_equal(heap.nchunks, 4);  /* 200 blocks of 1008 bytes, 64 per chunk */
+    assert_int_equal(stats().kernel_bytes_in, heap.nsmall * AKM_CHUNK_SIZE);
+    assert_int_equal(heap.nsmall, 4);  /* 200 blocks of 1024 bytes, 63 per chunk */
     void *big = alloc(70000);
-    assert_int_equal(heap.stats.kernel_bytes_in, 4 * AKM_CHUNK_SIZE + 73728);
+    assert_int_equal(stats().kernel_bytes_in, 4 * AKM_CHUNK_SIZE + 73728);
     release(big);
-    assert_int_equal(heap.stats.kernel_bytes_out, 73728);
+    assert_int_equal(stats().kernel_bytes_out, 73728);
     for (size_t i = 0; i < 200; i++)
         release(blocks[i]);
-    assert_int_equal(heap.stats.kernel_bytes_out, 73728 + 3 * AKM_CHUNK_SIZE);
-    assert_int_equal(heap.stats.alloc_count, 201);
-    assert_int_equal(heap.stats.user_bytes, 0);
+    assert_int_equal(stats().kernel_bytes_out, 73728 + 3 * AKM_CHUNK_SIZE);  /* one kept */
+    assert_int_equal(stats().alloc_count, 201);
+    assert_int_equal(stats().user_bytes, 0);
+}
+
+/* --- another thread's heap ------------------------------------------------------ */
+
+static akm_chunk_heap_t other;
+
+static void check_both(void)
+{
+    const akm_chunk_heap_t *both[] = { &heap, &other };
+    akm_chunk_check_heaps(both, 2);
+}
+
+static void test_remote_free(void **state)
+{
+    (void)state;
+    memset(&other, 0, sizeof other);
+    char *p = alloc(100), *m = alloc(MID), *l = alloc(100000);
+    akm_chunk_free(&other, p);  /* through the other heap: to heap's remote list */
+    akm_chunk_free(&other, m);
+    akm_chunk_free(&other, l);
+    check_both();
+    ak_malloc_stats_t a, b;
+    akm_chunk_stats(&heap, &a);
+    akm_chunk_stats(&other, &b);
+    assert_int_equal(a.live_blocks + b.live_blocks, 0);  /* gone in the heap that freed them */
+    assert_int_equal(a.user_bytes + b.user_bytes, 0);
+    assert_int_equal(b.live_blocks, (uint64_t)-3);
+    assert_int_equal(heap.nlarges, 1);  /* not yet taken back */
+    EXPECT_PANIC(akm_chunk_free(&other, p), "double free");
+    EXPECT_PANIC(akm_chunk_free(&heap, m), "double free");
+    assert_int_equal(akm_chunk_collect(&heap), 3);
+    check_both();
+    assert_int_equal(heap.nlarges, 0);
+    assert_int_equal(akm_chunk_collect(&heap), 0);
+    EXPECT_PANIC(akm_chunk_free(&heap, p), "double free");
+}
+
+static void test_remote_realloc(void **state)
+{
+    (void)state;
+    memset(&other, 0, sizeof other);
+    char *p = alloc(100);
+    memset(p, 'r', 100);
+    void *q = NULL;
+    assert_int_equal(akm_chunk_realloc(&other, p, 50, &q), 0);  /* not its heap's: moves */
+    assert_ptr_not_equal(q, p);
+    assert_ptr_equal(chunk_base(q)->heap, &other);
+    assert_int_equal(((char *)q)[49], 'r');
+    check_both();
+    akm_chunk_free(&heap, q);  /* and back */
+    assert_int_equal(akm_chunk_collect(&heap), 1);
+    assert_int_equal(akm_chunk_collect(&other), 1);
+    check_both();
+    assert_int_equal(akm_chunk_trim(&other), 1);
+    check_both();
 }
 
 #define T(fn) cmocka_unit_test_setup(fn, setup)
@@ -409,6 +621,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_first_block_layout),
+        T(test_size_classes),
+        T(test_small_extension_and_full_list),
+        T(test_small_class_keeps_its_chunk),
+        T(test_small_realloc_in_place),
         T(test_whole_chunk_request),
         T(test_large_rule),
         T(test_large_aligned),
@@ -422,11 +638,15 @@ int main(void)
         T(test_overflow_into_next_header),
         T(test_overwritten_header),
         T(test_overwritten_chunk_header),
+        T(test_overwritten_small_chunk_header),
+        T(test_double_free_small),
         T(test_write_after_free_breaks_links),
         T(test_bad_boundary_tag),
         T(test_check_finds_damage),
         T(test_large_header_damage),
         T(test_kernel_bytes),
+        T(test_remote_free),
+        T(test_remote_realloc),
     };
     return cmocka_run_group_tests_name("malloc chunk mode", tests, NULL, NULL);
 }

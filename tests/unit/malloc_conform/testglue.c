@@ -40,6 +40,7 @@ static int last_errno;
 static jmp_buf panic_env;
 static bool panic_armed;
 static bool locked;
+static void *thread_heap;  /* one thread: the slot of glue.h */
 
 static void arena_init(void)
 {
@@ -217,6 +218,16 @@ void ak_malloc_unlock(void)
     if (!locked)
         fail_msg("ak_malloc_unlock: not held");
     locked = false;
+}
+
+void *ak_malloc_thread_get(void)
+{
+    return thread_heap;
+}
+
+void ak_malloc_thread_set(void *heap)
+{
+    thread_heap = heap;
 }
 
 _Noreturn void ak_malloc_panic(const char *msg, size_t len)

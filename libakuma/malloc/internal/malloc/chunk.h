@@ -1,19 +1,31 @@
 /*
- * Chunk mode: a two-level segregated fit allocator (TLSF, Masmano et al.
- * 2004) inside 64 KiB chunks obtained with pages in, and a mapping of its
- * own for every request too big for a chunk.  Every operation is O(1)
- * except the walk of akm_chunk_check() and akm_chunk_trim().
+ * Chunk mode: size classes for small requests, served from free lists
+ * local to a 64 KiB chunk (free-list sharding, as mimalloc's pages), a
+ * two-level segregated fit allocator (TLSF, Masmano et al. 2004) for mid
+ * sizes and aligned requests inside chunks of their own, and a mapping of
+ * its own for every request too big for a chunk (the seed's rule).
+ *
+ * A heap (akm_chunk_heap_t) owns its chunks and large mappings, and only
+ * the thread that owns the heap changes them: every operation here takes
+ * the caller's heap h and no lock.  A block of another heap given to free
+ * or realloc is marked HDR_REMOTE with one compare-and-swap and pushed on
+ * its owner's remote list, which the owner takes back with one atomic
+ * exchange (akm_chunk_collect) when a size class runs dry, on its slower
+ * paths, and when it checks.  Counters are per heap and additive: a block
+ * freed through heap h counts as gone in h, so the process's counters are
+ * the sum over its heaps (thread.c), exact whenever no heap is mid-call.
  *
  * The heap is a plain struct: all-zero bytes are an empty heap, so a static
- * one needs no initialisation.  It takes no lock (the public wrappers in
- * chunk/malloc.c do) and reaches the system only through glue.h.
+ * one needs no initialisation.  It reaches the system only through glue.h.
+ * Every operation is O(1) except the walks of akm_chunk_check(),
+ * akm_chunk_trim() and the collection of remote frees (one step each).
  *
  * Errors: every allocating function returns 0 with the block in *out, or
  *   -AK_ENOMEM  pages in failed (reported through ak_malloc_oom() first),
  *               or the request exceeds AK_MALLOC_REQUEST_MAX or overflows
  *               (no report); *out is untouched;
  *   -AK_EINVAL  (akm_chunk_memalign) align is not a power of two.
- * A pointer that is not a live block of h, a double free, and corrupted
+ * A pointer that is not a live block, a double free, and corrupted
  * metadata are found by the checks on every free and realloc and end in
  * ak_malloc_panic().  The checks read the block's header, so a pointer
  * whose memory is no longer mapped (a second free of a large block, or of
@@ -38,27 +50,64 @@
 #define AKM_CHUNK_SIZE       ((size_t)64 * 1024)
 /* The seed's rule: size + AKM_CHUNK_LARGE_SLACK > AKM_CHUNK_SIZE gets its own mapping. */
 #define AKM_CHUNK_LARGE_SLACK ((size_t)1024)
-/* Wholly free chunks kept (not given back) so that work at a chunk boundary does not thrash. */
+/* Wholly free TLSF chunks kept (not given back) so that work at a chunk boundary does not thrash. */
 #define AKM_CHUNK_SPARES     1u
+/* The largest request served by a size class; 65 classes, 16 to 4224 bytes a block. */
+#define AKM_SMALL_MAX        ((size_t)4096)
+#define AKM_CLASSES          65u
 
 typedef struct akm_free akm_free_t;    /* a free block's list links */
 typedef struct akm_chunk akm_chunk_t;  /* the header at the start of a chunk */
+typedef struct akm_small akm_small_t;  /* the header of a chunk of one size class */
 typedef struct akm_large akm_large_t;  /* the header at the start of a large mapping */
+typedef struct akm_chunk_heap akm_chunk_heap_t;
 
-typedef struct {
+/*
+ * A heap's life (thread.c): LOOSE, not in the registry (a test's heap);
+ * OWNED by a live thread; ABANDONED by a thread that ended, to be adopted;
+ * DEAD, owned by a thread that did not cross a fork(); SHARED, the heap of
+ * threads that could not get one, used under the glue's lock.
+ */
+enum { AKM_HEAP_LOOSE, AKM_HEAP_OWNED, AKM_HEAP_ABANDONED, AKM_HEAP_DEAD, AKM_HEAP_SHARED };
+
+struct akm_chunk_heap {
+    /* Size classes: avail[c] lists the chunks of class c with room (a free
+       block, or blocks not yet written), the one to allocate from first;
+       chunks without room are on `full`. */
+    akm_small_t *avail[AKM_CLASSES];
+    akm_small_t *avail_tail[AKM_CLASSES];
+    akm_small_t *full;
+
     /* TLSF: bit f of fl_bitmap is set iff sl_bitmap[f] != 0; bit s of
        sl_bitmap[f] is set iff lists[f][s] is not empty. */
     uint32_t fl_bitmap;
     uint32_t sl_bitmap[AKM_TLSF_FL_COUNT];
     akm_free_t *lists[AKM_TLSF_FL_COUNT][AKM_TLSF_SL_COUNT];
 
-    akm_chunk_t *chunks;   /* every chunk, doubly linked */
+    akm_chunk_t *chunks;   /* every TLSF chunk, doubly linked */
     akm_large_t *larges;   /* every large mapping, doubly linked */
-    size_t nchunks;
+    size_t nchunks;        /* TLSF chunks */
+    size_t nsmall;         /* small chunks */
     size_t nlarges;
-    size_t spares;         /* chunks that are one free block; at most AKM_CHUNK_SPARES */
-    ak_malloc_stats_t stats;
-} akm_chunk_heap_t;
+    size_t spares;         /* TLSF chunks that are one free block; at most AKM_CHUNK_SPARES */
+
+    /* Blocks of this heap freed by other threads: payloads linked through
+       their first word, pushed with compare-and-swap, taken whole. */
+    void *remote;
+
+    /* Counters, written by the owner only (relaxed atomics, block.h), summed
+       over heaps by akm_chunk_stats_sum().  Differences are mod 2^64. */
+    uint64_t kernel_in, kernel_out;  /* bytes of pages in and out */
+    uint64_t made;   /* blocks handed out (each also an allocating call) */
+    uint64_t calls;  /* allocating calls that made no block (realloc in place) */
+    uint64_t gone;   /* blocks taken back through this heap */
+    uint64_t user;   /* bytes requested: + when made, - when taken back */
+
+    /* The registry (thread.c), under the glue's lock. */
+    akm_chunk_heap_t *next_heap;
+    size_t self_bytes;     /* pages in of the heap itself (0: static) */
+    int state;
+};
 
 /* Allocation (see the errors above).  A zero size gets a minimal block. */
 int akm_chunk_malloc(akm_chunk_heap_t *h, size_t size, void **out);
@@ -67,24 +116,56 @@ int akm_chunk_calloc(akm_chunk_heap_t *h, size_t n, size_t size, void **out);
 /* size bytes aligned to align (a power of two; at most 2^30, else -AK_ENOMEM). */
 int akm_chunk_memalign(akm_chunk_heap_t *h, size_t align, size_t size, void **out);
 /*
- * Resizes p (NULL: allocates) in place when the block or its mapping can
- * hold size bytes, else moves it, keeping min(old usable, size) bytes.  On
- * an error p is untouched and still live.
+ * Resizes p (NULL: allocates) in place when h owns it and its block or
+ * mapping can hold size bytes, else moves it into h, keeping min(old
+ * usable, size) bytes.  On an error p is untouched and still live.
  */
 int akm_chunk_realloc(akm_chunk_heap_t *h, void *p, size_t size, void **out);
-/* Frees p (NULL: nothing), returning empty chunks beyond the spares and large mappings at once. */
+/*
+ * Frees p (NULL: nothing): a block of h at once, returning empty chunks
+ * beyond those kept and large mappings; a block of another heap to its
+ * owner's remote list.  Either way it counts as gone in h.
+ */
 void akm_chunk_free(akm_chunk_heap_t *h, void *p);
-/* The usable bytes of the live block p; 0 for NULL. */
+/* The usable bytes of the live block p (of any heap); 0 for NULL. */
 size_t akm_chunk_usable_size(akm_chunk_heap_t *h, const void *p);
-/* Gives back the spare chunks.  Returns 1 if pages went out, else 0. */
+/* Takes back the blocks other threads freed into h.  Returns how many. */
+size_t akm_chunk_collect(akm_chunk_heap_t *h);
+/* Collects, then gives back every empty chunk kept.  Returns 1 if pages went out, else 0. */
 int akm_chunk_trim(akm_chunk_heap_t *h);
+/* h's own counters (without other heaps). */
 void akm_chunk_stats(const akm_chunk_heap_t *h, ak_malloc_stats_t *out);
+/* Adds h's counters to *sum. */
+void akm_chunk_stats_add(const akm_chunk_heap_t *h, ak_malloc_stats_t *sum);
 /*
  * Walks and verifies the whole heap: every chunk and block header, the
  * boundary tags, coalescing, the free lists and bitmaps against the blocks,
- * the large mappings, and the counters against all of them.  Reports the
- * first inconsistency through ak_malloc_panic(); returns if there is none.
+ * the size classes' lists, the remote list, the large mappings, and the
+ * counters against all of them.  Reports the first inconsistency through
+ * ak_malloc_panic(); returns if there is none.  Only when no other thread
+ * uses h; and blocks freed through other heaps make h's own counters
+ * differ from its blocks: use akm_chunk_check_heaps then.
  */
 void akm_chunk_check(const akm_chunk_heap_t *h);
+/* As akm_chunk_check for each of n heaps, with the counters compared as sums. */
+void akm_chunk_check_heaps(const akm_chunk_heap_t *const *heaps, size_t n);
+
+/*
+ * The thread registry (thread.c): the heap of the calling thread, made or
+ * adopted on its first call (the first thread gets a static heap, later
+ * ones a heap of their own or one a finished thread left); NULL when
+ * pages in failed (reported as out of memory).
+ */
+akm_chunk_heap_t *akm_heap_attach(void);
+/* The shared heap, with the glue's lock taken; for a thread akm_heap_attach failed. */
+akm_chunk_heap_t *akm_heap_shared_lock(void);
+void akm_heap_shared_unlock(void);
+/* The counters summed over every heap of the process (_locked: the caller holds the lock). */
+void akm_heaps_stats(ak_malloc_stats_t *out);
+void akm_heaps_stats_locked(ak_malloc_stats_t *out);
+/* Trims the caller's heap h (if not NULL) and every heap no thread owns. */
+int akm_heaps_trim(akm_chunk_heap_t *h);
+/* Up to max heaps of the registry in out; returns how many there are (tests). */
+size_t akm_heaps_list(akm_chunk_heap_t **out, size_t max);
 
 #endif /* AKUMA_MALLOC_CHUNK_H */

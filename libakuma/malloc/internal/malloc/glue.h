@@ -9,10 +9,13 @@
  *   - the unit tests' (tests/unit/malloc_conform/testglue.c): a checked page
  *     arena, injected failures, and a panic that longjmps back to the test.
  *
- * Both allocator modes (page/ and chunk/) call only these functions, and
- * call every one of them, except ak_malloc_lock/unlock, with the allocator
- * lock held (taken by the public wrappers in page/malloc.c, chunk/malloc.c):
- * no glue function may call malloc or free.
+ * Both allocator modes (page/ and chunk/) call only these functions.  Page
+ * mode calls every one of them, except ak_malloc_lock/unlock, with the
+ * allocator lock held (taken by its public wrappers, api.inc).  Chunk mode
+ * gives each thread a heap of its own and takes the lock only to register
+ * heaps, sum their counters and trim (chunk/thread.c): its pages in and
+ * out, reports and errno may come from several threads at once.  No glue
+ * function may call malloc or free, except ak_malloc_thread_set (below).
  */
 #ifndef AKUMA_MALLOC_GLUE_H
 #define AKUMA_MALLOC_GLUE_H
@@ -64,6 +67,37 @@ _Noreturn void ak_malloc_panic(const char *msg, size_t len);
  * with ENOMEM.
  */
 void ak_malloc_oom(const char *report, size_t len);
+
+/*
+ * The calling thread's heap (chunk mode): what ak_malloc_thread_set last
+ * stored in this thread, NULL before.  Read on every malloc and free: one
+ * load (a static variable where a process has one thread, an initial-exec
+ * thread-local one on Linux, inlined by link-time optimisation).
+ */
+void *ak_malloc_thread_get(void);
+
+/*
+ * Stores the calling thread's heap (not NULL).  Where threads end while
+ * the process goes on, the glue arranges that when this thread ends,
+ * akm_thread_exit(heap) runs in it, after its slot reads NULL again.  May
+ * allocate (a thread-specific key's storage): the slot is set first, so the
+ * allocation finds the heap.
+ */
+void ak_malloc_thread_set(void *heap);
+
+/*
+ * What chunk mode gives the glue to call (chunk/thread.c):
+ *   akm_thread_exit(heap)  a thread that set `heap` ends: the heap is
+ *                          trimmed and left for a later thread to adopt;
+ *   akm_fork_child()       in the child of fork(), once the glue's lock is
+ *                          usable again: the heaps of the threads that did
+ *                          not survive are never used again (their blocks
+ *                          can still be freed; the child usually execs).
+ * The glue also holds its lock across fork(), so that the child never
+ * inherits the registry half-changed.
+ */
+void akm_thread_exit(void *heap);
+void akm_fork_child(void);
 
 /* Sets the caller's errno to err (a positive AK_E* number, Linux's numbering). */
 void ak_malloc_set_errno(int err);
