@@ -11,8 +11,8 @@ malloc_window.srcs         := $(d)/malloc_window.c
 malloc_window_akuma.kind   := hostbin
 malloc_window_akuma.srcs   := $(d)/malloc_window.c
 malloc_window_akuma.uses   := malloc-chunk malloc-linux
-malloc_window_akuma.xflags := -fno-builtin
-malloc_window_akuma.libs   := -lpthread
+malloc_window_akuma.xflags := -fno-builtin -flto
+malloc_window_akuma.libs   := -flto -lpthread
 
 # The list's free is O(n) (it searches every entry to refuse a double
 # free), so building n holes costs O(n^2): VMM_REGION_MAX_HOLES.<structure> caps

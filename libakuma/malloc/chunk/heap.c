@@ -738,7 +738,7 @@ static void check_heap(const akm_chunk_heap_t *h, uint64_t *user, uint64_t *live
         n += check_small_list(h, h->avail[cls], h->avail_tail[cls], (int)cls, user, live, &remote);
     if (n != h->nsmall)
         check_fail(h, "small chunk count");
-    *held += n * AKM_CHUNK_SIZE;
+    *held += (n + akm_small_check_cache(h)) * AKM_CHUNK_SIZE;
 
     const akm_large_t *lprev = NULL;
     n = 0;

@@ -12,8 +12,11 @@
  * once unless it is the only chunk of its class with room: so a program
  * whose work moves back and forth across a chunk boundary, or that frees
  * its last block of a size and allocates it again (allocstress), keeps
- * the chunk instead of mapping and unmapping one per operation.  At most
- * one empty chunk per class is kept (akm_chunk_trim gives them all back).
+ * the chunk instead of mapping and unmapping one per operation.  Other
+ * empty chunks go to the heap's cache (AKM_SMALL_CACHE of them), from
+ * which any class takes a chunk before it maps one, and beyond it back to
+ * the system.  So at most one empty chunk per class and AKM_SMALL_CACHE
+ * more are kept (akm_chunk_trim gives them all back).
  */
 #include <malloc/small.h>
 
@@ -134,13 +137,30 @@ static void avail_remove(akm_chunk_heap_t *h, akm_small_t *s)
 
 /* --- chunks ------------------------------------------------------------- */
 
-/* A new, empty chunk of class cls at the head of its list; NULL if pages in failed. */
+/*
+ * A new, empty chunk of class cls at the head of its list, from the cache
+ * or pages in; NULL if pages in failed.  A cached chunk of another class
+ * has the headers of its old blocks wiped first: they would pass the check
+ * of its new headers (both are keyed by the chunk), and a stale pointer
+ * freed again must not.
+ */
 static akm_small_t *small_new(akm_chunk_heap_t *h, unsigned cls)
 {
-    akm_small_t *s = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE);
-    if (s == NULL)
-        return NULL;
-    ctr_add(&h->kernel_in, AKM_CHUNK_SIZE);
+    akm_small_t *s = h->cache;
+    if (s != NULL) {
+        h->cache = as_small(s->c.next);
+        h->ncache--;
+        if (s->c.cls != cls) {
+            char *p = (char *)s + SMALL_FIRST;
+            for (uint32_t i = 0; i <= s->capacity; i++, p += s->stride)
+                word_store(block_of_payload(p), 0);
+        }
+    } else {
+        s = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE);
+        if (s == NULL)
+            return NULL;
+        ctr_add(&h->kernel_in, AKM_CHUNK_SIZE);
+    }
     size_t stride = akm_class_stride[cls];
     s->c.magic = chunk_magic(&s->c);
     s->c.heap = h;
@@ -157,16 +177,28 @@ static akm_small_t *small_new(akm_chunk_heap_t *h, unsigned cls)
     return s;
 }
 
+static void small_unmap(akm_chunk_heap_t *h, akm_small_t *s)
+{
+    s->c.magic = 0;
+    if (ak_malloc_pages_out(s, AKM_CHUNK_SIZE) != 0)
+        akm_panic("pages out", s, "the system refused to unmap the allocator's own pages");
+    ctr_add(&h->kernel_out, AKM_CHUNK_SIZE);
+}
+
+/* The empty chunk s leaves its class: to the cache, or back to the system if it is full. */
 static void small_release(akm_chunk_heap_t *h, akm_small_t *s)
 {
     if (s->c.magic != chunk_magic(&s->c))
         akm_panic("free", s, "corrupted chunk header");
     avail_remove(h, s);
-    s->c.magic = 0;
     h->nsmall--;
-    if (ak_malloc_pages_out(s, AKM_CHUNK_SIZE) != 0)
-        akm_panic("pages out", s, "the system refused to unmap the allocator's own pages");
-    ctr_add(&h->kernel_out, AKM_CHUNK_SIZE);
+    if (h->ncache < AKM_SMALL_CACHE) {
+        s->c.next = as_chunk(h->cache);
+        h->cache = s;
+        h->ncache++;
+        return;
+    }
+    small_unmap(h, s);
 }
 
 /* Writes the headers of the chunk's next blocks, at most a page of them, as its free list. */
@@ -229,9 +261,20 @@ size_t akm_small_trim(akm_chunk_heap_t *h)
     for (unsigned cls = 0; cls < AKM_CLASSES; cls++) {
         akm_small_t *s = h->avail[cls];
         if (s != NULL && s->used == 0 && s->alone) {  /* the one kept */
-            small_release(h, s);
+            if (s->c.magic != chunk_magic(&s->c))
+                akm_panic("trim", s, "corrupted chunk header");
+            avail_remove(h, s);
+            h->nsmall--;
+            small_unmap(h, s);
             n++;
         }
+    }
+    while (h->cache != NULL) {
+        akm_small_t *s = h->cache;
+        h->cache = as_small(s->c.next);
+        h->ncache--;
+        small_unmap(h, s);
+        n++;
     }
     return n;
 }
@@ -286,6 +329,21 @@ void akm_small_check_block(const akm_block_t *hd, uint64_t w, const char *op)
 static _Noreturn void check_fail(const void *where, const char *why)
 {
     akm_panic("check", where, why);
+}
+
+/* The cache of empty chunks: each a small chunk of h without blocks in use; adds the pages held. */
+size_t akm_small_check_cache(const akm_chunk_heap_t *h)
+{
+    size_t n = 0;
+    for (const akm_small_t *s = h->cache; s != NULL; s = (const akm_small_t *)(const void *)s->c.next) {
+        if (s->c.magic != chunk_magic(&s->c) || s->c.heap != h || s->c.kind != CHUNK_SMALL || s->used != 0)
+            check_fail(s, "cached empty chunk");
+        if (++n > AKM_SMALL_CACHE)
+            check_fail(h, "cache of empty chunks too long");
+    }
+    if (n != h->ncache)
+        check_fail(h, "cache count");
+    return n;
 }
 
 /* The class table against the strides: each index's class is the first that holds it. */

@@ -152,10 +152,17 @@ static void test_small_extension_and_full_list(void **state)
         if (i != 7)
             akm_chunk_free(&heap, blocks[i]);
     check();
-    assert_int_equal(heap.nsmall, 1);  /* empty, beside another of its class: given back */
+    assert_int_equal(heap.nsmall, 1);  /* empty, beside another of its class: to the cache */
+    assert_int_equal(heap.ncache, 1);
     release(next);
     assert_int_equal(heap.nsmall, 1);  /* the last of its class: kept */
-    assert_int_equal(mapped(), AKM_CHUNK_SIZE);
+    assert_int_equal(mapped(), 2 * AKM_CHUNK_SIZE);
+    void *again = alloc(3000);  /* another class takes the cached chunk */
+    assert_ptr_equal(chunk_base(again), s);
+    assert_int_equal(heap.ncache, 0);
+    assert_int_equal(mapped(), 2 * AKM_CHUNK_SIZE);
+    EXPECT_PANIC(akm_chunk_free(&heap, blocks[3]), "not a pointer");  /* its old blocks' headers are gone */
+    release(again);
     assert_int_equal(akm_chunk_trim(&heap), 1);
     check();
     assert_int_equal(mapped(), 0);
@@ -555,7 +562,11 @@ static void test_kernel_bytes(void **state)
     assert_int_equal(stats().kernel_bytes_out, 73728);
     for (size_t i = 0; i < 200; i++)
         release(blocks[i]);
-    assert_int_equal(stats().kernel_bytes_out, 73728 + 3 * AKM_CHUNK_SIZE);  /* one kept */
+    assert_int_equal(stats().kernel_bytes_out, 73728);  /* one kept by the class, three cached */
+    assert_int_equal(heap.ncache, 3);
+    assert_int_equal(akm_chunk_trim(&heap), 1);
+    check();
+    assert_int_equal(stats().kernel_bytes_out, 73728 + 4 * AKM_CHUNK_SIZE);
     assert_int_equal(stats().alloc_count, 201);
     assert_int_equal(stats().user_bytes, 0);
 }

@@ -52,6 +52,8 @@
 #define AKM_CHUNK_LARGE_SLACK ((size_t)1024)
 /* Wholly free TLSF chunks kept (not given back) so that work at a chunk boundary does not thrash. */
 #define AKM_CHUNK_SPARES     1u
+/* Empty small chunks a heap keeps for any class, so that classes whose counts rise and fall do not map and unmap. */
+#define AKM_SMALL_CACHE      4u
 /* The largest request served by a size class; 65 classes, 16 to 4224 bytes a block. */
 #define AKM_SMALL_MAX        ((size_t)4096)
 #define AKM_CLASSES          65u
@@ -77,6 +79,8 @@ struct akm_chunk_heap {
     akm_small_t *avail[AKM_CLASSES];
     akm_small_t *avail_tail[AKM_CLASSES];
     akm_small_t *full;
+    akm_small_t *cache;    /* empty small chunks kept for any class, at most AKM_SMALL_CACHE */
+    size_t ncache;
 
     /* TLSF: bit f of fl_bitmap is set iff sl_bitmap[f] != 0; bit s of
        sl_bitmap[f] is set iff lists[f][s] is not empty. */

@@ -42,6 +42,7 @@ bool akm_small_resize(akm_block_t *hd, size_t n);
 void akm_small_check_block(const akm_block_t *hd, uint64_t w, const char *op);
 /* akm_chunk_check's parts: the class tables, and one small chunk of h (adds its blocks). */
 void akm_small_check_tables(void);
+size_t akm_small_check_cache(const akm_chunk_heap_t *h);
 void akm_small_check(const akm_chunk_heap_t *h, const akm_small_t *s, uint64_t *user, uint64_t *live,
                      uint64_t *remote);
 
