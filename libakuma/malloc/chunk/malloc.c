@@ -23,7 +23,12 @@ static inline akm_chunk_heap_t *thread_heap(void)
     return h;
 }
 
-/* Runs stmt with h the caller's heap, or the shared one under the lock. */
+/*
+ * Runs stmt with h the caller's heap, or the shared one under the lock.
+ * h names the variable it declares and stmt is a statement, so neither
+ * can take the parentheses clang-tidy asks macro arguments for.
+ */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WITH_HEAP(h, stmt)                         \
     do {                                           \
         akm_chunk_heap_t *h = thread_heap();       \
@@ -35,6 +40,7 @@ static inline akm_chunk_heap_t *thread_heap(void)
             akm_heap_shared_unlock();              \
         }                                          \
     } while (0)
+// NOLINTEND(bugprone-macro-parentheses)
 
 /* The result of an allocating call: p, or NULL with errno set from err. */
 static void *result(int err, void *p)
