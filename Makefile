@@ -13,6 +13,8 @@
 .SUFFIXES:
 .SECONDARY:
 .DELETE_ON_ERROR:
+# A module.mk may define rules of its own: `make` alone still means `make all`.
+.DEFAULT_GOAL := all
 MAKEFLAGS += --no-builtin-rules --no-print-directory
 
 BUILD := build

@@ -32,7 +32,7 @@ refused() {
     fi
 }
 
-echo "1..33"
+echo "1..34"
 refused "make-vmm-unknown" "VMM=nope is not a vmm: choose one of" VMM=nope
 refused "make-vmm-two-words" "VMM=vmm junk is not a vmm" "VMM=vmm junk"
 refused "make-vmm-empty" "VMM= is not a vmm" VMM=
@@ -47,6 +47,13 @@ if make -n help VMM=vmm-list MALLOC=chunk APP=hello 'ARGS=a b' >"$out" 2>&1 &&
     ok "make-config-accepted"
 else
     not_ok "make-config-accepted" "make -n help with a valid configuration: $(tail -n 1 "$out")"
+fi
+
+# `make` alone builds everything, whatever rule a module.mk defines first.
+if make -n -p -f Makefile 2>/dev/null | grep -qx '.DEFAULT_GOAL := all'; then
+    ok "make-default-goal-all"
+else
+    not_ok "make-default-goal-all" "make without a target builds $(make -n -p 2>/dev/null | sed -n 's/^.DEFAULT_GOAL := //p')"
 fi
 
 # Read once (which may create this configuration's stamps), then twice more.
