@@ -37,7 +37,7 @@ typedef struct bi_ctx {
     uint64_t strings_size;
     char *err;
     size_t errlen;
-    uint8_t slot_cap[BI_MAX_PROGRAMS][AK_CAP_SLOTS]; /* cap index filling a slot, or BI_NO_CAP */
+    uint8_t slot_cap[BI_MAX_PROGRAMS][AK_BOOT_CAP_SLOTS]; /* cap index filling a slot, or BI_NO_CAP */
 } bi_ctx_t;
 
 _Static_assert(BI_MAX_CAPS <= BI_NO_CAP, "cap indices fit slot_cap");
@@ -210,6 +210,8 @@ static const char *bi_kind_name(uint32_t kind)
     case AK_CAP_ENDPOINT: return "endpoint";
     case AK_CAP_ASPACE:   return "aspace";
     case AK_CAP_PHYSMEM:  return "physmem";
+    case AK_CAP_PROCCTL:  return "procctl";
+    case AK_CAP_POWER:    return "power";
     default:              return "?";
     }
 }
@@ -236,9 +238,16 @@ static int bi_cap_authority(const bi_ctx_t *c, const bi_cap_rec_t *r, const char
         limit = 1; /* target 0: all RAM the kernel does not keep */
         target_kind = "physical memory range";
         break;
+    case AK_CAP_PROCCTL:
+    case AK_CAP_POWER:
+        allowed = AK_RIGHT_WRITE;
+        limit = 1; /* target 0: the kernel's one process table, its one machine */
+        target_kind = r->kind == AK_CAP_POWER ? "machine" : "process table";
+        break;
     default:
-        return bi_fail(c, "%s: kind %u is not endpoint (%u), aspace (%u) or physmem (%u)", where,
-                       r->kind, AK_CAP_ENDPOINT, AK_CAP_ASPACE, AK_CAP_PHYSMEM);
+        return bi_fail(c, "%s: kind %u is not endpoint (%u), aspace (%u), physmem (%u), procctl (%u) or power (%u)",
+                       where, r->kind, AK_CAP_ENDPOINT, AK_CAP_ASPACE, AK_CAP_PHYSMEM,
+                       AK_CAP_PROCCTL, AK_CAP_POWER);
     }
     const char *kind = bi_kind_name(r->kind);
     if (r->target >= limit)
@@ -270,9 +279,9 @@ static int bi_cap(bi_ctx_t *c, const bi_cap_rec_t *r, uint32_t i, int *physmem_c
                        out->nprograms);
     fmt_snprintf(where, sizeof where, "cap %u (%s slot %u)", i, out->programs[r->holder].name,
                  r->slot);
-    if (r->slot >= AK_CAP_SLOTS)
+    if (r->slot >= AK_BOOT_CAP_SLOTS)
         return bi_fail(c, "%s: slot %u is out of range (0..%u)", where, r->slot,
-                       AK_CAP_SLOTS - 1u);
+                       AK_BOOT_CAP_SLOTS - 1u);
     uint8_t *filled = &c->slot_cap[r->holder][r->slot];
     if (*filled != BI_NO_CAP)
         return bi_fail(c, "%s: slot already holds cap %u", where, (unsigned)*filled);

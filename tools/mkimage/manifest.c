@@ -483,7 +483,13 @@ static uint32_t mp_rights_allowed(uint32_t kind)
 
 static const char *mp_kind_name(uint32_t kind)
 {
-    return kind == AK_CAP_ENDPOINT ? "endpoint" : kind == AK_CAP_ASPACE ? "aspace" : "physmem";
+    switch (kind) {
+    case AK_CAP_ENDPOINT: return "endpoint";
+    case AK_CAP_ASPACE: return "aspace";
+    case AK_CAP_PROCCTL: return "procctl";
+    case AK_CAP_POWER: return "power";
+    default: return "physmem";
+    }
 }
 
 /* Reads a rights list "r1,r2,..." valid for kind. */
@@ -531,6 +537,8 @@ static int mp_rights_list(mp_t *p, mp_tok_t *t, uint32_t kind, uint32_t *rights)
  * cap HOLDER SLOT endpoint EP [badge N] rights LIST
  * cap HOLDER SLOT aspace PROGRAM rights LIST
  * cap HOLDER SLOT physmem rights LIST
+ * cap HOLDER SLOT procctl rights LIST
+ * cap HOLDER SLOT power rights LIST
  */
 static void mp_cap(mp_t *p)
 {
@@ -542,10 +550,10 @@ static void mp_cap(mp_t *p)
         return;
     cap.pos = holder.pos;
     uint64_t v;
-    if (mp_number(p, &t, "slot", AK_CAP_SLOTS - 1u, &v))
+    if (mp_number(p, &t, "slot", AK_BOOT_CAP_SLOTS - 1u, &v))
         return;
     cap.slot = (uint32_t)v;
-    if (mp_word(p, &t, "a capability kind (endpoint, aspace or physmem)"))
+    if (mp_word(p, &t, "a capability kind (endpoint, aspace, physmem, procctl or power)"))
         return;
     if (mp_is(&t, "endpoint")) {
         cap.kind = AK_CAP_ENDPOINT;
@@ -557,8 +565,13 @@ static void mp_cap(mp_t *p)
             return;
     } else if (mp_is(&t, "physmem")) {
         cap.kind = AK_CAP_PHYSMEM;
+    } else if (mp_is(&t, "procctl")) {
+        cap.kind = AK_CAP_PROCCTL;
+    } else if (mp_is(&t, "power")) {
+        cap.kind = AK_CAP_POWER;
     } else {
-        mp_error(p, t.col, "unknown capability kind '%.*s' (expected endpoint, aspace or physmem)",
+        mp_error(p, t.col,
+                 "unknown capability kind '%.*s' (expected endpoint, aspace, physmem, procctl or power)",
                  (int)t.len, t.word);
         return;
     }
@@ -624,7 +637,7 @@ static void mp_resolve(mp_t *p)
             mp_error_at(p, r->pos, "unknown endpoint '%s'", r->name);
         m->programs[i].pager = ep;
     }
-    int filled[BI_MAX_PROGRAMS][AK_CAP_SLOTS];
+    int filled[BI_MAX_PROGRAMS][AK_BOOT_CAP_SLOTS];
     memset(filled, 0xff, sizeof filled);
     int physmem = -1;
     for (uint32_t i = 0; i < m->ncaps; i++) {

@@ -26,6 +26,7 @@
 #include <ukernel/frame.h>
 #include <ukernel/halt.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/object.h>
 #include <ukernel/process.h>
 #include <ukernel/vspace.h>
 
@@ -33,7 +34,6 @@ extern const char __bootimage_start[], __bootimage_end[];
 
 static bootimage_t image;       /* large: kept out of the boot stack */
 static frame_table_t frames;
-static physmem_t physmem;
 static paddr_t boot_next, boot_end;
 static char boot_err[160];
 
@@ -146,6 +146,8 @@ static void build_process(unsigned i)
     t->ipcbuf = phys_to_virt(ipcbuf);
     t->console = (char *)t->ipcbuf + AK_CONSOLE_OFFSET;
     t->pager = prog->pager >= 0 ? &endpoints[prog->pager] : NULL;
+    if (t->pager)
+        endpoint_ref(t->pager);
     t->regs.elr = prog->image.entry;
     t->regs.sp_el0 = AK_USER_STACK_TOP;
     t->regs.spsr = SPSR_MODE_EL0T; /* interrupts unmasked */
@@ -159,12 +161,12 @@ static void grant_caps(void)
         switch (c->kind) {
         case AK_CAP_ENDPOINT: object = &endpoints[c->target]; break;
         case AK_CAP_ASPACE: object = &procs[c->target]; break;
-        case AK_CAP_PHYSMEM: object = &physmem; break;
+        case AK_CAP_PHYSMEM: object = &physmems[0]; break;
+        case AK_CAP_PROCCTL: object = procs; break;       /* the process table */
+        case AK_CAP_POWER: object = &proc_power_holder; proc_power_holder = true; break;
         }
-        int err = cap_insert(&procs[c->holder].caps, c->slot, (uint8_t)c->kind, (uint8_t)c->rights,
-                             c->kind == AK_CAP_ASPACE ? c->target + 1 : c->target, c->badge, object);
-        if (c->kind == AK_CAP_PHYSMEM)
-            procs[c->holder].memory = (frame_range_t){ physmem.base, physmem.base + physmem.size };
+        int err = obj_cap_put(&procs[c->holder], c->slot, (uint8_t)c->kind, (uint8_t)c->rights,
+                              c->kind == AK_CAP_ASPACE ? c->target + 1 : c->target, c->badge, object);
         if (err) {
             fmt_snprintf(boot_err, sizeof boot_err, "capability %u: error %d", i, err);
             refuse(boot_err);
@@ -199,7 +201,7 @@ static void write_bootinfo(proc_t *p, const bootimage_program_t *prog)
     bi->pid = p->pid;
     memcpy(bi->name, p->name, sizeof bi->name);
     bool pager = false;
-    for (unsigned s = 0; s < AK_CAP_SLOTS; s++) {
+    for (unsigned s = 0; s < AK_BOOT_CAP_SLOTS; s++) {
         const cap_t *c = &p->caps.slot[s];
         if (c->kind == AK_CAP_NONE)
             continue;
@@ -211,8 +213,9 @@ static void write_bootinfo(proc_t *p, const bootimage_program_t *prog)
         o->badge = c->badge;
         if (c->kind == AK_CAP_PHYSMEM && bi->nmems < AK_BOOTINFO_MEMS) {
             ak_bootinfo_mem_t *m = &bi->mems[bi->nmems++];
-            m->base = physmem.base;
-            m->size = physmem.size;
+            const physmem_t *pm = c->object;
+            m->base = pm->base;
+            m->size = pm->size;
             m->physmem_slot = s;
         }
         if (c->kind == AK_CAP_ASPACE)
@@ -262,6 +265,8 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
         refuse(boot_err);
     kprintf("[kernel] %u programs, %u endpoints, %u capabilities\n", image.nprograms,
             image.nendpoints, image.ncaps);
+    kprintf("[kernel] tables: %u processes, %u endpoints, %u physical-memory ranges, %u capability slots each\n",
+            PROC_MAX, ENDPOINT_MAX, PHYSMEM_MAX, AK_CAP_SLOTS);
 
     /* The frame table covers all RAM and sits right after the kernel. */
     size_t nframes = (ram_end - ram_base) / PAGE_SIZE;
@@ -278,13 +283,13 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
     for (unsigned i = 0; i < image.nprograms; i++)
         build_process(i);
     /* What boot memory did not use goes to the physical-memory capability. */
-    physmem.base = boot_next;
-    physmem.size = ram_end - boot_next;
+    physmems[0].base = boot_next;
+    physmems[0].size = ram_end - boot_next;
     grant_caps();
     for (unsigned i = 0; i < image.nprograms; i++)
         write_bootinfo(&procs[i], &image.programs[i]);
     kprintf("[kernel] boot memory 0x%lx-0x%lx; %lu MiB handed out as physical memory\n",
-            virt_to_phys(__kernel_end), boot_next, physmem.size >> 20);
+            virt_to_phys(__kernel_end), boot_next, physmems[0].size >> 20);
     arch_vspace_enable();
     for (unsigned i = 0; i < image.nprograms; i++)
         proc_start(&procs[i]);

@@ -9,7 +9,7 @@
 
 static bool kind_valid(uint8_t kind)
 {
-    return kind == AK_CAP_ENDPOINT || kind == AK_CAP_ASPACE || kind == AK_CAP_PHYSMEM;
+    return kind != AK_CAP_NONE && kind < AK_CAP_KINDS;
 }
 
 void cap_table_init(cap_table_t *t)

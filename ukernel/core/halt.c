@@ -7,10 +7,10 @@
 #include <ukernel/kprintf.h>
 #include <ukernel/plat.h>
 
-_Noreturn void halt(enum halt_status status)
+_Noreturn void halt(int status)
 {
     static int halting;
     if (!halting++)
-        kprintf("[kernel] halt: status %d\n", (int)status);
-    plat_poweroff((int)status);
+        kprintf("[kernel] halt: status %d\n", status);
+    plat_poweroff(status);
 }

@@ -134,7 +134,14 @@ __attribute__((flatten)) thread_t *invoke_aspace(thread_t *t, const cap_t *cap)
         t->regs.x[0] = (uint64_t)-AK_EPERM;
         return t;
     }
-    invoke_ctx_t ctx = { cap->object, &t->proc->memory };
+    proc_t *target = cap->object;
+    /* The process it named has gone and its slot may hold another: stale. */
+    if (target->pid != cap->target) {
+        t->regs.x[0] = 0;
+        t->regs.msg.info = ak_msginfo(AK_ESRCH, 0);
+        return t;
+    }
+    invoke_ctx_t ctx = { target, &t->proc->memory };
     /* The request is decoded from t's message registers and the reply left in them. */
     aspace_dispatch(&aspace_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
     t->regs.x[0] = 0;
@@ -143,8 +150,19 @@ __attribute__((flatten)) thread_t *invoke_aspace(thread_t *t, const cap_t *cap)
 
 bool invoke_kernel_object(thread_t *t, uint64_t slot)
 {
-    if (slot >= AK_CAP_SLOTS || t->proc->caps.slot[slot].kind != AK_CAP_ASPACE)
+    if (slot >= AK_CAP_SLOTS)
         return false;
-    invoke_aspace(t, &t->proc->caps.slot[slot]);
-    return true;
+    switch (t->proc->caps.slot[slot].kind) {
+    case AK_CAP_ASPACE:
+        invoke_aspace(t, &t->proc->caps.slot[slot]);
+        return true;
+    case AK_CAP_PROCCTL:
+    case AK_CAP_PROCESS:
+    case AK_CAP_PHYSMEM:
+    case AK_CAP_POWER:
+        invoke_control(t, slot);
+        return true;
+    default:
+        return false;
+    }
 }

@@ -234,6 +234,23 @@ void ipc_reply_recv(uint64_t slot)
         sched_switch_to(caller);
 }
 
+void ipc_reply(void)
+{
+    thread_t *self = current;
+    int err = check_info(self->regs.x[REG_INFO]);
+    if (!err && !self->caller)
+        err = -AK_ENOENT;
+    if (err) {
+        set_error(self, err);
+        return;
+    }
+    thread_t *caller = self->caller;
+    self->caller = NULL;
+    if (reply_to(caller))
+        sched_wake(caller);
+    self->regs.x[REG_SLOT] = 0;
+}
+
 void ipc_abandon_caller(thread_t *t)
 {
     thread_t *caller = t->caller;

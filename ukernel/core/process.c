@@ -9,22 +9,51 @@
 #include <ukernel/process.h>
 
 #include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
 #include <akuma/abi/pager.h>
 #include <common/fmt.h>
+#include <common/string.h>
 #include <ukernel/arch/esr.h>
+#include <ukernel/arch/memory.h>
+#include <akuma/abi/syscall.h>
+#include <ukernel/arch/regs.h>
+#include <ukernel/arch/sysreg.h>
+#include <ukernel/bootstrap.h>
 #include <ukernel/halt.h>
 #include <ukernel/ipc.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/object.h>
 #include <ukernel/sched.h>
+#include <ukernel/tqueue.h>
 
 proc_t procs[PROC_MAX];
 endpoint_t endpoints[ENDPOINT_MAX];
+bool proc_power_holder;
+unsigned proc_wake_sources;
 
 proc_t *proc_by_pid(uint64_t pid)
 {
-    if (pid == 0 || pid > PROC_MAX || procs[pid - 1].state == P_FREE)
+    if (pid == 0 || pid > UINT32_MAX)
         return NULL;
-    return &procs[pid - 1];
+    proc_t *p = &procs[(pid - 1) % PROC_MAX];
+    return p->state != P_FREE && p->pid == pid ? p : NULL;
+}
+
+/* The pid the next process in p's slot gets: PROC_MAX past the last one. */
+static uint32_t next_pid(const proc_t *p)
+{
+    uint32_t first = proc_slot(p) + 1;
+    if (p->pid == 0 || p->pid > UINT32_MAX - PROC_MAX)
+        return first;
+    return p->pid + PROC_MAX;
+}
+
+/* The slot is free again; its next process gets a new pid. */
+static void proc_free(proc_t *p)
+{
+    uint32_t pid = p->pid;
+    memset(p, 0, sizeof *p);
+    p->pid = pid;
 }
 
 static bool outcome_expected(const proc_t *p)
@@ -33,6 +62,7 @@ static bool outcome_expected(const proc_t *p)
     case EXPECT_EXIT: return !p->killed && p->exit_status == p->expect_code;
     case EXPECT_KILLED: return p->killed;
     case EXPECT_SERVE: return false; /* a server must not end */
+    case EXPECT_NONE: return true;   /* its creator judges it */
     }
     return false;
 }
@@ -48,17 +78,28 @@ static void finish(proc_t *p)
 {
     sched_forget_vspace(p);
     vspace_destroy(&p->vs, NULL, NULL);
-    cap_table_init(&p->caps);
+    obj_caps_clear(p);
+    if (p->thread.pager) {
+        endpoint_unref(p->thread.pager);
+        p->thread.pager = NULL;
+    }
     p->state = P_ENDED;
     p->thread.state = T_DEAD;
     char want[32];
     describe_expectation(p, want, sizeof want);
-    if (p->killed)
+    if (p->expect == EXPECT_NONE) {
+        if (p->killed)
+            kprintf("[kernel] pid %u (%s) ended: killed\n", p->pid, p->name);
+        else
+            kprintf("[kernel] pid %u (%s) ended: exit %ld\n", p->pid, p->name, (long)p->exit_status);
+    } else if (p->killed)
         kprintf("[kernel] pid %u (%s) ended: killed (%s)\n", p->pid, p->name,
                 outcome_expected(p) ? "as expected" : want);
     else
         kprintf("[kernel] pid %u (%s) ended: exit %ld (%s)\n", p->pid, p->name,
                 (long)p->exit_status, outcome_expected(p) ? "as expected" : want);
+    if (p->reap)
+        proc_free(p);
 }
 
 /* t stops for good; its pager hears of it first if it has one. */
@@ -156,12 +197,145 @@ void proc_start(proc_t *p)
     }
 }
 
+int proc_create(proc_t *creator, paddr_t root, unsigned prio, endpoint_t *pager, proc_t **out)
+{
+    if (prio > creator->thread.prio)
+        return -AK_EPERM;
+    if ((root & PAGE_MASK) != 0)
+        return -AK_EINVAL;
+    if (root < creator->memory.base || root >= creator->memory.end)
+        return -AK_EPERM;
+    proc_t *p = NULL;
+    for (unsigned i = 0; i < PROC_MAX && !p; i++)
+        if (procs[i].state == P_FREE)
+            p = &procs[i];
+    if (!p)
+        return -AK_ENOSPC;
+    uint32_t pid = next_pid(p);
+    /* The ASID is the slot's: its last user's TLB entries went with its address space. */
+    int err = vspace_init(&p->vs, bootstrap_frames(), root, proc_slot(p) + 1);
+    if (err)
+        return err;
+    p->pid = pid;
+    p->state = P_CREATED;
+    p->expect = EXPECT_NONE;
+    memcpy(p->name, "?", 2);
+    cap_table_init(&p->caps);
+    thread_t *t = &p->thread;
+    t->proc = p;
+    t->prio = (uint8_t)prio;
+    t->state = T_INACTIVE;
+    t->regs.spsr = SPSR_MODE_EL0T; /* interrupts unmasked */
+    t->pager = pager;
+    if (pager)
+        endpoint_ref(pager);
+    *out = p;
+    return 0;
+}
+
+/* A name is 1..AK_NAME_MAX-1 printable characters, NUL-padded to AK_NAME_MAX bytes. */
+static bool name_valid(const char *name)
+{
+    size_t n = 0;
+    while (n < AK_NAME_MAX && name[n] != '\0') {
+        if (name[n] < 0x20 || name[n] > 0x7e)
+            return false;
+        n++;
+    }
+    if (n == 0 || n == AK_NAME_MAX)
+        return false;
+    for (size_t i = n; i < AK_NAME_MAX; i++)
+        if (name[i] != '\0')
+            return false;
+    return true;
+}
+
+int proc_configure(proc_t *p, vaddr_t entry, vaddr_t sp, const char name[AK_NAME_MAX])
+{
+    if (p->state != P_CREATED)
+        return -AK_EBUSY;
+    if ((entry & 3) != 0 || entry >= AK_USER_VA_END || (sp & 15) != 0 || sp > AK_USER_VA_END ||
+        !name_valid(name))
+        return -AK_EINVAL;
+    paddr_t bi, buf;
+    unsigned bi_perms, buf_perms;
+    if (vspace_query(&p->vs, AK_BOOTINFO_VA, &bi, &bi_perms) != 0 || bi_perms != PT_READ ||
+        vspace_query(&p->vs, AK_IPCBUF_VA, &buf, &buf_perms) != 0 ||
+        buf_perms != (PT_READ | PT_WRITE))
+        return -AK_ENOENT;
+    vspace_pin(&p->vs, AK_BOOTINFO_VA, AK_IPCBUF_VA + PAGE_SIZE);
+    thread_t *t = &p->thread;
+    t->ipcbuf = phys_to_virt(buf);
+    t->console = (char *)t->ipcbuf + AK_CONSOLE_OFFSET;
+    t->regs.elr = entry;
+    t->regs.sp_el0 = sp;
+    memcpy(p->name, name, AK_NAME_MAX);
+    p->configured = true;
+    return 0;
+}
+
+/* Takes t out of whatever it waits in: a run queue, an endpoint's queue, a server's caller. */
+static void detach(thread_t *t)
+{
+    switch (t->state) {
+    case T_RUNNABLE:
+        sched_remove(t);
+        break;
+    case T_BLOCKED_SEND:
+    case T_BLOCKED_RECV:
+        tq_unlink(&t->blocked_on->queue, t);
+        t->blocked_on = NULL;
+        break;
+    case T_BLOCKED_REPLY:
+        /* Its server (or its pager, for a kernel message) forgets it: a later reply goes nowhere. */
+        for (unsigned i = 0; i < PROC_MAX; i++)
+            if (procs[i].thread.caller == t)
+                procs[i].thread.caller = NULL;
+        break;
+    case T_INACTIVE:
+    case T_DEAD:
+        break;
+    }
+    t->kmsg = KMSG_NONE;
+}
+
+void proc_destroy(proc_t *p, const proc_t *by)
+{
+    switch (p->state) {
+    case P_CREATED:
+        sched_forget_vspace(p);
+        vspace_destroy(&p->vs, NULL, NULL);
+        obj_caps_clear(p);
+        if (p->thread.pager)
+            endpoint_unref(p->thread.pager);
+        proc_free(p);
+        break;
+    case P_LIVE:
+        kprintf("[kernel] pid %u (%s) destroyed by pid %u (%s)\n", p->pid, p->name, by->pid,
+                by->name);
+        p->reap = true;
+        p->killed = true;
+        detach(&p->thread);
+        end_thread(&p->thread);
+        break;
+    case P_EXITING:
+        p->reap = true;
+        break;
+    case P_ENDED:
+        proc_free(p);
+        break;
+    case P_FREE:
+        break;
+    }
+}
+
 static void describe_expectation(const proc_t *p, char *buf, size_t n)
 {
     switch (p->expect) {
     case EXPECT_EXIT: fmt_snprintf(buf, n, "UNEXPECTED: wanted exit %ld", (long)p->expect_code); break;
     case EXPECT_KILLED: fmt_snprintf(buf, n, "UNEXPECTED: wanted killed"); break;
     case EXPECT_SERVE: fmt_snprintf(buf, n, "UNEXPECTED: a server"); break;
+    case EXPECT_NONE: fmt_snprintf(buf, n, "created at run time"); break;
     }
 }
 
@@ -193,7 +367,8 @@ static bool server_running(const proc_t *p)
 static void report(const proc_t *p, const char *why)
 {
     const thread_t *t = &p->thread;
-    kprintf("[kernel]   pid %u (%s): %s", p->pid, p->name, why ? why : state_name(t));
+    kprintf("[kernel]   pid %u (%s): %s", p->pid, p->name,
+            why ? why : p->state == P_CREATED ? "created, not started" : state_name(t));
     if (t->blocked_on)
         kprintf(" on endpoint %u", t->blocked_on->id);
     kprintf("\n");
@@ -201,6 +376,14 @@ static void report(const proc_t *p, const char *why)
 
 _Noreturn void proc_system_end(void)
 {
+    if (proc_power_holder) {
+        /* Only its power-off may end the system: nothing runs, so nothing will. */
+        kprintf("[kernel] deadlock: no thread can run, and no power-off came:\n");
+        for (unsigned i = 0; i < PROC_MAX; i++)
+            if (procs[i].state != P_FREE && procs[i].state != P_ENDED)
+                report(&procs[i], NULL);
+        halt(HALT_MISMATCH);
+    }
     bool all_done = true, as_expected = true;
     for (unsigned i = 0; i < PROC_MAX; i++) {
         proc_t *p = &procs[i];

@@ -8,6 +8,7 @@
 #include <ukernel/sched.h>
 
 #include <ukernel/arch.h>
+#include <ukernel/clock.h>
 #include <ukernel/kprintf.h>
 #include <ukernel/process.h>
 #include <ukernel/tqueue.h>
@@ -107,10 +108,17 @@ static arch_regs_t *sched_return_slow(void)
         }
     }
     resched = false;
-    int p = highest_ready();
-    if (p < 0) {
+    int p;
+    while ((p = highest_ready()) < 0) {
+        if (current)
+            current->tls = arch_tls_read();
         current = NULL;
-        proc_system_end(); /* nothing can run: every program ended, or deadlock */
+        /* Nothing can run: wait for an interrupt that may wake a thread, if any could. */
+        if (proc_wake_sources == 0)
+            proc_system_end(); /* every program ended, or deadlock */
+        arch_idle();
+        if (irq_poll())
+            sched_tick();
     }
     thread_t *next = runq[p].head;
     tq_unlink(&runq[p], next);

@@ -11,6 +11,7 @@
 #include <ukernel/invoke.h>
 #include <ukernel/ipc.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/object.h>
 #include <ukernel/process.h>
 #include <ukernel/sched.h>
 
@@ -55,6 +56,12 @@ void syscall_dispatch(thread_t *t, uint64_t number)
         break;
     case AK_SYS_CONSOLE:
         sys_console(t);
+        break;
+    case AK_SYS_REPLY:
+        ipc_reply();
+        break;
+    case AK_SYS_DROP:
+        t->regs.x[0] = (uint64_t)(int64_t)obj_cap_delete(t->proc, slot);
         break;
     default:
         t->regs.x[0] = (uint64_t)-AK_ENOSYS;

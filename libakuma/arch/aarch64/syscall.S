@@ -50,6 +50,18 @@
     ipc_wrapper ak_ipc_recv, AK_SYS_RECV, 1
     ipc_wrapper ak_ipc_send, AK_SYS_SEND, 0
 
+/* ak_ipc_reply(m): the message pointer comes in x0; the reply keeps no answer. */
+    .global ak_ipc_reply
+    .type ak_ipc_reply, %function
+    .balign 16
+ak_ipc_reply:
+    mov     x1, x0
+    load_msg
+    mov     x7, #AK_SYS_REPLY
+    svc     #0
+    ret
+    .size ak_ipc_reply, . - ak_ipc_reply
+
 /* Syscalls without a message: arguments already in x0/x1. */
 .macro plain_syscall name, number
     .global \name
@@ -65,6 +77,7 @@
     plain_syscall ak_sys_null, AK_SYS_NULL
     plain_syscall ak_yield, AK_SYS_YIELD
     plain_syscall ak_sys_console, AK_SYS_CONSOLE
+    plain_syscall ak_cap_drop, AK_SYS_DROP
 
     .global ak_exit
     .type ak_exit, %function

@@ -19,6 +19,13 @@
 /* Sends m on the endpoint in slot and waits for the reply, into m. */
 int64_t ak_ipc_call(uint64_t slot, ak_msg_t *m);
 
+/*
+ * Replies m to the last caller and returns at once: 0, or -AK_ENOENT if
+ * no caller waits for an answer (a server that must go on, such as a
+ * process manager answering its child's EXIT).
+ */
+int64_t ak_ipc_reply(const ak_msg_t *m);
+
 /* Replies m to the last caller (if any), then waits for the next message on slot, into m. */
 int64_t ak_ipc_reply_recv(uint64_t slot, ak_msg_t *m);
 

@@ -51,4 +51,7 @@ static inline const ak_bootinfo_t *ak_bootinfo(void)
  */
 int ak_cap_find(uint32_t kind, uint32_t target);
 
+/* Empties the caller's own slot: 0, or -AK_EBADF if it is empty or out of range. */
+int64_t ak_cap_drop(uint64_t slot);
+
 #endif /* AKUMA_SYS_H */

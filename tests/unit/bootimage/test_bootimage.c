@@ -286,7 +286,7 @@ static void test_limits_reached_exactly(void **state)
     spec.progs[0].args = long_args;
     spec.ncaps = BI_MAX_CAPS;
     for (uint32_t i = 0; i < BI_MAX_CAPS; i++)
-        spec.caps[i] = (bi_cap_rec_t){ .holder = i / AK_CAP_SLOTS, .slot = i % AK_CAP_SLOTS,
+        spec.caps[i] = (bi_cap_rec_t){ .holder = i / AK_BOOT_CAP_SLOTS, .slot = i % AK_BOOT_CAP_SLOTS,
                                        .kind = AK_CAP_ENDPOINT, .rights = AK_RIGHT_SEND,
                                        .target = i % BI_MAX_ENDPOINTS, .badge = i };
     size_t size;
@@ -489,10 +489,12 @@ static void test_bad_caps(void **state)
     } while (0)
     CAP_REFUSED(c->holder = 3, "cap 2: holder 3 is not a program (the image has 3)");
     CAP_REFUSED(c->holder = UINT32_MAX, "cap 2: holder 4294967295 is not a program");
-    CAP_REFUSED(c->slot = AK_CAP_SLOTS, "cap 2 (ping slot 32): slot 32 is out of range (0..31)");
+    CAP_REFUSED(c->slot = AK_BOOT_CAP_SLOTS, "cap 2 (ping slot 32): slot 32 is out of range (0..31)");
     CAP_REFUSED(c->holder = VMM, "cap 2 (vmm slot 1): slot already holds cap 0");
-    CAP_REFUSED(c->kind = AK_CAP_NONE, "cap 2 (ping slot 1): kind 0 is not endpoint (1), aspace (2) or physmem (3)");
-    CAP_REFUSED(c->kind = 4, "kind 4 is not endpoint");
+    CAP_REFUSED(c->kind = AK_CAP_NONE, "cap 2 (ping slot 1): kind 0 is not endpoint (1), aspace (2), physmem (3), procctl (4) or power (6)");
+    /* A process capability names a process created at run time: no image grants one. */
+    CAP_REFUSED(c->kind = AK_CAP_PROCESS, "kind 5 is not endpoint");
+    CAP_REFUSED(c->kind = AK_CAP_KINDS, "kind 7 is not endpoint");
     CAP_REFUSED(c->target = 2, "cap 2 (ping slot 1): endpoint capability names endpoint 2, which does not exist");
     CAP_REFUSED(c->rights = 0, "cap 2 (ping slot 1): endpoint capability with no rights");
     CAP_REFUSED(c->rights = AK_RIGHT_WRITE, "rights 0x4 are not valid for endpoint capabilities (allowed 0x3)");
@@ -534,7 +536,7 @@ static void check_view(const bootimage_t *v, const uint8_t *b, size_t size)
     uint32_t seen[BI_MAX_PROGRAMS] = { 0 };
     for (uint32_t i = 0; i < v->ncaps; i++) {
         const bootimage_cap_t *c = &v->caps[i];
-        assert_true(c->holder < v->nprograms && c->slot < AK_CAP_SLOTS);
+        assert_true(c->holder < v->nprograms && c->slot < AK_BOOT_CAP_SLOTS);
         assert_false(seen[c->holder] & (1u << c->slot));
         seen[c->holder] |= 1u << c->slot;
         assert_true(c->badge <= AK_BADGE_MAX);

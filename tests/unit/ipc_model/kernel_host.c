@@ -17,6 +17,8 @@
 #include <ukernel/arch.h>
 #include <ukernel/arch/esr.h>
 #include <ukernel/arch/sysreg.h>
+#include <ukernel/bootstrap.h>
+#include <ukernel/clock.h>
 #include <ukernel/halt.h>
 #include <ukernel/invoke.h>
 #include <ukernel/kprintf.h>
@@ -77,15 +79,14 @@ _Noreturn void panic(const char *fmt, ...)
     abort();
 }
 
-_Noreturn void halt(enum halt_status status)
+_Noreturn void halt(int status)
 {
     if (!host_halt_armed) {
-        fail_msg("the kernel halted (status %d) where no halt was expected; log:\n%s", (int)status,
-                 log_buf);
+        fail_msg("the kernel halted (status %d) where no halt was expected; log:\n%s", status, log_buf);
         abort();
     }
     host_halt_armed = false;
-    host_halt_status = (int)status;
+    host_halt_status = status;
     longjmp(host_halt_env, 1);
 }
 
@@ -105,6 +106,45 @@ thread_t *invoke_aspace(thread_t *t, const cap_t *cap)
     (void)cap;
     fail_msg("pid %u invoked an address space, which no world holds", t->proc->pid);
     abort();
+}
+
+/* Processes created at run time (proc_create, proc_configure) are not part of a world. */
+int vspace_init(vspace_t *vs, frame_table_t *frames, paddr_t root, unsigned asid)
+{
+    (void)vs, (void)frames, (void)root, (void)asid;
+    fail_msg("a world created a process");
+    abort();
+}
+
+int vspace_query(const vspace_t *vs, vaddr_t va, paddr_t *pa, unsigned *perms)
+{
+    (void)vs, (void)va, (void)pa, (void)perms;
+    fail_msg("a world configured a process");
+    abort();
+}
+
+int vspace_pin(vspace_t *vs, vaddr_t start, vaddr_t end)
+{
+    (void)vs, (void)start, (void)end;
+    fail_msg("a world configured a process");
+    abort();
+}
+
+frame_table_t *bootstrap_frames(void)
+{
+    return NULL;
+}
+
+/* A world has no source of interrupts: the idle loop must never be reached. */
+void arch_idle(void)
+{
+    fail_msg("the kernel idled in a world, which nothing can wake");
+    abort();
+}
+
+bool irq_poll(void)
+{
+    return false;
 }
 
 void arch_vspace_idle(void)

@@ -37,7 +37,7 @@
 #define PRIO_BASE 100u
 
 static ak_ipcbuf_t ipcbufs[W_PROCS];
-static physmem_t some_memory = { 0x80000000u, PAGE_SIZE };  /* the object of a wrong-kind capability */
+static physmem_t some_memory = { .base = 0x80000000u, .size = PAGE_SIZE };  /* the object of a wrong-kind capability */
 
 /* ---- randomness ---------------------------------------------------------- */
 
@@ -136,8 +136,10 @@ void world_init(world_t *w, unsigned nprocs, unsigned neps, uint64_t seed)
     w->actor = -1;
     memset(&w->ev, 0, sizeof w->ev);
     memset(w->m, 0, sizeof w->m);
-    for (unsigned e = 0; e < ENDPOINT_MAX; e++)
+    for (unsigned e = 0; e < ENDPOINT_MAX; e++) {
         endpoints[e].id = e;
+        endpoints[e].refs = 0;
+    }
     for (unsigned i = 0; i < nprocs; i++) {
         proc_t *p = &procs[i];
         thread_t *t = &p->thread;
@@ -173,8 +175,24 @@ int world_current(void)
     return current ? (int)current->proc->pid - 1 : -1;
 }
 
+/* Counts each endpoint's references, as the kernel's boot does: capabilities and pagers. */
+static void count_refs(const world_t *w)
+{
+    for (unsigned i = 0; i < w->nprocs; i++) {
+        for (unsigned s = 0; s < AK_CAP_SLOTS; s++)
+            if (procs[i].caps.slot[s].kind == AK_CAP_ENDPOINT)
+                ((endpoint_t *)procs[i].caps.slot[s].object)->refs++;
+            else if (procs[i].caps.slot[s].kind == AK_CAP_PHYSMEM)
+                ((physmem_t *)procs[i].caps.slot[s].object)->refs++;
+        if (procs[i].thread.pager)
+            procs[i].thread.pager->refs++;
+    }
+}
+
 void world_start(world_t *w)
 {
+    some_memory.refs = 0;
+    count_refs(w);
     for (unsigned i = 0; i < w->nprocs; i++)
         if (procs[i].thread.pager)
             w->m[i].kmsg = KMSG_START;

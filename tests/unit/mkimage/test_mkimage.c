@@ -216,7 +216,7 @@ static void test_cap_errors(void **state)
     refused(BASE "cap vmm 32 physmem rights write\n", PATH ":3:9: error: slot '32' is not a number from 0 to 31");
     refused(BASE "cap vmm x physmem rights write\n", PATH ":3:9: error: slot 'x' is not a number");
     refused(BASE "cap vmm 1 pipe ep rights send\n",
-            PATH ":3:11: error: unknown capability kind 'pipe' (expected endpoint, aspace or physmem)");
+            PATH ":3:11: error: unknown capability kind 'pipe' (expected endpoint, aspace, physmem, procctl or power)");
     refused(BASE "cap vmm 1\n", PATH ":3:10: error: expected a capability kind");
     refused(BASE "cap vmm 1 endpoint nope rights recv\n", PATH ":3:20: error: unknown endpoint 'nope'");
     refused(BASE "cap vmm 1 aspace nope rights write\n", PATH ":3:18: error: unknown program 'nope'");
@@ -267,7 +267,7 @@ static void test_limits(void **state)
     n += (size_t)snprintf(text + n, sizeof text - n, "endpoint ep\n");
     for (unsigned i = 0; i <= BI_MAX_CAPS; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "cap p%u %u endpoint ep rights send\n",
-                              i / AK_CAP_SLOTS, i % AK_CAP_SLOTS);
+                              i / AK_BOOT_CAP_SLOTS, i % AK_BOOT_CAP_SLOTS);
     refused(text, PATH ":135:5: error: too many capabilities (at most 128)");
 }
 
@@ -472,7 +472,7 @@ static void test_parser_fuzz(void **state)
         if (errors == 0) {
             assert_true(m.nprograms >= 1 && m.nprograms <= BI_MAX_PROGRAMS);
             for (uint32_t i = 0; i < m.ncaps; i++)
-                assert_true(m.caps[i].holder < m.nprograms && m.caps[i].slot < AK_CAP_SLOTS);
+                assert_true(m.caps[i].holder < m.nprograms && m.caps[i].slot < AK_BOOT_CAP_SLOTS);
         }
     }
     free(text);

@@ -12,7 +12,10 @@ enum halt_status {
     HALT_PANIC     = 3,  /* the kernel stopped on a broken invariant or fault */
 };
 
-/* Stops the machine; QEMU exits with status.  Never returns. */
-_Noreturn void halt(enum halt_status status);
+/*
+ * Stops the machine; QEMU exits with status (0..255: an enum halt_status,
+ * or the power-off capability's choice).  Never returns.
+ */
+_Noreturn void halt(int status);
 
 #endif /* UKERNEL_HALT_H */

@@ -26,4 +26,12 @@ bool invoke_kernel_object(thread_t *t, uint64_t slot);
  */
 thread_t *invoke_aspace(thread_t *t, const cap_t *cap);
 
+/*
+ * An invocation of the process table, a process, a physical-memory range
+ * or the machine (invoke_control.c), on t's slot, which holds one of them:
+ * the procctl, process, physmem and power interfaces of idl/kernel.idl.
+ * The answer is left in t's registers.
+ */
+void invoke_control(thread_t *t, uint64_t slot);
+
 #endif /* UKERNEL_INVOKE_H */

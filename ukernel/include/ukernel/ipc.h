@@ -21,6 +21,8 @@ void ipc_send(uint64_t slot);
 void ipc_call(uint64_t slot);
 void ipc_recv(uint64_t slot);
 void ipc_reply_recv(uint64_t slot);
+/* Answers current's caller and lets current go on; -AK_ENOENT if it has none. */
+void ipc_reply(void);
 
 /*
  * Tries the fastpath for system call `number` (AK_SYS_CALL or

@@ -2,7 +2,17 @@
  * Kernel objects: processes, threads, endpoints, physical-memory ranges.
  *
  * All of them live in fixed arrays sized at compile time; the kernel
- * allocates nothing after boot.  A process has one thread for now.
+ * allocates nothing after boot.  Processes and endpoints are created at
+ * boot (from the manifest) or at run time (by the holder of the process-
+ * control capability) in free entries of those arrays; a full array is an
+ * error for the creator.  A process has one thread for now.
+ *
+ * Names: a process's pid is 32 bits, slot + 1 at boot and PROC_MAX more at
+ * each reuse of its slot, so that a stale pid (in a capability, a pager's
+ * record) never names the slot's next process; its ASID is slot + 1,
+ * reused once the slot's previous address space and its TLB entries are
+ * gone.  Endpoints and physical-memory ranges count their references
+ * (capabilities, and a thread's pager pointer) and are free at zero.
  * A thread's saved user registers come first in thread_t: while it runs
  * at EL0, SP_EL1 points just past them (arch/aarch64/entry.S).
  *
@@ -24,9 +34,9 @@
 #include <ukernel/types.h>
 #include <ukernel/vspace.h>
 
-#define PROC_MAX      16u
-#define ENDPOINT_MAX  32u
-#define PHYSMEM_MAX    4u
+#define PROC_MAX      64u
+#define ENDPOINT_MAX 128u
+#define PHYSMEM_MAX   32u
 #define PRIO_LEVELS  256u
 #define TIMESLICE_TICKS 2u   /* 20 ms at 100 Hz */
 
@@ -57,11 +67,13 @@ typedef struct thread_queue {
 typedef struct endpoint {
     thread_queue_t queue;   /* all BLOCKED_SEND or all BLOCKED_RECV */
     uint32_t id;
+    uint32_t refs;          /* capabilities naming it, and threads' pager pointers; free at 0 */
 } endpoint_t;
 
 typedef struct physmem {
     paddr_t base;
     uint64_t size;
+    uint32_t refs;          /* capabilities naming it; free at 0 */
 } physmem_t;
 
 struct thread {
@@ -85,6 +97,7 @@ struct thread {
 
 typedef enum proc_state {
     P_FREE = 0,
+    P_CREATED,   /* created at run time, not started */
     P_LIVE,
     P_EXITING,   /* EXIT sent to the pager, waiting for its answer */
     P_ENDED,
@@ -95,11 +108,14 @@ typedef enum expect_kind {
     EXPECT_EXIT = 0,    /* exit with the given code */
     EXPECT_KILLED,      /* be killed by the kernel or its pager */
     EXPECT_SERVE,       /* a server: runs until the system halts */
+    EXPECT_NONE,        /* created at run time: its creator judges it */
 } expect_kind_t;
 
 struct proc {
-    uint32_t pid;               /* 1-based; also the ASID */
+    uint32_t pid;               /* see the top of this file; 0 for a slot never used */
     proc_state_t state;
+    bool configured;            /* P_CREATED: entry, stack and pinned pages set */
+    bool reap;                  /* its creator destroyed it: the slot is free once it has ended */
     char name[AK_NAME_MAX];
     vspace_t vs;
     cap_table_t caps;
@@ -108,7 +124,7 @@ struct proc {
     int64_t expect_code;
     bool killed;
     int64_t exit_status;
-    frame_range_t memory;       /* its physical-memory capability's range (empty if none) */
+    frame_range_t memory;       /* the range of the physmem capability in its lowest slot holding one */
 };
 
 /* Exception entry saves into the thread through its frame (el0.c relies on it). */
@@ -117,7 +133,15 @@ _Static_assert(offsetof(thread_t, regs) == 0, "thread_t starts with its frame");
 extern proc_t procs[PROC_MAX];
 extern endpoint_t endpoints[ENDPOINT_MAX];
 
+extern physmem_t physmems[PHYSMEM_MAX];
+
 /* Returns the process with pid, or NULL. */
 proc_t *proc_by_pid(uint64_t pid);
+
+/* The slot (0-based) of p in procs[]. */
+static inline unsigned proc_slot(const proc_t *p)
+{
+    return (unsigned)(p - procs);
+}
 
 #endif /* UKERNEL_PROC_H */

@@ -13,6 +13,16 @@
 
 #include <ukernel/proc.h>
 
+/* A boot program holds the power-off capability: only a power-off ends the system. */
+extern bool proc_power_holder;
+
+/*
+ * Things that could wake a blocked thread without another thread running:
+ * timers and interrupts bound to userspace (none yet: they come with
+ * notifications).  While there are any, an idle CPU waits for an interrupt.
+ */
+extern unsigned proc_wake_sources;
+
 /* sys_exit: ends current's process with status. */
 void proc_exit(thread_t *t, int64_t status);
 
@@ -28,7 +38,31 @@ void proc_kmsg_replied(thread_t *t, uint64_t label);
 /* Starts t's process: through its pager's START, or at once. */
 void proc_start(proc_t *p);
 
-/* No thread can run: report and halt.  Never returns. */
+/*
+ * Creates a process for creator (procctl.create, idl/kernel.idl): a free
+ * slot, an address space over the frame root, a thread of priority prio
+ * with pager (NULL: none; a reference is taken).  Checks everything first
+ * and returns 0 with *out set, or -AK_EPERM, -AK_EINVAL, -AK_ENOSPC, or
+ * vspace_init's error; a failure changes nothing.
+ */
+int proc_create(proc_t *creator, paddr_t root, unsigned prio, endpoint_t *pager, proc_t **out);
+
+/* process.configure: 0, -AK_EBUSY, -AK_EINVAL or -AK_ENOENT (see kernel.idl). */
+int proc_configure(proc_t *p, vaddr_t entry, vaddr_t sp, const char name[AK_NAME_MAX]);
+
+/*
+ * process.destroy, by the process `by`: a process not started is freed at
+ * once; a live one ends as killed (its pager hears EXIT) and its slot is
+ * freed when it has ended; an ended one is freed.
+ */
+void proc_destroy(proc_t *p, const proc_t *by);
+
+/*
+ * No thread can run: ends the system.  With a holder of the power-off
+ * capability in the image, that is a deadlock (only its power-off ends the
+ * system); without one, the rule of the boot manifest: every program ended,
+ * as expected or not, or a deadlock.  Reports and halts; never returns.
+ */
 _Noreturn void proc_system_end(void);
 
 #endif /* UKERNEL_PROCESS_H */

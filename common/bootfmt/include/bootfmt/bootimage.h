@@ -53,7 +53,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define BI_EXPECT_SERVE  3u  /* a server: still running when the system ends; expect_code 0 */
 
 _Static_assert(BI_MAX_PROGRAMS <= AK_BOOTINFO_PROCS, "a pager's boot info lists every process");
-_Static_assert(AK_CAP_SLOTS <= 32u, "bootimage_parse tracks a holder's slots in 32 bits");
+_Static_assert(AK_BOOT_CAP_SLOTS <= 32u, "bootimage_parse tracks a holder's slots in 32 bits");
 
 /*
  * On-disk records.  Offsets named *_off are from the start of the blob;
@@ -88,7 +88,7 @@ typedef struct bi_program_rec {
 
 typedef struct bi_cap_rec {
     uint32_t holder;        /* program index */
-    uint32_t slot;          /* < AK_CAP_SLOTS, one capability per slot per holder */
+    uint32_t slot;          /* < AK_BOOT_CAP_SLOTS, one capability per slot per holder */
     uint32_t kind;          /* AK_CAP_ENDPOINT, AK_CAP_ASPACE or AK_CAP_PHYSMEM */
     uint32_t rights;        /* endpoint: nonempty subset of SEND|RECV; others: WRITE */
     uint32_t target;        /* endpoint number; program index (aspace); 0 (physmem) */
@@ -122,7 +122,7 @@ typedef struct bootimage_program {
 
 typedef struct bootimage_cap {
     uint32_t holder;        /* program index */
-    uint32_t slot;          /* < AK_CAP_SLOTS */
+    uint32_t slot;          /* < AK_BOOT_CAP_SLOTS */
     uint32_t kind;          /* AK_CAP_ENDPOINT, AK_CAP_ASPACE or AK_CAP_PHYSMEM */
     uint32_t target;        /* endpoint number; program index; 0 = all RAM handed out */
     uint64_t badge;         /* <= AK_BADGE_MAX; 0 for kinds other than endpoint */

@@ -40,7 +40,7 @@ static void expect_eq(const char *test, const char *what, int64_t got, int64_t w
 static void test_bad_numbers(void)
 {
     int before = failures;
-    const uint64_t numbers[] = { AK_SYS_COUNT, 9, 100, 0xFFFF, UINT64_C(1) << 32, UINT64_MAX,
+    const uint64_t numbers[] = { AK_SYS_COUNT, AK_SYS_COUNT + 1, 100, 0xFFFF, UINT64_C(1) << 32, UINT64_MAX,
                                  KERNEL_ADDR };
     for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         expect_eq("ipc-garbage-numbers", "unknown syscall", ak_sys_raw(0, 0, 0, 0, 0, 0, numbers[i]),
@@ -192,6 +192,24 @@ static void test_bad_console(void)
         printf("AKTEST PASS ipc-garbage-console\n");
 }
 
+/* reply with nobody to answer, or a bad message; drop with a bad slot: errors, nothing changed. */
+static void test_bad_reply_drop(void)
+{
+    int before = failures;
+    const char *t = "ipc-garbage-reply-drop";
+    expect_eq(t, "reply with no caller", ak_sys_raw(0, 0, 0, 0, 0, 0, AK_SYS_REPLY), -AK_ENOENT);
+    expect_eq(t, "reply of 65 words", ak_sys_raw(0, AK_MSG_MAX_WORDS + 1, 0, 0, 0, 0, AK_SYS_REPLY), -AK_EMSGSIZE);
+    expect_eq(t, "reply with reserved info bits", ak_sys_raw(0, UINT64_C(1) << 7, 0, 0, 0, 0, AK_SYS_REPLY), -AK_EINVAL);
+    const uint64_t slots[] = { AK_CAP_SLOTS, UINT64_MAX, KERNEL_ADDR, 0 /* empty */ };
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        expect_eq(t, "drop of a bad or empty slot", ak_sys_raw(slots[i], 0, 0, 0, 0, 0, AK_SYS_DROP), -AK_EBADF);
+    /* The slots are all still there. */
+    ak_msg_t m = { .info = ak_msginfo(1, 0) };
+    expect_eq(t, "a call on the aspace slot after the drops", ak_ipc_call(SLOT_ASPACE, &m) < 0, 0);
+    if (failures == before)
+        printf("AKTEST PASS %s\n", t);
+}
+
 int main(void)
 {
     test_bad_numbers();
@@ -200,6 +218,7 @@ int main(void)
     test_bad_invocations();
     test_bad_addresses();
     test_bad_console();
+    test_bad_reply_drop();
     /* The kernel still answers. */
     if (ak_sys_null() == 0 && ak_yield() == 0)
         printf("AKTEST PASS ipc-garbage-survived\n");

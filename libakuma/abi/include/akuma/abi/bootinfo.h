@@ -47,7 +47,7 @@ typedef struct ak_bootinfo {
     uint32_t pid;
     char name[AK_NAME_MAX];
     uint32_t ncaps, nprocs, nmems, args_len;
-    ak_bootinfo_cap_t caps[AK_CAP_SLOTS];
+    ak_bootinfo_cap_t caps[AK_BOOT_CAP_SLOTS]; /* the manifest's, slots below AK_BOOT_CAP_SLOTS */
     ak_bootinfo_proc_t procs[AK_BOOTINFO_PROCS];
     ak_bootinfo_mem_t mems[AK_BOOTINFO_MEMS];
     char args[AK_ARGS_MAX]; /* NUL-terminated, arguments separated by spaces */

@@ -7,14 +7,22 @@
 #ifndef AKUMA_ABI_CAPS_H
 #define AKUMA_ABI_CAPS_H
 
-#define AK_CAP_SLOTS 32u   /* slots per process: 0 .. AK_CAP_SLOTS-1 */
+#define AK_CAP_SLOTS 128u  /* slots per process: 0 .. AK_CAP_SLOTS-1 */
+/* A boot manifest fills slots below this; the boot-info page lists them. */
+#define AK_BOOT_CAP_SLOTS 32u
+/* "No slot", where an invocation takes an optional one (a process without a pager). */
+#define AK_NO_SLOT 0xFFFFFFFFu
 
 enum ak_cap_kind {
     AK_CAP_NONE     = 0,  /* empty slot */
     AK_CAP_ENDPOINT = 1,  /* an IPC endpoint, with a badge */
     AK_CAP_ASPACE   = 2,  /* authority over one process's page tables */
     AK_CAP_PHYSMEM  = 3,  /* authority over a range of physical frames */
+    AK_CAP_PROCCTL  = 4,  /* creates processes and endpoints (the root task's) */
+    AK_CAP_PROCESS  = 5,  /* one process its holder created: configure, start, destroy */
+    AK_CAP_POWER    = 6,  /* ends the system with a status */
 };
+#define AK_CAP_KINDS 7u   /* kinds are 1 .. AK_CAP_KINDS-1 */
 
 /*
  * By convention, slot 1 of every program a vmm serves holds its endpoint
@@ -25,7 +33,8 @@ enum ak_cap_kind {
 /* Rights, a bit mask. */
 #define AK_RIGHT_SEND  1u  /* endpoint: send and call */
 #define AK_RIGHT_RECV  2u  /* endpoint: receive */
-#define AK_RIGHT_WRITE 4u  /* aspace: map, unmap, supply tables; physmem: hand out frames */
+#define AK_RIGHT_WRITE 4u  /* aspace: map, unmap, supply tables; physmem: hand out frames, split;
+                              procctl, process, power: every invocation */
 #define AK_RIGHTS_ALL  (AK_RIGHT_SEND | AK_RIGHT_RECV | AK_RIGHT_WRITE)
 
 #endif /* AKUMA_ABI_CAPS_H */

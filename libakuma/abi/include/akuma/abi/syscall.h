@@ -22,7 +22,9 @@
 #define AK_SYS_YIELD      5  /* give up the rest of the time slice */
 #define AK_SYS_EXIT       6  /* end the process with status x0; never returns */
 #define AK_SYS_CONSOLE    7  /* write x1 bytes (<= AK_CONSOLE_MAX) from the console area */
-#define AK_SYS_COUNT      8
+#define AK_SYS_REPLY      8  /* reply to the last caller and go on (-AK_ENOENT if none waits) */
+#define AK_SYS_DROP       9  /* empty the caller's own slot x0 (-AK_EBADF if empty or out of range) */
+#define AK_SYS_COUNT     10
 
 /*
  * Longest console write; one write is never interleaved with another.

@@ -1,0 +1,553 @@
+/*
+ * procroot: a root task holding process control, all physical memory and
+ * power-off, that creates processes at run time and checks what the
+ * kernel promises of them (idl/kernel.idl: procctl, process, physmem,
+ * power).  Its argument picks the suite:
+ *
+ *   proc        proc-create-*: create, run, wait, destroy; errors; a full
+ *               table; destroying a child blocked in IPC, one holding an
+ *               unanswered caller, one with a pending fault; 1,000 cycles
+ *   cap         cap-*: copy, mint, delete, and every widening refused
+ *   physmem     physmem-split-*
+ *   poweroff N  poweroff-*: 3 and 256 refused, then power off with N
+ *   bench       BENCH proc,create-start-exit,instructions
+ *
+ * Each check prints "AKTEST PASS name" or "AKTEST FAIL name: why"; at the
+ * end procroot powers off with 0 if every check passed, else 1 (a root
+ * task decides the system's end: the kernel does not while it holds the
+ * power-off capability).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <akuma/abi/caps.h>
+#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <akuma/abi/mman.h>
+#include <akuma/abi/pager.h>
+#include <akuma/abi/process.h>
+#include <akuma/counter.h>
+#include <akuma/ipc.h>
+#include <akuma/sys.h>
+#include <idl/kernel_client.h>
+
+#include "child.h"
+
+#define PRIO 100u   /* procroot's own priority (its manifest) */
+#define PROC_KIDS_MAX 64u
+
+static unsigned failures;
+
+static void result(const char *name, bool ok, const char *why)
+{
+    if (ok) {
+        printf("AKTEST PASS %s\n", name);
+    } else {
+        printf("AKTEST FAIL %s: %s\n", name, why);
+        failures++;
+    }
+}
+
+/* Fails name with "what: got X, want Y" unless got == want; returns got == want. */
+static bool expect_eq(const char *name, const char *what, int64_t got, int64_t want)
+{
+    if (got == want)
+        return true;
+    char why[160];
+    snprintf(why, sizeof why, "%s: got %ld, want %ld", what, (long)got, (long)want);
+    result(name, false, why);
+    return false;
+}
+
+typedef struct census {
+    uint32_t procs, endpoints, physmem, max;
+    unsigned frames;
+} census_t;
+
+static census_t census(void)
+{
+    census_t c = { 0 };
+    procctl_census(SLOT_PROCCTL, &c.procs, &c.endpoints, &c.physmem, &c.max);
+    c.frames = frames_free();
+    return c;
+}
+
+static bool census_same(const char *name, census_t a, census_t b)
+{
+    return expect_eq(name, "free processes", b.procs, a.procs) &&
+           expect_eq(name, "free endpoints", b.endpoints, a.endpoints) &&
+           expect_eq(name, "free physical-memory ranges", b.physmem, a.physmem) &&
+           expect_eq(name, "procroot's free frames", b.frames, a.frames);
+}
+
+/* Lets children of procroot's priority run until they block. */
+static void let_run(void)
+{
+    for (unsigned i = 0; i < 8; i++)
+        ak_yield();
+}
+
+/* ---- proc ---------------------------------------------------------------- */
+
+static void proc_run(void)
+{
+    const char *name = "proc-create-run";
+    census_t before = census();
+    child_t c;
+    uint32_t pid;
+    uint8_t state;
+    uint64_t status;
+    if (!expect_eq(name, "create", child_create(&c, CHILD_EXIT, 42, PRIO, "exit42"), 0))
+        return;
+    if (!expect_eq(name, "status", process_status(c.proc_slot, &pid, &state, &status), 0) ||
+        !expect_eq(name, "state after create", state, AK_PROC_CREATED) ||
+        !expect_eq(name, "pid", pid, c.pid) ||
+        !expect_eq(name, "start", child_start(&c), 0) ||
+        !expect_eq(name, "wait", child_wait(&c, &status), 0) ||
+        !expect_eq(name, "exit status", (int64_t)status, 42) ||
+        !expect_eq(name, "status", process_status(c.proc_slot, &pid, &state, &status), 0) ||
+        !expect_eq(name, "state after exit", state, AK_PROC_ENDED) ||
+        !expect_eq(name, "status after exit", (int64_t)status, 42) ||
+        !expect_eq(name, "destroy", child_destroy(&c), 0))
+        return;
+    child_release(&c);
+    /* The pid is gone: the old slot's capability is empty, the old aspace named nothing. */
+    if (!expect_eq(name, "status of a destroyed process", process_status(c.proc_slot, &pid, &state, &status),
+                   -AK_EBADF))
+        return;
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+static void proc_errors(void)
+{
+    const char *name = "proc-create-errors";
+    census_t before = census();
+    uint32_t pid = 0;
+    uint64_t root = frame_alloc();
+    uint32_t slot = SLOT_FIRST_FREE + 100;
+    struct {
+        const char *what;
+        int got, want;
+    } cases[] = {
+        { "priority above the creator's", procctl_create(SLOT_PROCCTL, slot, root, PRIO + 1, SLOT_EP, &pid), -AK_EPERM },
+        { "unaligned root", procctl_create(SLOT_PROCCTL, slot, root + 8, PRIO, SLOT_EP, &pid), -AK_EINVAL },
+        { "root outside its memory", procctl_create(SLOT_PROCCTL, slot, 0x40000000, PRIO, SLOT_EP, &pid), -AK_EPERM },
+        { "process slot out of range", procctl_create(SLOT_PROCCTL, AK_CAP_SLOTS, root, PRIO, SLOT_EP, &pid), -AK_EBADF },
+        { "process slot full", procctl_create(SLOT_PROCCTL, SLOT_EP, root, PRIO, SLOT_EP, &pid), -AK_EEXIST },
+        { "pager slot empty", procctl_create(SLOT_PROCCTL, slot, root, PRIO, slot + 1, &pid), -AK_EBADF },
+        { "pager slot not an endpoint", procctl_create(SLOT_PROCCTL, slot, root, PRIO, SLOT_PHYS, &pid), -AK_ENOTSUP },
+        { "endpoint slot full", procctl_endpoint(SLOT_PROCCTL, SLOT_EP), -AK_EEXIST },
+        { "endpoint slot out of range", procctl_endpoint(SLOT_PROCCTL, 0xFFFFFFFFu), -AK_EBADF },
+        { "a label procctl does not have", process_cap_delete(SLOT_PROCCTL, 0), -AK_ENOSYS },
+        { "poweroff 3 (the kernel's)", power_poweroff(SLOT_POWER, AK_POWEROFF_PANIC), -AK_EINVAL },
+        { "poweroff 256", power_poweroff(SLOT_POWER, 256), -AK_EINVAL },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!expect_eq(name, cases[i].what, cases[i].got, cases[i].want))
+            return;
+    /* A frame procroot has mapped (its scratch window's table is one: busy). */
+    uint64_t mapped_pa;
+    uint32_t perms;
+    if (!expect_eq(name, "query own code", aspace_query(SLOT_SELF, AK_USER_IMAGE_MIN, &mapped_pa, &perms), 0))
+        return;
+    frame_free(root);
+
+    /* configure and start refuse what is not in place, and change nothing. */
+    child_t c;
+    if (!expect_eq(name, "create", child_create(&c, CHILD_EXIT, 1, PRIO, "errs"), 0))
+        return;
+    uint64_t nm = 0x7273727265; /* "errs" */
+    struct {
+        const char *what;
+        int got, want;
+    } cfg[] = {
+        { "entry unaligned", process_configure(c.proc_slot, AK_USER_IMAGE_MIN + 2, 0, nm, 0), -AK_EINVAL },
+        { "entry past the user range", process_configure(c.proc_slot, AK_USER_VA_END, 0, nm, 0), -AK_EINVAL },
+        { "sp unaligned", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, 8, nm, 0), -AK_EINVAL },
+        { "sp past the user range", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, UINT64_MAX - 15, nm, 0), -AK_EINVAL },
+        { "empty name", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, 0, 0, 0), -AK_EINVAL },
+        { "unprintable name", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, 0, 0x01, 0), -AK_EINVAL },
+        { "name without its NUL", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, 0, UINT64_C(0x6161616161616161), UINT64_C(0x6161616161616161)), -AK_EINVAL },
+        { "name with text after the NUL", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, 0, 0x610061, 0), -AK_EINVAL },
+        { "its aspace again", process_aspace(c.proc_slot, SLOT_FIRST_FREE + 102), 0 },
+        { "unmap the pinned IPC buffer", aspace_unmap(SLOT_FIRST_FREE + 102, AK_IPCBUF_VA, 1), -AK_EPERM },
+        { "drop it", (int)ak_cap_drop(SLOT_FIRST_FREE + 102), 0 },
+        { "drop an empty slot", (int)ak_cap_drop(SLOT_FIRST_FREE + 102), -AK_EBADF },
+        { "drop out of range", (int)ak_cap_drop(AK_CAP_SLOTS), -AK_EBADF },
+    };
+    for (unsigned i = 0; i < sizeof cfg / sizeof cfg[0]; i++)
+        if (!expect_eq(name, cfg[i].what, cfg[i].got, cfg[i].want))
+            return;
+    uint64_t status;
+    if (!expect_eq(name, "start", child_start(&c), 0) ||
+        !expect_eq(name, "start twice", process_start(c.proc_slot), -AK_EBUSY) ||
+        !expect_eq(name, "configure after start", process_configure(c.proc_slot, AK_USER_IMAGE_MIN, 0, nm, 0), -AK_EBUSY) ||
+        !expect_eq(name, "wait", child_wait(&c, &status), 0) ||
+        !expect_eq(name, "exit status", (int64_t)status, 1) ||
+        !expect_eq(name, "aspace after its end", process_aspace(c.proc_slot, SLOT_FIRST_FREE + 101), -AK_ESRCH) ||
+        !expect_eq(name, "destroy", child_destroy(&c), 0))
+        return;
+    child_release(&c);
+
+    /* Bare: nothing mapped, so configure and start refuse; destroy frees it at once. */
+    root = frame_alloc();
+    uint32_t as = slot + 1;
+    uint8_t state;
+    if (!expect_eq(name, "create bare", procctl_create(SLOT_PROCCTL, slot, root, PRIO, AK_NO_SLOT, &pid), 0) ||
+        !expect_eq(name, "root already a table", procctl_create(SLOT_PROCCTL, slot + 2, root, PRIO, SLOT_EP, &pid), -AK_EBUSY) ||
+        !expect_eq(name, "configure without boot info", process_configure(slot, AK_USER_IMAGE_MIN, 0, nm, 0), -AK_ENOENT) ||
+        !expect_eq(name, "start before configure", process_start(slot), -AK_EINVAL) ||
+        !expect_eq(name, "status", process_status(slot, &pid, &state, &status), 0) ||
+        !expect_eq(name, "still created", state, AK_PROC_CREATED) ||
+        !expect_eq(name, "its aspace", process_aspace(slot, as), 0) ||
+        !expect_eq(name, "destroy before start", process_destroy(slot), 0) ||
+        !expect_eq(name, "its aspace is stale", aspace_unmap(as, AK_USER_MMAP_MIN, 1), -AK_ESRCH))
+        return;
+    ak_cap_drop(as);
+    frame_free(root);
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+static void proc_full(void)
+{
+    const char *name = "proc-create-full";
+    census_t before = census();
+    static child_t kids[PROC_KIDS_MAX];
+    unsigned n = 0;
+    int rc = 0;
+    while (n < PROC_KIDS_MAX && (rc = child_create(&kids[n], CHILD_EXIT, 0, PRIO, "filler")) == 0)
+        n++;
+    bool ok = expect_eq(name, "the error when the table is full", rc, -AK_ENOSPC) &&
+              expect_eq(name, "children created", n, before.procs);
+    for (unsigned i = 0; i < n; i++) {
+        child_destroy(&kids[i]);
+        child_release(&kids[i]);
+    }
+    if (ok && census_same(name, before, census()))
+        result(name, true, "");
+}
+
+/* Destroys a child that waits in the kernel, then checks its EXIT says killed. */
+static bool destroy_and_wait(const char *name, child_t *c)
+{
+    uint64_t status;
+    if (!expect_eq(name, "destroy", child_destroy(c), 0) || !expect_eq(name, "wait", child_wait(c, &status), 0) ||
+        !expect_eq(name, "exit status", (int64_t)status, (int64_t)AK_EXIT_KILLED))
+        return false;
+    child_release(c);
+    return true;
+}
+
+static void proc_destroy_blocked(void)
+{
+    const char *name = "proc-create-destroy-blocked";
+    census_t before = census();
+    uint32_t ep = SLOT_FIRST_FREE + 110;
+    child_t c;
+    if (!expect_eq(name, "endpoint", procctl_endpoint(SLOT_PROCCTL, ep), 0) ||
+        !expect_eq(name, "create", child_create(&c, CHILD_RECV, 1, PRIO, "blocked"), 0) ||
+        !expect_eq(name, "copy", process_cap_copy(c.proc_slot, ep, 1, AK_RIGHT_RECV, 0), 0) ||
+        !expect_eq(name, "start", child_start(&c), 0))
+        return;
+    let_run();
+    if (!destroy_and_wait(name, &c))
+        return;
+    /* Its place in the queue went: a send now finds nobody and would block, so ask the census. */
+    ak_cap_drop(ep);
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+static void proc_destroy_server(void)
+{
+    const char *name = "proc-create-destroy-server";
+    census_t before = census();
+    uint32_t ep = SLOT_FIRST_FREE + 111;
+    child_t server, client;
+    /* The server receives the client's call on its slot 1, then calls procroot on its slot 2. */
+    if (!expect_eq(name, "endpoint", procctl_endpoint(SLOT_PROCCTL, ep), 0) ||
+        !expect_eq(name, "create server", child_create(&server, CHILD_SERVE, 0, PRIO, "server"), 0) ||
+        !expect_eq(name, "create client", child_create(&client, CHILD_CALL, 1, PRIO, "client"), 0) ||
+        !expect_eq(name, "copy recv", process_cap_copy(server.proc_slot, ep, 1, AK_RIGHT_RECV, 0), 0) ||
+        !expect_eq(name, "mint", process_cap_copy(server.proc_slot, SLOT_EP, 2, AK_RIGHT_SEND, 0x77), 0) ||
+        !expect_eq(name, "copy send", process_cap_copy(client.proc_slot, ep, 1, AK_RIGHT_SEND, 0), 0) ||
+        !expect_eq(name, "start server", child_start(&server), 0) ||
+        !expect_eq(name, "start client", child_start(&client), 0))
+        return;
+    ak_cap_drop(ep);
+    uint64_t label, badge, w[4];
+    if (!expect_eq(name, "the server's call", root_recv(&label, &badge, w), 0) ||
+        !expect_eq(name, "its badge", (int64_t)badge, 0x77))
+        return;
+    /* procroot now holds the server's call unanswered, and the server holds the client's. */
+    if (!destroy_and_wait(name, &server))
+        return;
+    uint64_t status;
+    if (!expect_eq(name, "client's wait", child_wait(&client, &status), 0) ||
+        !expect_eq(name, "the client's call ended with", (int64_t)status, AK_ESRCH) ||
+        !expect_eq(name, "no caller left to answer", root_reply(0), -AK_ENOENT) ||
+        !expect_eq(name, "destroy client", child_destroy(&client), 0))
+        return;
+    child_release(&client);
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+static void proc_destroy_fault(void)
+{
+    const char *name = "proc-create-destroy-fault";
+    census_t before = census();
+    child_t c;
+    if (!expect_eq(name, "create", child_create(&c, CHILD_FAULT, 0x10000000, PRIO, "faulter"), 0) ||
+        !expect_eq(name, "start", child_start(&c), 0))
+        return;
+    uint64_t label, badge, w[4];
+    if (!expect_eq(name, "its fault", root_recv(&label, &badge, w), 0) ||
+        !expect_eq(name, "label", (int64_t)label, (int64_t)AK_PAGER_FAULT) ||
+        !expect_eq(name, "address", (int64_t)w[AK_FAULT_W_FAR], 0x10000000))
+        return;
+    /* The fault stays unanswered: destroy it while it waits. */
+    if (!destroy_and_wait(name, &c))
+        return;
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+static void proc_spin(void)
+{
+    const char *name = "proc-create-destroy-runnable";
+    census_t before = census();
+    child_t c;
+    if (!expect_eq(name, "create", child_create(&c, CHILD_SPIN, 0, PRIO, "spinner"), 0) ||
+        !expect_eq(name, "start", child_start(&c), 0))
+        return;
+    let_run();
+    if (destroy_and_wait(name, &c) && census_same(name, before, census()))
+        result(name, true, "");
+}
+
+static void proc_cycles(void)
+{
+    const char *name = "proc-create-cycles";
+    census_t before = census();
+    for (unsigned i = 0; i < 1000; i++) {
+        child_t c;
+        uint64_t status;
+        if (!expect_eq(name, "create", child_create(&c, CHILD_EXIT, i & 0xff, PRIO, "cycle"), 0) ||
+            !expect_eq(name, "start", child_start(&c), 0) || !expect_eq(name, "wait", child_wait(&c, &status), 0) ||
+            !expect_eq(name, "status", (int64_t)status, i & 0xff) || !expect_eq(name, "destroy", child_destroy(&c), 0))
+            return;
+        child_release(&c);
+    }
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+/* ---- cap ----------------------------------------------------------------- */
+
+static void cap_tests(void)
+{
+    const char *name = "cap-copy-mint-delete";
+    census_t before = census();
+    child_t c;
+    uint64_t status;
+    /* A minted endpoint reaches procroot with its new badge. */
+    if (!expect_eq(name, "create", child_create(&c, CHILD_CALL, 1, PRIO, "caller"), 0) ||
+        !expect_eq(name, "mint", process_cap_copy(c.proc_slot, SLOT_EP, 1, AK_RIGHT_SEND, 0x1234), 0) ||
+        !expect_eq(name, "start", child_start(&c), 0))
+        return;
+    uint64_t label, badge, w[4];
+    if (!expect_eq(name, "its call", root_recv(&label, &badge, w), 0) || !expect_eq(name, "badge", (int64_t)badge, 0x1234) ||
+        !expect_eq(name, "label", (int64_t)label, 7) || !expect_eq(name, "answer", root_reply(99), 0) ||
+        !expect_eq(name, "wait", child_wait(&c, &status), 0) || !expect_eq(name, "its answer", (int64_t)status, 99) ||
+        !expect_eq(name, "destroy", child_destroy(&c), 0))
+        return;
+    child_release(&c);
+    /* A deleted capability: the child's call fails with EBADF. */
+    if (!expect_eq(name, "create", child_create(&c, CHILD_CALL, 1, PRIO, "deleted"), 0) ||
+        !expect_eq(name, "copy", process_cap_copy(c.proc_slot, SLOT_BADGED, 1, AK_RIGHT_SEND, 0), 0) ||
+        !expect_eq(name, "delete", process_cap_delete(c.proc_slot, 1), 0) ||
+        !expect_eq(name, "delete twice", process_cap_delete(c.proc_slot, 1), -AK_EBADF) ||
+        !expect_eq(name, "delete out of range", process_cap_delete(c.proc_slot, AK_CAP_SLOTS), -AK_EBADF) ||
+        !expect_eq(name, "start", child_start(&c), 0) || !expect_eq(name, "wait", child_wait(&c, &status), 0) ||
+        !expect_eq(name, "its call", (int64_t)(int32_t)status, -AK_EBADF) ||
+        !expect_eq(name, "copy into an ended process", process_cap_copy(c.proc_slot, SLOT_EP, 2, AK_RIGHT_SEND, 0), -AK_ESRCH) ||
+        !expect_eq(name, "destroy", child_destroy(&c), 0))
+        return;
+    child_release(&c);
+    if (census_same(name, before, census()))
+        result(name, true, "");
+
+    name = "cap-refused";
+    before = census();
+    if (!expect_eq(name, "create", child_create(&c, CHILD_EXIT, 0, PRIO, "target"), 0))
+        return;
+    struct {
+        const char *what;
+        int got, want;
+    } cases[] = {
+        { "widen send-only to send+recv", process_cap_copy(c.proc_slot, SLOT_BADGED, 2, AK_RIGHT_SEND | AK_RIGHT_RECV, 0), -AK_EPERM },
+        { "badge a badged endpoint again", process_cap_copy(c.proc_slot, SLOT_BADGED, 2, AK_RIGHT_SEND, 0x99), -AK_EPERM },
+        { "hand on a process capability", process_cap_copy(c.proc_slot, c.proc_slot, 2, AK_RIGHT_WRITE, 0), -AK_EPERM },
+        { "a right physmem lacks", process_cap_copy(c.proc_slot, SLOT_PHYS, 2, AK_RIGHT_WRITE | AK_RIGHT_SEND, 0), -AK_EPERM },
+        { "no rights", process_cap_copy(c.proc_slot, SLOT_EP, 2, 0, 0), -AK_EINVAL },
+        { "an unknown right", process_cap_copy(c.proc_slot, SLOT_EP, 2, 0x8, 0), -AK_EINVAL },
+        { "a badge on physmem", process_cap_copy(c.proc_slot, SLOT_PHYS, 2, AK_RIGHT_WRITE, 1), -AK_EINVAL },
+        { "a badge above the maximum", process_cap_copy(c.proc_slot, SLOT_EP, 2, AK_RIGHT_SEND, AK_PAGER_BADGE_BIT), -AK_EINVAL },
+        { "from an empty slot", process_cap_copy(c.proc_slot, SLOT_FIRST_FREE + 120, 2, AK_RIGHT_SEND, 0), -AK_EBADF },
+        { "from out of range", process_cap_copy(c.proc_slot, AK_CAP_SLOTS, 2, AK_RIGHT_SEND, 0), -AK_EBADF },
+        { "to out of range", process_cap_copy(c.proc_slot, SLOT_EP, AK_CAP_SLOTS, AK_RIGHT_SEND, 0), -AK_EBADF },
+        { "a copy", process_cap_copy(c.proc_slot, SLOT_EP, 3, AK_RIGHT_SEND, 0), 0 },
+        { "to a full slot", process_cap_copy(c.proc_slot, SLOT_EP, 3, AK_RIGHT_SEND, 0), -AK_EEXIST },
+        { "procctl.endpoint on a process (label 2 is configure, 4 words)", procctl_endpoint(c.proc_slot, 4), -AK_EBADMSG },
+    };
+    bool ok = true;
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0] && ok; i++)
+        ok = expect_eq(name, cases[i].what, cases[i].got, cases[i].want);
+    child_destroy(&c);
+    child_release(&c);
+    if (ok && census_same(name, before, census()))
+        result(name, true, "");
+}
+
+/* ---- physmem --------------------------------------------------------------- */
+
+static void physmem_tests(void)
+{
+    const char *name = "physmem-split-basic";
+    uint64_t base, size, base2, size2;
+    uint32_t upper = SLOT_FIRST_FREE + 90;
+    census_t before = census();
+    if (!expect_eq(name, "info", physmem_info(SLOT_PHYS, &base, &size), 0))
+        return;
+    uint64_t half = (size / 2) & ~(AK_PAGE_SIZE - 1);
+    struct {
+        const char *what;
+        int got, want;
+    } cases[] = {
+        { "size 0", physmem_split(SLOT_PHYS, 0, upper), -AK_EINVAL },
+        { "size not a page multiple", physmem_split(SLOT_PHYS, half + 1, upper), -AK_EINVAL },
+        { "size of the whole range", physmem_split(SLOT_PHYS, size, upper), -AK_EINVAL },
+        { "size past the range", physmem_split(SLOT_PHYS, UINT64_MAX & ~(AK_PAGE_SIZE - 1), upper), -AK_EINVAL },
+        { "into a full slot", physmem_split(SLOT_PHYS, half, SLOT_EP), -AK_EEXIST },
+        { "into a slot out of range", physmem_split(SLOT_PHYS, half, AK_CAP_SLOTS), -AK_EBADF },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!expect_eq(name, cases[i].what, cases[i].got, cases[i].want))
+            return;
+    if (!expect_eq(name, "info unchanged", physmem_info(SLOT_PHYS, &base2, &size2), 0) ||
+        !expect_eq(name, "size unchanged", (int64_t)size2, (int64_t)size) ||
+        !expect_eq(name, "split", physmem_split(SLOT_PHYS, half, upper), 0) ||
+        !expect_eq(name, "info", physmem_info(SLOT_PHYS, &base2, &size2), 0) ||
+        !expect_eq(name, "first part's base", (int64_t)base2, (int64_t)base) ||
+        !expect_eq(name, "first part's size", (int64_t)size2, (int64_t)half) ||
+        !expect_eq(name, "info", physmem_info(upper, &base2, &size2), 0) ||
+        !expect_eq(name, "second part's base", (int64_t)base2, (int64_t)(base + half)) ||
+        !expect_eq(name, "second part's size", (int64_t)size2, (int64_t)(size - half)))
+        return;
+    result(name, true, "");
+
+    /* procroot's frames now come from the lower half only (its lowest physmem slot). */
+    name = "physmem-split-authority";
+    uint64_t lo_pa = base + half - AK_PAGE_SIZE, hi_pa = base + half;
+    uint32_t va = 0x30000000;
+    uint8_t level;
+    uint64_t tva;
+    if (!expect_eq(name, "map a frame of the other part", aspace_map(SLOT_SELF, va, hi_pa, AK_PROT_READ, &level, &tva), -AK_EPERM))
+        return;
+    int rc = aspace_map(SLOT_SELF, va, lo_pa, AK_PROT_READ, &level, &tva);
+    if (!expect_eq(name, "a frame of its own part (a table is missing)", rc, -AK_ENOTABLE))
+        return;
+    result(name, true, "");
+
+    /* Splitting until the table of ranges is full, and nothing changes then. */
+    name = "physmem-split-full";
+    unsigned n = 0;
+    uint32_t slot = SLOT_FIRST_FREE + 20, from = upper;
+    uint64_t last = 0;
+    physmem_info(upper, &base2, &last);
+    while ((rc = physmem_split(from, AK_PAGE_SIZE, slot + n)) == 0) {
+        from = slot + n++;
+        last -= AK_PAGE_SIZE;
+    }
+    census_t full = census();
+    if (!expect_eq(name, "the error", rc, -AK_ENOSPC) || !expect_eq(name, "ranges free", full.physmem, 0) ||
+        !expect_eq(name, "info", physmem_info(from, &base2, &size2), 0) ||
+        !expect_eq(name, "unchanged by the refusal", (int64_t)size2, (int64_t)last))
+        return;
+    /* Drop them all: every range is free again but the two procroot keeps. */
+    for (unsigned i = 0; i < n; i++)
+        ak_cap_drop(slot + i);
+    census_t after = census();
+    if (expect_eq(name, "ranges free after the drops", after.physmem, before.physmem - 1))
+        result(name, true, "");
+}
+
+/* ---- bench ----------------------------------------------------------------- */
+
+static void bench(void)
+{
+    enum { WARMUP = 20, ROUNDS = 500 };
+    uint64_t i0 = 0;
+    for (unsigned i = 0; i < WARMUP + ROUNDS; i++) {
+        if (i == WARMUP)
+            i0 = ak_instructions();
+        child_t c;
+        uint64_t status;
+        if (child_create(&c, CHILD_EXIT, 0, PRIO, "bench") || child_start(&c) || child_wait(&c, &status) ||
+            child_destroy(&c)) {
+            printf("procroot: bench round %u failed\n", i);
+            failures++;
+            return;
+        }
+        child_release(&c);
+    }
+    uint64_t per = (ak_instructions() - i0 + ROUNDS / 2) / ROUNDS;
+    printf("BENCH proc,create-start-exit,instructions,%lu,guest instructions\n", (unsigned long)per);
+}
+
+int main(int argc, char **argv)
+{
+    if (!child_init()) {
+        printf("AKTEST FAIL procroot: no physical memory or no address-space capability for itself\n");
+        power_poweroff(SLOT_POWER, AK_POWEROFF_MISMATCH);
+        return 1;
+    }
+    const char *suite = argc > 1 ? argv[1] : "";
+    if (strcmp(suite, "proc") == 0) {
+        proc_run();
+        proc_errors();
+        proc_full();
+        proc_destroy_blocked();
+        proc_destroy_server();
+        proc_destroy_fault();
+        proc_spin();
+        proc_cycles();
+    } else if (strcmp(suite, "cap") == 0) {
+        cap_tests();
+    } else if (strcmp(suite, "physmem") == 0) {
+        physmem_tests();
+    } else if (strcmp(suite, "poweroff") == 0 && argc > 2) {
+        int refused = power_poweroff(SLOT_POWER, AK_POWEROFF_PANIC);
+        int big = power_poweroff(SLOT_POWER, 256);
+        result("poweroff-3-refused", refused == -AK_EINVAL && big == -AK_EINVAL, "poweroff(3) or (256) was not EINVAL");
+        unsigned status = 0;
+        for (const char *p = argv[2]; *p >= '0' && *p <= '9'; p++)
+            status = status * 10 + (unsigned)(*p - '0');
+        fflush_stdout();
+        power_poweroff(SLOT_POWER, failures ? AK_POWEROFF_MISMATCH : status);
+        return 1;
+    } else if (strcmp(suite, "bench") == 0) {
+        bench();
+    } else {
+        printf("AKTEST FAIL procroot: unknown suite '%s'\n", suite);
+        failures++;
+    }
+    fflush_stdout();
+    power_poweroff(SLOT_POWER, failures ? AK_POWEROFF_MISMATCH : AK_POWEROFF_OK);
+    return 1; /* not reached: the power-off does not return */
+}
