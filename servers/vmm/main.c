@@ -19,7 +19,7 @@
 static bool find_caps(const ak_bootinfo_t *bi)
 {
     bool self = false, ep = false;
-    for (uint32_t i = 0; i < bi->ncaps && i < AK_CAP_SLOTS; i++) {
+    for (uint32_t i = 0; i < bi->ncaps && i < AK_BOOT_CAP_SLOTS; i++) {
         const ak_bootinfo_cap_t *c = &bi->caps[i];
         if (c->kind == AK_CAP_ASPACE && c->target == bi->pid) {
             vmm.self_slot = c->slot;

@@ -178,7 +178,7 @@ static uint64_t name_word(const char *name, unsigned i)
     size_t n = strlen(name);
     memcpy(buf, name, n < AK_NAME_MAX - 1 ? n : AK_NAME_MAX - 1);
     uint64_t w;
-    memcpy(&w, buf + 8 * i, sizeof w);
+    memcpy(&w, buf + sizeof w * (size_t)i, sizeof w);
     return w;
 }
 

@@ -492,21 +492,36 @@ static void physmem_tests(void)
 static void bench(void)
 {
     enum { WARMUP = 20, ROUNDS = 500 };
-    uint64_t i0 = 0;
+    /* Instructions of each phase, summed over the measured rounds. */
+    uint64_t phase[4] = { 0 }, i0 = 0;
     for (unsigned i = 0; i < WARMUP + ROUNDS; i++) {
         if (i == WARMUP)
             i0 = ak_instructions();
         child_t c;
-        uint64_t status;
-        if (child_create(&c, CHILD_EXIT, 0, PRIO, "bench") || child_start(&c) || child_wait(&c, &status) ||
-            child_destroy(&c)) {
-            printf("procroot: bench round %u failed\n", i);
+        uint64_t status, t[5];
+        t[0] = ak_instructions();
+        int rc = child_create(&c, CHILD_EXIT, 0, PRIO, "bench");
+        t[1] = ak_instructions();
+        rc = rc ? rc : child_start(&c);
+        t[2] = ak_instructions();
+        rc = rc ? rc : child_wait(&c, &status);
+        t[3] = ak_instructions();
+        rc = rc ? rc : child_destroy(&c);
+        child_release(&c);
+        t[4] = ak_instructions();
+        if (rc) {
+            printf("procroot: bench round %u failed: %d\n", i, rc);
             failures++;
             return;
         }
-        child_release(&c);
+        for (unsigned k = 0; i >= WARMUP && k < 4; k++)
+            phase[k] += t[k + 1] - t[k];
     }
     uint64_t per = (ak_instructions() - i0 + ROUNDS / 2) / ROUNDS;
+    printf("procroot: per round: create+build+configure %lu, start (START answered) %lu, "
+           "run to EXIT answered (the kernel destroys the address space) %lu, destroy+release %lu\n",
+           (unsigned long)(phase[0] / ROUNDS), (unsigned long)(phase[1] / ROUNDS),
+           (unsigned long)(phase[2] / ROUNDS), (unsigned long)(phase[3] / ROUNDS));
     printf("BENCH proc,create-start-exit,instructions,%lu,guest instructions\n", (unsigned long)per);
 }
 
