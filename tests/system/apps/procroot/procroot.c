@@ -11,6 +11,8 @@
  *   physmem     physmem-split-*
  *   poweroff N  poweroff-*: 3 and 256 refused, then power off with N
  *   bench       BENCH proc,create-start-exit,instructions
+ *   deadlock    starts a child that waits for ever, then waits for ever
+ *               itself: the kernel must report the deadlock (status 1)
  *
  * Each check prints "AKTEST PASS name" or "AKTEST FAIL name: why"; at the
  * end procroot powers off with 0 if every check passed, else 1 (a root
@@ -558,6 +560,16 @@ int main(int argc, char **argv)
         return 1;
     } else if (strcmp(suite, "bench") == 0) {
         bench();
+    } else if (strcmp(suite, "deadlock") == 0) {
+        child_t c;
+        if (child_create(&c, CHILD_RECV, SLOT_FIRST_FREE, PRIO, "waiter") == 0 &&
+            procctl_endpoint(SLOT_PROCCTL, SLOT_FIRST_FREE + 50) == 0 &&
+            process_cap_copy(c.proc_slot, SLOT_FIRST_FREE + 50, SLOT_FIRST_FREE, AK_RIGHT_RECV, 0) == 0 &&
+            child_start(&c) == 0) {
+            uint64_t label, badge, w[4];
+            root_recv(&label, &badge, w); /* nothing will come */
+        }
+        printf("AKTEST FAIL procroot: the deadlock did not end the system\n");
     } else {
         printf("AKTEST FAIL procroot: unknown suite '%s'\n", suite);
         failures++;
