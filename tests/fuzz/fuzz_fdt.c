@@ -23,6 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     uint64_t base = 0, len = 0;
     (void)fdt_memory(copy, size, &base, &len);
+    unsigned irq = 0;
+    if (fdt_device(copy, size, "arm,pl011", &base, &len, &irq) == 0 && irq > 1019)
+        abort(); /* the interrupt is always a GIC number */
     free(copy);
     return 0;
 }

@@ -265,8 +265,8 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
         refuse(boot_err);
     kprintf("[kernel] %u programs, %u endpoints, %u capabilities\n", image.nprograms,
             image.nendpoints, image.ncaps);
-    kprintf("[kernel] tables: %u processes, %u endpoints, %u physical-memory ranges, %u capability slots each\n",
-            PROC_MAX, ENDPOINT_MAX, PHYSMEM_MAX, AK_CAP_SLOTS);
+    kprintf("[kernel] tables: %u processes, %u endpoints, %u notifications, %u physical-memory ranges, "
+            "%u capability slots each\n", PROC_MAX, ENDPOINT_MAX, NOTIF_MAX, PHYSMEM_MAX, AK_CAP_SLOTS);
 
     /* The frame table covers all RAM and sits right after the kernel. */
     size_t nframes = (ram_end - ram_base) / PAGE_SIZE;
@@ -280,6 +280,8 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
 
     for (unsigned i = 0; i < ENDPOINT_MAX; i++)
         endpoints[i].id = i;
+    for (unsigned i = 0; i < NOTIF_MAX; i++)
+        notifications[i].id = i;
     for (unsigned i = 0; i < image.nprograms; i++)
         build_process(i);
     /* What boot memory did not use goes to the physical-memory capability. */

@@ -6,6 +6,7 @@
 
 #include <ukernel/arch.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/notif.h>
 #include <ukernel/plat.h>
 
 volatile uint64_t clock_ticks;
@@ -28,6 +29,7 @@ bool irq_poll(void)
             arch_timer_rearm();
             clock_ticks++;
             ticked = true;
+            timeout_tick();
         } else {
             kprintf("[kernel] spurious interrupt %u\n", irq);
         }

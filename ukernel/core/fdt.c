@@ -2,7 +2,8 @@
  * Flattened device tree reader (see fdt.h).  The format: a big-endian
  * header, then a structure block of 32-bit tokens (BEGIN_NODE name,
  * END_NODE, PROP len nameoff value, NOP, END), names in a strings block.
- * Only the root's cell sizes and the memory node are read.
+ * Only the root's cell sizes and the nodes directly under the root are
+ * read: the memory node, and a device by its compatible string.
  */
 #include <ukernel/fdt.h>
 
@@ -65,7 +66,7 @@ static long bounded_strlen(const uint8_t *p, const uint8_t *end)
     return -1;
 }
 
-static int name_is(const uint8_t *s, long len, const char *want)
+static bool name_is(const uint8_t *s, long len, const char *want)
 {
     long i = 0;
     for (; want[i]; i++)
@@ -105,7 +106,21 @@ static uint64_t read_cells(const uint8_t *p, uint32_t cells)
     return v;
 }
 
-int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
+/*
+ * What a walk looks for, told each property of a node directly under the
+ * root (depth 2) and the end of each such node; either callback returns
+ * 1 to stop the walk with success, -AK_EINVAL to stop it with that error,
+ * 0 to go on.
+ */
+typedef struct visitor {
+    int (*prop)(struct visitor *v, const uint8_t *node, long node_len, const uint8_t *name, long name_len,
+                const uint8_t *value, uint32_t len);
+    int (*node_end)(struct visitor *v);
+    uint32_t addr_cells, size_cells; /* the root's, for the callbacks */
+} visitor_t;
+
+/* Walks the structure block; returns 0 when a callback stopped it, -AK_ENOENT at its end, or -AK_EINVAL. */
+static int fdt_walk(const void *blob, size_t avail, visitor_t *v)
 {
     fdt_t f;
     int err = fdt_open(blob, avail, &f);
@@ -115,9 +130,11 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
     const uint8_t *p = f.base + f.struct_off;
     const uint8_t *end = p + f.struct_size;
     const uint8_t *strings = f.base + f.strings_off;
-    uint32_t addr_cells = 2, size_cells = 1; /* the specification's defaults */
+    v->addr_cells = 2; /* the specification's defaults */
+    v->size_cells = 1;
     int depth = 0;
-    int in_memory = 0; /* depth of the memory node we are in, 0 if none */
+    const uint8_t *node = NULL; /* the depth-2 node we are in */
+    long node_len = 0;
 
     while (end - p >= 4) {
         uint32_t tok = be32(p);
@@ -127,8 +144,10 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
             long len = bounded_strlen(p, end);
             if (len < 0 || ++depth > FDT_MAX_DEPTH)
                 return -AK_EINVAL;
-            if (depth == 2 && is_memory_node(p, len))
-                in_memory = depth;
+            if (depth == 2) {
+                node = p;
+                node_len = len;
+            }
             if (advance(&p, end, (uint64_t)len + 1))
                 return -AK_EINVAL;
             break;
@@ -136,8 +155,11 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
         case FDT_END_NODE:
             if (depth == 0)
                 return -AK_EINVAL;
-            if (in_memory == depth)
-                in_memory = 0;
+            if (depth == 2 && v->node_end) {
+                int rc = v->node_end(v);
+                if (rc)
+                    return rc > 0 ? 0 : rc;
+            }
             depth--;
             break;
         case FDT_PROP: {
@@ -152,16 +174,13 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
             if (nlen < 0)
                 return -AK_EINVAL;
             if (depth == 1 && len == 4 && name_is(name, nlen, "#address-cells"))
-                addr_cells = be32(p);
+                v->addr_cells = be32(p);
             else if (depth == 1 && len == 4 && name_is(name, nlen, "#size-cells"))
-                size_cells = be32(p);
-            else if (in_memory && depth == in_memory && name_is(name, nlen, "reg")) {
-                if (addr_cells < 1 || addr_cells > FDT_MAX_CELLS || size_cells < 1 ||
-                    size_cells > FDT_MAX_CELLS || len < 4 * (addr_cells + size_cells))
-                    return -AK_EINVAL;
-                *base = read_cells(p, addr_cells);
-                *size = read_cells(p + 4 * (size_t)addr_cells, size_cells);
-                return 0;
+                v->size_cells = be32(p);
+            else if (depth == 2) {
+                int rc = v->prop(v, node, node_len, name, nlen, p, len);
+                if (rc)
+                    return rc > 0 ? 0 : rc;
             }
             if (advance(&p, end, len))
                 return -AK_EINVAL;
@@ -176,4 +195,104 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
         }
     }
     return -AK_EINVAL;
+}
+
+/* Reads the first (base, size) pair of a reg property; 1, or -AK_EINVAL. */
+static int read_reg(const visitor_t *v, const uint8_t *value, uint32_t len, uint64_t *base, uint64_t *size)
+{
+    if (v->addr_cells < 1 || v->addr_cells > FDT_MAX_CELLS || v->size_cells < 1 ||
+        v->size_cells > FDT_MAX_CELLS || len < 4 * (v->addr_cells + v->size_cells))
+        return -AK_EINVAL;
+    *base = read_cells(value, v->addr_cells);
+    *size = read_cells(value + 4 * (size_t)v->addr_cells, v->size_cells);
+    return 1;
+}
+
+typedef struct memory_visitor {
+    visitor_t v;
+    uint64_t *base, *size;
+} memory_visitor_t;
+
+static int memory_prop(visitor_t *v, const uint8_t *node, long node_len, const uint8_t *name, long name_len,
+                       const uint8_t *value, uint32_t len)
+{
+    memory_visitor_t *m = (memory_visitor_t *)v;
+    if (!is_memory_node(node, node_len) || !name_is(name, name_len, "reg"))
+        return 0;
+    return read_reg(v, value, len, m->base, m->size);
+}
+
+int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size)
+{
+    memory_visitor_t m = { .v = { .prop = memory_prop }, .base = base, .size = size };
+    return fdt_walk(blob, avail, &m.v);
+}
+
+typedef struct device_visitor {
+    visitor_t v;
+    const char *compatible;
+    bool match, has_reg, has_irq;
+    uint64_t base, size;
+    unsigned irq;
+} device_visitor_t;
+
+/* Is want one of the NUL-separated strings of a compatible property? */
+static bool compatible_has(const uint8_t *value, uint32_t len, const char *want)
+{
+    uint32_t i = 0;
+    while (i < len) {
+        long n = bounded_strlen(value + i, value + len);
+        if (n < 0)
+            return false;
+        if (name_is(value + i, n, want))
+            return true;
+        i += (uint32_t)n + 1;
+    }
+    return false;
+}
+
+static int device_prop(visitor_t *v, const uint8_t *node, long node_len, const uint8_t *name, long name_len,
+                       const uint8_t *value, uint32_t len)
+{
+    (void)node;
+    (void)node_len;
+    device_visitor_t *d = (device_visitor_t *)v;
+    if (name_is(name, name_len, "compatible")) {
+        d->match = d->match || compatible_has(value, len, d->compatible);
+    } else if (name_is(name, name_len, "reg")) {
+        int rc = read_reg(v, value, len, &d->base, &d->size);
+        if (rc < 0)
+            return rc;
+        d->has_reg = true;
+    } else if (name_is(name, name_len, "interrupts") && len >= 12) {
+        /* The GIC's three cells: type (0 SPI, 1 PPI), number, flags. */
+        uint32_t type = be32(value), num = be32(value + 4);
+        if (type > 1 || num > 1019 - 32)
+            return -AK_EINVAL;
+        d->irq = num + (type == 0 ? 32u : 16u);
+        d->has_irq = true;
+    }
+    return 0;
+}
+
+static int device_end(visitor_t *v)
+{
+    device_visitor_t *d = (device_visitor_t *)v;
+    if (d->match && d->has_reg)
+        return 1;
+    d->match = d->has_reg = d->has_irq = false;
+    return 0;
+}
+
+int fdt_device(const void *blob, size_t avail, const char *compatible, uint64_t *base, uint64_t *size,
+               unsigned *irq)
+{
+    device_visitor_t d = { .v = { .prop = device_prop, .node_end = device_end }, .compatible = compatible };
+    int rc = fdt_walk(blob, avail, &d.v);
+    if (rc)
+        return rc;
+    *base = d.base;
+    *size = d.size;
+    *irq = d.has_irq ? d.irq : 0;
+    return 0;
 }

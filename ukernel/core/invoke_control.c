@@ -16,6 +16,7 @@
 #include <idl/kernel_server.h>
 #include <ukernel/halt.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/notif.h>
 #include <ukernel/object.h>
 #include <ukernel/process.h>
 
@@ -72,6 +73,19 @@ static int pc_endpoint(void *c, uint64_t badge, uint32_t slot)
     return obj_cap_put(ctx->caller, slot, AK_CAP_ENDPOINT, AK_RIGHT_SEND | AK_RIGHT_RECV, ep->id, 0, ep);
 }
 
+static int pc_notification(void *c, uint64_t badge, uint32_t slot)
+{
+    (void)badge;
+    control_ctx_t *ctx = c;
+    int err = free_slot(ctx->caller, slot);
+    if (err)
+        return err;
+    notification_t *n = notif_alloc();
+    if (!n)
+        return -AK_ENOSPC;
+    return obj_cap_put(ctx->caller, slot, AK_CAP_NOTIFICATION, AK_RIGHT_SEND | AK_RIGHT_RECV, n->id, 0, n);
+}
+
 static int pc_census(void *c, uint64_t badge, uint32_t *out_procs_free, uint32_t *out_endpoints_free,
                      uint32_t *out_physmem_free, uint32_t *out_procs_max)
 {
@@ -91,6 +105,7 @@ static const procctl_handlers_t procctl_handlers = {
     .create = pc_create,
     .endpoint = pc_endpoint,
     .census = pc_census,
+    .notification = pc_notification,
 };
 
 /* ---- process ---- */
@@ -204,7 +219,7 @@ static int pr_cap_copy(void *c, uint64_t badge, uint32_t from, uint32_t to, uint
         return -AK_EPERM;
     uint64_t b = src.badge;
     if (new_badge != 0) {
-        if (src.kind != AK_CAP_ENDPOINT || new_badge > AK_BADGE_MAX)
+        if ((src.kind != AK_CAP_ENDPOINT && src.kind != AK_CAP_NOTIFICATION) || new_badge > AK_BADGE_MAX)
             return -AK_EINVAL;
         if (src.badge != 0)
             return -AK_EPERM;

@@ -16,6 +16,7 @@
 #include <akuma/abi/pager.h>
 #include <akuma/abi/syscall.h>
 #include <ukernel/invoke.h>
+#include <ukernel/notif.h>
 #include <ukernel/process.h>
 #include <ukernel/sched.h>
 #include <ukernel/tqueue.h>
@@ -36,6 +37,7 @@ static thread_t *q_take(endpoint_t *ep)
 {
     thread_t *t = tq_pop_front(&ep->queue);
     t->blocked_on = NULL;
+    t->wake_at = 0; /* a receive with a deadline got its message */
     return t;
 }
 
@@ -171,6 +173,9 @@ void ipc_call(uint64_t slot)
 static void recv_common(endpoint_t *ep)
 {
     thread_t *self = current;
+    /* A signal of its bound notification counts as a message (abi/notif.h). */
+    if (notif_deliver_bound(self))
+        return;
     thread_t *s = waiting(ep, T_BLOCKED_SEND);
     if (!s) {
         self->state = T_BLOCKED_RECV;
@@ -347,7 +352,8 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
     /* AK_SYS_REPLY_RECV */
     thread_t *caller = self->caller;
     if (!(rights & AK_RIGHT_RECV) || !caller || caller->kmsg != KMSG_NONE ||
-        (head && head->state == T_BLOCKED_SEND) || sched_highest_ready() > caller->prio)
+        (head && head->state == T_BLOCKED_SEND) || sched_highest_ready() > caller->prio ||
+        (self->bound && self->bound->word))
         return NULL;
     copy_words(caller, self, 0);
     self->caller = NULL;

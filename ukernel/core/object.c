@@ -5,6 +5,7 @@
 
 #include <akuma/abi/errno.h>
 #include <common/string.h>
+#include <ukernel/notif.h>
 #include <ukernel/sched.h>
 #include <ukernel/tqueue.h>
 
@@ -28,9 +29,22 @@ void endpoint_unref(endpoint_t *ep)
     }
 }
 
+void notif_ref(notification_t *n)
+{
+    n->refs++;
+}
+
+void notif_unref(notification_t *n)
+{
+    if (--n->refs == 0)
+        notif_release(n);
+}
+
 static void ref(uint8_t kind, void *object)
 {
-    if (kind == AK_CAP_ENDPOINT)
+    if (kind == AK_CAP_NOTIFICATION)
+        notif_ref(object);
+    else if (kind == AK_CAP_ENDPOINT)
         endpoint_ref(object);
     else if (kind == AK_CAP_PHYSMEM)
         ((physmem_t *)object)->refs++;
@@ -38,7 +52,9 @@ static void ref(uint8_t kind, void *object)
 
 static void unref(uint8_t kind, void *object)
 {
-    if (kind == AK_CAP_ENDPOINT)
+    if (kind == AK_CAP_NOTIFICATION)
+        notif_unref(object);
+    else if (kind == AK_CAP_ENDPOINT)
         endpoint_unref(object);
     else if (kind == AK_CAP_PHYSMEM)
         ((physmem_t *)object)->refs--;

@@ -22,6 +22,7 @@
 #include <ukernel/halt.h>
 #include <ukernel/ipc.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/notif.h>
 #include <ukernel/object.h>
 #include <ukernel/sched.h>
 #include <ukernel/tqueue.h>
@@ -29,7 +30,11 @@
 proc_t procs[PROC_MAX];
 endpoint_t endpoints[ENDPOINT_MAX];
 bool proc_power_holder;
-unsigned proc_wake_sources;
+
+bool proc_may_wake(void)
+{
+    return timeout_pending();
+}
 
 proc_t *proc_by_pid(uint64_t pid)
 {
@@ -78,6 +83,7 @@ static void finish(proc_t *p)
 {
     sched_forget_vspace(p);
     vspace_destroy(&p->vs, NULL, NULL);
+    notif_unbind(&p->thread);
     obj_caps_clear(p);
     if (p->thread.pager) {
         endpoint_unref(p->thread.pager);
@@ -292,11 +298,17 @@ static void detach(thread_t *t)
             if (procs[i].thread.caller == t)
                 procs[i].thread.caller = NULL;
         break;
+    case T_BLOCKED_NOTIF:
+        tq_unlink(&t->waiting_on->waiters, t);
+        t->waiting_on = NULL;
+        break;
+    case T_SLEEPING:
     case T_INACTIVE:
     case T_DEAD:
         break;
     }
     t->kmsg = KMSG_NONE;
+    t->wake_at = 0;
 }
 
 void proc_destroy(proc_t *p, const proc_t *by)
@@ -353,6 +365,8 @@ static const char *state_name(const thread_t *t)
     case T_BLOCKED_SEND: return "blocked sending";
     case T_BLOCKED_RECV: return "blocked receiving";
     case T_BLOCKED_REPLY: return "waiting for a reply";
+    case T_BLOCKED_NOTIF: return "waiting on a notification";
+    case T_SLEEPING: return "sleeping";
     case T_DEAD: return "dead";
     }
     return "?";
@@ -371,6 +385,8 @@ static void report(const proc_t *p, const char *why)
             why ? why : p->state == P_CREATED ? "created, not started" : state_name(t));
     if (t->blocked_on)
         kprintf(" on endpoint %u", t->blocked_on->id);
+    if (t->waiting_on)
+        kprintf(" %u", t->waiting_on->id);
     kprintf("\n");
 }
 

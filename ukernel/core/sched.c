@@ -114,7 +114,7 @@ static arch_regs_t *sched_return_slow(void)
             current->tls = arch_tls_read();
         current = NULL;
         /* Nothing can run: wait for an interrupt that may wake a thread, if any could. */
-        if (proc_wake_sources == 0)
+        if (!proc_may_wake())
             proc_system_end(); /* every program ended, or deadlock */
         arch_idle();
         if (irq_poll())

@@ -11,6 +11,7 @@
 #include <ukernel/invoke.h>
 #include <ukernel/ipc.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/notif.h>
 #include <ukernel/object.h>
 #include <ukernel/process.h>
 #include <ukernel/sched.h>
@@ -59,6 +60,27 @@ void syscall_dispatch(thread_t *t, uint64_t number)
         break;
     case AK_SYS_REPLY:
         ipc_reply();
+        break;
+    case AK_SYS_SIGNAL:
+        sys_signal(t);
+        break;
+    case AK_SYS_WAIT:
+        sys_wait(t);
+        break;
+    case AK_SYS_POLL:
+        sys_poll(t);
+        break;
+    case AK_SYS_BIND:
+        sys_bind(t);
+        break;
+    case AK_SYS_RECV_TIMED:
+        sys_recv_timed(t);
+        break;
+    case AK_SYS_SLEEP:
+        sys_sleep(t);
+        break;
+    case AK_SYS_SIGNAL_WAIT:
+        sys_signal_wait(t);
         break;
     case AK_SYS_DROP:
         t->regs.x[0] = (uint64_t)(int64_t)obj_cap_delete(t->proc, slot);

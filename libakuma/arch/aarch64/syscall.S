@@ -78,6 +78,24 @@ ak_ipc_reply:
     plain_syscall ak_yield, AK_SYS_YIELD
     plain_syscall ak_sys_console, AK_SYS_CONSOLE
     plain_syscall ak_cap_drop, AK_SYS_DROP
+    plain_syscall ak_signal, AK_SYS_SIGNAL
+    plain_syscall ak_wait, AK_SYS_WAIT
+    plain_syscall ak_poll, AK_SYS_POLL
+    plain_syscall ak_bind, AK_SYS_BIND
+    plain_syscall ak_sleep, AK_SYS_SLEEP
+    plain_syscall ak_signal_wait, AK_SYS_SIGNAL_WAIT
+
+/* ak_ipc_recv_timed(slot, m, ms): as ak_ipc_recv, with the limit in x1. */
+    .global ak_ipc_recv_timed
+    .type ak_ipc_recv_timed, %function
+    .balign 16
+ak_ipc_recv_timed:
+    mov     x9, x1
+    mov     x1, x2
+    mov     x7, #AK_SYS_RECV_TIMED
+    svc     #0
+    store_msg_ret
+    .size ak_ipc_recv_timed, . - ak_ipc_recv_timed
 
     .global ak_exit
     .type ak_exit, %function

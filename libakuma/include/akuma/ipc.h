@@ -38,4 +38,32 @@ int64_t ak_ipc_send(uint64_t slot, const ak_msg_t *m);
 /* This thread's IPC buffer. */
 ak_ipcbuf_t *ak_ipc_buffer(void);
 
+/*
+ * As ak_ipc_recv, for at most ms milliseconds (0: no limit): -AK_ETIMEDOUT
+ * when the time runs out first.
+ */
+int64_t ak_ipc_recv_timed(uint64_t slot, ak_msg_t *m, uint64_t ms);
+
+/*
+ * Notifications (abi/notif.h).  ak_signal ORs the capability's badge (1
+ * if it has none) into the notification in slot (send right); ak_wait
+ * returns its bits (> 0) once it has any and clears them, or -AK_ETIMEDOUT
+ * after ms milliseconds (0: no limit); ak_poll returns them, or 0, without
+ * blocking; ak_bind makes the notification in slot (recv right) wake the
+ * caller's ak_ipc_recv too (AK_NO_SLOT unbinds; -AK_EBUSY if either is
+ * bound already).  Errors as for IPC: -AK_EBADF, -AK_ENOTSUP, -AK_EPERM.
+ */
+int64_t ak_signal(uint64_t slot);
+int64_t ak_wait(uint64_t slot, uint64_t ms);
+int64_t ak_poll(uint64_t slot);
+int64_t ak_bind(uint64_t slot);
+
+/*
+ * Signals the notification in signal_slot, then waits on the one in
+ * wait_slot (no time limit): one system call for a round of a ping-pong,
+ * which takes a fastpath when the other side already waits.  Returns as
+ * ak_wait; an error of the signal comes back before anything is done.
+ */
+int64_t ak_signal_wait(uint64_t signal_slot, uint64_t wait_slot);
+
 #endif /* AKUMA_IPC_H */

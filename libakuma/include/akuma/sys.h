@@ -51,6 +51,9 @@ static inline const ak_bootinfo_t *ak_bootinfo(void)
  */
 int ak_cap_find(uint32_t kind, uint32_t target);
 
+/* Sleeps at least ms milliseconds (at most AK_TIMEOUT_MAX_MS: else -AK_EINVAL); 0. */
+int64_t ak_sleep(uint64_t ms);
+
 /* Empties the caller's own slot: 0, or -AK_EBADF if it is empty or out of range. */
 int64_t ak_cap_drop(uint64_t slot);
 

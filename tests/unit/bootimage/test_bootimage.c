@@ -494,7 +494,8 @@ static void test_bad_caps(void **state)
     CAP_REFUSED(c->kind = AK_CAP_NONE, "cap 2 (ping slot 1): kind 0 is not endpoint (1), aspace (2), physmem (3), procctl (4) or power (6)");
     /* A process capability names a process created at run time: no image grants one. */
     CAP_REFUSED(c->kind = AK_CAP_PROCESS, "kind 5 is not endpoint");
-    CAP_REFUSED(c->kind = AK_CAP_KINDS, "kind 7 is not endpoint");
+    CAP_REFUSED(c->kind = AK_CAP_NOTIFICATION, "kind 7 is not endpoint");
+    CAP_REFUSED(c->kind = AK_CAP_KINDS, "is not endpoint");
     CAP_REFUSED(c->target = 2, "cap 2 (ping slot 1): endpoint capability names endpoint 2, which does not exist");
     CAP_REFUSED(c->rights = 0, "cap 2 (ping slot 1): endpoint capability with no rights");
     CAP_REFUSED(c->rights = AK_RIGHT_WRITE, "rights 0x4 are not valid for endpoint capabilities (allowed 0x3)");

@@ -64,6 +64,16 @@ static void prop(builder_t *b, const char *name, const uint32_t *cells, unsigned
         tok(b, cells[i]);
 }
 
+/* A property of raw bytes (strings, lists of strings), padded to 4. */
+static void prop_bytes(builder_t *b, const char *name, const void *bytes, uint32_t len)
+{
+    tok(b, 3);
+    tok(b, len);
+    tok(b, string_off(b, name));
+    memcpy(b->s + b->slen, bytes, len);
+    b->slen += (len + 3) & ~(uint32_t)3;
+}
+
 /* Finishes the blob into a heap buffer of exactly its size. */
 static uint8_t *finish(builder_t *b, size_t *size)
 {
@@ -94,9 +104,16 @@ static uint8_t *virt_tree(size_t *size, const char *memname)
     prop(&b, "#size-cells", &two, 1);
     begin(&b, "chosen");
     end(&b);
+    /* A device that matches by compatible but has no reg: skipped. */
+    begin(&b, "fake@0");
+    prop_bytes(&b, "compatible", "arm,pl011", 10);
+    end(&b);
     begin(&b, "pl011@9000000");
     uint32_t uart[] = { 0, 0x09000000, 0, 0x1000 };
+    uint32_t irq[] = { 0, 1, 4 };  /* SPI 1, level high */
     prop(&b, "reg", uart, 4);
+    prop(&b, "interrupts", irq, 3);
+    prop_bytes(&b, "compatible", "arm,pl011\0arm,primecell", 24);
     end(&b);
     begin(&b, memname);
     uint32_t reg[] = { 0, 0x40000000, 0, 0x20000000 };
@@ -116,6 +133,47 @@ static void test_finds_memory(void **state)
     assert_int_equal(base, 0x40000000);
     assert_int_equal(size, 0x20000000);
     assert_int_equal(fdt_size(blob, n), n);
+    free(blob);
+}
+
+static void test_finds_device(void **state)
+{
+    (void)state;
+    size_t n;
+    uint8_t *blob = virt_tree(&n, "memory@40000000");
+    uint64_t base = 0, size = 0;
+    unsigned irq = 0;
+    assert_int_equal(fdt_device(blob, n, "arm,pl011", &base, &size, &irq), 0);
+    assert_int_equal(base, 0x09000000);
+    assert_int_equal(size, 0x1000);
+    assert_int_equal(irq, 33);
+    /* The second string of the list matches too; a prefix or an absent name does not. */
+    assert_int_equal(fdt_device(blob, n, "arm,primecell", &base, &size, &irq), 0);
+    assert_int_equal(fdt_device(blob, n, "arm,pl01", &base, &size, &irq), -AK_ENOENT);
+    assert_int_equal(fdt_device(blob, n, "virtio,mmio", &base, &size, &irq), -AK_ENOENT);
+    free(blob);
+}
+
+static void test_device_bad_interrupts(void **state)
+{
+    (void)state;
+    builder_t b = { 0 };
+    begin(&b, "");
+    uint32_t two = 2;
+    prop(&b, "#address-cells", &two, 1);
+    prop(&b, "#size-cells", &two, 1);
+    begin(&b, "uart@0");
+    uint32_t reg[] = { 0, 0x09000000, 0, 0x1000 }, irq[] = { 7, 1, 4 };  /* no such type */
+    prop(&b, "reg", reg, 4);
+    prop(&b, "interrupts", irq, 3);
+    prop_bytes(&b, "compatible", "arm,pl011", 10);
+    end(&b);
+    end(&b);
+    size_t n;
+    uint8_t *blob = finish(&b, &n);
+    uint64_t base, size;
+    unsigned i;
+    assert_int_equal(fdt_device(blob, n, "arm,pl011", &base, &size, &i), -AK_EINVAL);
     free(blob);
 }
 
@@ -210,6 +268,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_finds_memory),
+        cmocka_unit_test(test_finds_device),
+        cmocka_unit_test(test_device_bad_interrupts),
         cmocka_unit_test(test_one_cell_sizes),
         cmocka_unit_test(test_no_memory_node),
         cmocka_unit_test(test_every_truncation_refused),

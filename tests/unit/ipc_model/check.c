@@ -59,6 +59,8 @@ static const char *state_name(thread_state_t s)
     case T_BLOCKED_SEND: return "BLOCKED_SEND";
     case T_BLOCKED_RECV: return "BLOCKED_RECV";
     case T_BLOCKED_REPLY: return "BLOCKED_REPLY";
+    case T_BLOCKED_NOTIF: return "BLOCKED_NOTIF";
+    case T_SLEEPING: return "SLEEPING";
     case T_DEAD: return "DEAD";
     }
     return "?";

@@ -128,7 +128,7 @@ el0_sync:
     b.ne    2f
     sub     x2, x7, #AK_SYS_CALL
     cmp     x2, #(AK_SYS_REPLY_RECV - AK_SYS_CALL)
-    b.hi    1f
+    b.hi    3f
     mov     x1, x7
     bl      ipc_fastpath
     cbnz    x0, arch_return_to_user
@@ -139,6 +139,14 @@ el0_sync:
     b       arch_return_to_user
 2:  bl      trap_el0_sync
     b       arch_return_to_user
+    /* signal_wait tries its own fastpath (notif.c) the same way. */
+3:  cmp     x7, #AK_SYS_SIGNAL_WAIT
+    b.ne    1b
+    bl      notif_fastpath
+    cbnz    x0, arch_return_to_user
+    adrp    x0, current
+    ldr     x0, [x0, :lo12:current]
+    b       1b
 
 el0_irq:
     enter_el0

@@ -1,6 +1,6 @@
 /*
  * A minimal, defensive reader of flattened device trees: just enough to
- * find the RAM bank.  Every offset is checked against the blob's size, so
+ * find the RAM bank and a device's registers and interrupt.  Every offset is checked against the blob's size, so
  * a corrupt or hostile blob gives an error, never a fault.
  */
 #ifndef UKERNEL_FDT_H
@@ -20,5 +20,14 @@ size_t fdt_size(const void *blob, size_t avail);
  * -AK_ENOENT if there is no memory node.
  */
 int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size);
+
+/*
+ * Finds the first node directly under the root whose compatible list
+ * holds `compatible` and that has a reg: its first (base, size) pair and
+ * its interrupt (the GIC's number: SPI n is 32 + n; 0 if it has none).
+ * Returns 0, -AK_EINVAL for a malformed blob, -AK_ENOENT if none.
+ */
+int fdt_device(const void *blob, size_t avail, const char *compatible, uint64_t *base, uint64_t *size,
+               unsigned *irq);
 
 #endif /* UKERNEL_FDT_H */

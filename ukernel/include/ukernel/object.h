@@ -30,6 +30,9 @@ void obj_caps_clear(proc_t *p);
  */
 void endpoint_ref(endpoint_t *ep);
 void endpoint_unref(endpoint_t *ep);
+/* The same for notifications: at its last reference, notif_release(). */
+void notif_ref(notification_t *n);
+void notif_unref(notification_t *n);
 
 /* A free endpoint or range (refs 0, queue empty), or NULL if none is left. */
 endpoint_t *endpoint_alloc(void);

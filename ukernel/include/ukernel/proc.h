@@ -21,7 +21,11 @@
  *   BLOCKED_SEND    on an endpoint's queue, waiting for a receiver
  *   BLOCKED_RECV    on an endpoint's queue, waiting for a sender
  *   BLOCKED_REPLY   on no queue; a server's `caller` points to it
+ *   BLOCKED_NOTIF   on a notification's queue, waiting for a signal
+ *   SLEEPING        on no queue, until its deadline
  *   INACTIVE, DEAD  on no queue
+ * A thread blocked receiving or waiting may also have a deadline
+ * (`wake_at`): it then counts in `timed_threads` (timeout.c).
  * An endpoint's queue holds only senders or only receivers.
  */
 #ifndef UKERNEL_PROC_H
@@ -37,6 +41,7 @@
 #define PROC_MAX      64u
 #define ENDPOINT_MAX 128u
 #define PHYSMEM_MAX   32u
+#define NOTIF_MAX    128u
 #define PRIO_LEVELS  256u
 #define TIMESLICE_TICKS 2u   /* 20 ms at 100 Hz */
 
@@ -49,6 +54,8 @@ typedef enum thread_state {
     T_BLOCKED_SEND,
     T_BLOCKED_RECV,
     T_BLOCKED_REPLY,
+    T_BLOCKED_NOTIF,
+    T_SLEEPING,
     T_DEAD,
 } thread_state_t;
 
@@ -70,6 +77,19 @@ typedef struct endpoint {
     uint32_t refs;          /* capabilities naming it, and threads' pager pointers; free at 0 */
 } endpoint_t;
 
+/*
+ * A notification: a word of bits that `signal` ORs a badge into and
+ * `wait` takes; waiters queue on it; a thread bound to it also wakes from
+ * `recv` on any endpoint when it is signalled.
+ */
+typedef struct notification {
+    uint64_t word;
+    thread_queue_t waiters; /* BLOCKED_NOTIF threads */
+    thread_t *bound;        /* the thread whose recv it also wakes, or NULL */
+    uint32_t id;
+    uint32_t refs;          /* capabilities naming it, its binding, IRQ handlers signalling it */
+} notification_t;
+
 typedef struct physmem {
     paddr_t base;
     uint64_t size;
@@ -85,6 +105,9 @@ struct thread {
     uint8_t slice;              /* ticks left in the time slice */
     thread_t *next, *prev;      /* run queue or endpoint queue */
     endpoint_t *blocked_on;     /* BLOCKED_SEND / BLOCKED_RECV */
+    notification_t *waiting_on; /* BLOCKED_NOTIF */
+    notification_t *bound;      /* its bound notification, or NULL */
+    uint64_t wake_at;           /* deadline (counter value) of its block or sleep; 0: none */
     uint64_t send_badge;        /* BLOCKED_SEND: badge of the capability used */
     bool send_is_call;          /* BLOCKED_SEND: wants a reply */
     thread_t *caller;           /* the thread waiting for this one's reply */
@@ -118,13 +141,13 @@ struct proc {
     bool reap;                  /* its creator destroyed it: the slot is free once it has ended */
     char name[AK_NAME_MAX];
     vspace_t vs;
-    cap_table_t caps;
     thread_t thread;
     expect_kind_t expect;
     int64_t expect_code;
     bool killed;
     int64_t exit_status;
     frame_range_t memory;       /* the range of the physmem capability in its lowest slot holding one */
+    cap_table_t caps;           /* last: 4 KiB, and the hot fields above stay close together */
 };
 
 /* Exception entry saves into the thread through its frame (el0.c relies on it). */
@@ -134,6 +157,7 @@ extern proc_t procs[PROC_MAX];
 extern endpoint_t endpoints[ENDPOINT_MAX];
 
 extern physmem_t physmems[PHYSMEM_MAX];
+extern notification_t notifications[NOTIF_MAX];
 
 /* Returns the process with pid, or NULL. */
 proc_t *proc_by_pid(uint64_t pid);

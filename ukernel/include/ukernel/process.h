@@ -17,11 +17,11 @@
 extern bool proc_power_holder;
 
 /*
- * Things that could wake a blocked thread without another thread running:
- * timers and interrupts bound to userspace (none yet: they come with
- * notifications).  While there are any, an idle CPU waits for an interrupt.
+ * Could anything wake a blocked thread without another thread running (a
+ * deadline, an interrupt bound to a notification)?  While it could, an
+ * idle CPU waits for an interrupt instead of ending the system.
  */
-extern unsigned proc_wake_sources;
+bool proc_may_wake(void);
 
 /* sys_exit: ends current's process with status. */
 void proc_exit(thread_t *t, int64_t status);

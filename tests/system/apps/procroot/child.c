@@ -13,6 +13,7 @@
 #include <akuma/abi/errno.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
+#include <akuma/abi/notif.h>
 #include <akuma/abi/pager.h>
 #include <akuma/abi/syscall.h>
 #include <akuma/ipc.h>
@@ -100,6 +101,9 @@ bool child_init(void)
 #define LDR_X0_X1         UINT32_C(0xF9400020)            /* ldr x0, [x1] */
 #define LSR_X0_X1_12      UINT32_C(0xD34CFC20)            /* lsr x0, x1, #12: a reply's label */
 #define MOVK_X_16(rd, imm16) (UINT32_C(0xF2A00000) | ((uint32_t)(imm16) << 5) | (rd))
+#define SUBS_X10_1        UINT32_C(0xF100054A)            /* subs x10, x10, #1 */
+#define B_NE(off)         (UINT32_C(0x54000001) | (((uint32_t)(off) & 0x7ffffu) << 5))
+#define B_BACK(n)         (UINT32_C(0x14000000) | ((uint32_t)(-(int32_t)(n)) & 0x3ffffffu))
 
 /* The machine code of kind with arg, into code[]; returns the number of instructions. */
 static unsigned child_code(child_kind_t kind, uint64_t arg, uint32_t code[16])
@@ -148,6 +152,58 @@ static unsigned child_code(child_kind_t kind, uint64_t arg, uint32_t code[16])
         break;
     case CHILD_SPIN:
         code[n++] = B_SELF;
+        break;
+    case CHILD_SIGNAL:
+        code[n++] = MOVZ_X(10, arg & 0xffff);
+        code[n++] = MOVZ_X(0, 1);                 /* loop: */
+        code[n++] = MOVZ_X(7, AK_SYS_SIGNAL);
+        code[n++] = SVC0;
+        code[n++] = SUBS_X10_1;
+        code[n++] = B_NE(-4);
+        code[n++] = MOVZ_X(0, 0);
+        code[n++] = MOVZ_X(7, AK_SYS_EXIT);
+        code[n++] = SVC0;
+        break;
+    case CHILD_WAIT:
+        code[n++] = MOVZ_X(0, 1);
+        code[n++] = MOVZ_X(1, arg & 0xffff);
+        code[n++] = MOVZ_X(7, AK_SYS_WAIT);
+        code[n++] = SVC0;
+        code[n++] = MOVZ_X(7, AK_SYS_EXIT);
+        code[n++] = SVC0;
+        break;
+    case CHILD_PINGPONG:
+        code[n++] = MOVZ_X(0, 1);
+        code[n++] = MOVZ_X(1, 0);
+        code[n++] = MOVZ_X(7, AK_SYS_WAIT);
+        code[n++] = SVC0;
+        code[n++] = MOVZ_X(0, 2);                 /* loop: signal_wait(2, 1) */
+        code[n++] = MOVZ_X(1, 1);
+        code[n++] = MOVZ_X(7, AK_SYS_SIGNAL_WAIT);
+        code[n++] = SVC0;
+        code[n++] = B_BACK(4);
+        break;
+    case CHILD_SLEEP_SIGNAL:
+        code[n++] = MOVZ_X(0, arg & 0xffff);
+        code[n++] = MOVZ_X(7, AK_SYS_SLEEP);
+        code[n++] = SVC0;
+        code[n++] = MOVZ_X(0, 1);
+        code[n++] = MOVZ_X(7, AK_SYS_SIGNAL);
+        code[n++] = SVC0;
+        code[n++] = MOVZ_X(0, 0);
+        code[n++] = MOVZ_X(7, AK_SYS_EXIT);
+        code[n++] = SVC0;
+        break;
+    case CHILD_CALL_NOTIFY:
+        code[n++] = MOVZ_X(0, 1);
+        code[n++] = MOVZ_X(1, (AK_NOTIFY_LABEL << 12) & 0xffff);
+        code[n++] = MOVK_X_16(1, (AK_NOTIFY_LABEL << 12) >> 16);
+        code[n++] = MOVZ_X(7, AK_SYS_CALL);
+        code[n++] = SVC0;
+        code[n++] = UINT32_C(0xB7F80040);       /* tbnz x0, #63, +8 */
+        code[n++] = LSR_X0_X1_12;
+        code[n++] = MOVZ_X(7, AK_SYS_EXIT);
+        code[n++] = SVC0;
         break;
     }
     return n;

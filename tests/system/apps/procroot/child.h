@@ -28,6 +28,11 @@ typedef enum child_kind {
     CHILD_SERVE,     /* receives one call on its slot 1, then calls its slot 2 (and never answers) */
     CHILD_FAULT,     /* reads address arg */
     CHILD_SPIN,      /* runs for ever */
+    CHILD_SIGNAL,    /* signals its slot 1 arg times, then exits with 0 */
+    CHILD_WAIT,      /* waits on its slot 1 for at most arg ms and exits with the result */
+    CHILD_PINGPONG,  /* waits on its slot 1, then for ever: signal_wait(slot 2, slot 1) */
+    CHILD_SLEEP_SIGNAL, /* sleeps arg ms, signals its slot 1, exits with 0 */
+    CHILD_CALL_NOTIFY,  /* calls its slot 1 with the notification label; exits with the reply's label */
 } child_kind_t;
 
 #define CHILD_MAX_FRAMES 8u

@@ -28,6 +28,7 @@
 #include <akuma/abi/errno.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
+#include <akuma/abi/notif.h>
 #include <akuma/abi/pager.h>
 #include <akuma/abi/process.h>
 #include <akuma/counter.h>
@@ -489,6 +490,213 @@ static void physmem_tests(void)
         result(name, true, "");
 }
 
+/* ---- notifications and time ------------------------------------------------- */
+
+#define SLOT_N1 (SLOT_FIRST_FREE + 70)
+#define SLOT_N2 (SLOT_FIRST_FREE + 71)
+
+static uint64_t ms_now(void)
+{
+    return ak_counter() * 1000u / ak_counter_freq();
+}
+
+/* A child of kind with procroot's notification `from` copied (minted with badge) into its slot `to`. */
+static int notif_child(child_t *c, child_kind_t kind, uint64_t arg, const char *name, uint32_t from,
+                       uint32_t to, uint8_t rights, uint64_t badge)
+{
+    int rc = child_create(c, kind, arg, PRIO, name);
+    if (rc == 0)
+        rc = process_cap_copy(c->proc_slot, from, to, rights, badge);
+    return rc;
+}
+
+/* Runs c to its end and returns its exit status (or a negative error). */
+static int64_t run_to_end(child_t *c)
+{
+    uint64_t status = 0;
+    int rc = child_start(c);
+    if (rc == 0)
+        rc = child_wait(c, &status);
+    if (rc == 0)
+        rc = child_destroy(c);
+    child_release(c);
+    return rc ? rc : (int64_t)(int32_t)status;
+}
+
+static void notif_tests(void)
+{
+    const char *name = "notif-signal-wait-poll";
+    census_t before = census();
+    if (!expect_eq(name, "create", procctl_notification(SLOT_PROCCTL, SLOT_N1), 0) ||
+        !expect_eq(name, "poll of nothing", ak_poll(SLOT_N1), 0) ||
+        !expect_eq(name, "signal (unbadged: bit 0)", ak_signal(SLOT_N1), 0) ||
+        !expect_eq(name, "wait", ak_wait(SLOT_N1, 0), 1) ||
+        !expect_eq(name, "poll after the wait took it", ak_poll(SLOT_N1), 0) ||
+        !expect_eq(name, "signal", ak_signal(SLOT_N1), 0) ||
+        !expect_eq(name, "poll", ak_poll(SLOT_N1), 1) ||
+        !expect_eq(name, "poll cleared it", ak_poll(SLOT_N1), 0))
+        return;
+    result(name, true, "");
+
+    /* Signals before anyone waits accumulate: two badges, many times, one wait. */
+    name = "notif-accumulate";
+    child_t a, b;
+    if (!expect_eq(name, "child a", notif_child(&a, CHILD_SIGNAL, 5, "sig-a", SLOT_N1, 1, AK_RIGHT_SEND, 0x2), 0) ||
+        !expect_eq(name, "child b", notif_child(&b, CHILD_SIGNAL, 3, "sig-b", SLOT_N1, 1, AK_RIGHT_SEND, 0x40), 0) ||
+        !expect_eq(name, "a's end", run_to_end(&a), 0) || !expect_eq(name, "b's end", run_to_end(&b), 0) ||
+        !expect_eq(name, "one wait gets both badges", ak_wait(SLOT_N1, 0), 0x42) ||
+        !expect_eq(name, "and nothing is left", ak_poll(SLOT_N1), 0))
+        return;
+    result(name, true, "");
+
+    /* A waiter blocked in wait is woken by a child's signal. */
+    name = "notif-wake-waiter";
+    child_t w;
+    if (!expect_eq(name, "waiter", notif_child(&w, CHILD_WAIT, 0, "waiter", SLOT_N1, 1, AK_RIGHT_RECV, 0), 0) ||
+        !expect_eq(name, "start", child_start(&w), 0))
+        return;
+    let_run(); /* it blocks in wait */
+    uint64_t status;
+    if (!expect_eq(name, "signal", ak_signal(SLOT_N1), 0) || !expect_eq(name, "wait for its end", child_wait(&w, &status), 0) ||
+        !expect_eq(name, "it got the bit", (int64_t)status, 1) || !expect_eq(name, "destroy", child_destroy(&w), 0))
+        return;
+    child_release(&w);
+    result(name, true, "");
+
+    /* A bound notification wakes procroot's recv on its endpoint, with the kernel's badge. */
+    name = "notif-bound-recv";
+    child_t s;
+    if (!expect_eq(name, "bind an endpoint", ak_bind(SLOT_EP), -AK_ENOTSUP) ||
+        !expect_eq(name, "bind", ak_bind(SLOT_N1), 0) ||
+        !expect_eq(name, "signaller", notif_child(&s, CHILD_SIGNAL, 1, "binder", SLOT_N1, 1, AK_RIGHT_SEND, 0x10), 0) ||
+        !expect_eq(name, "start", child_start(&s), 0))
+        return;
+    uint64_t label, badge, wv[4];
+    if (!expect_eq(name, "recv", root_recv(&label, &badge, wv), 0) ||
+        !expect_eq(name, "badge", (int64_t)badge, (int64_t)AK_NOTIFY_BADGE) ||
+        !expect_eq(name, "label", (int64_t)label, (int64_t)AK_NOTIFY_LABEL) ||
+        !expect_eq(name, "bits", (int64_t)wv[0], 0x10) || !expect_eq(name, "its end", child_wait(&s, &status), 0) ||
+        !expect_eq(name, "destroy", child_destroy(&s), 0))
+        return;
+    child_release(&s);
+    result(name, true, "");
+
+    /* A child cannot pass a message for a notification: its badge gives it away. */
+    name = "notif-no-forgery";
+    child_t f;
+    if (!expect_eq(name, "forger", notif_child(&f, CHILD_CALL_NOTIFY, 0, "forger", SLOT_EP, 1, AK_RIGHT_SEND, 0x66), 0) ||
+        !expect_eq(name, "start", child_start(&f), 0) || !expect_eq(name, "recv", root_recv(&label, &badge, wv), 0) ||
+        !expect_eq(name, "label it chose", (int64_t)label, (int64_t)AK_NOTIFY_LABEL) ||
+        !expect_eq(name, "the badge is its own", (int64_t)badge, 0x66) ||
+        !expect_eq(name, "mint the kernel's bit", process_cap_copy(f.proc_slot, SLOT_N1, 2, AK_RIGHT_SEND, AK_NOTIFY_BADGE), -AK_EINVAL) ||
+        !expect_eq(name, "answer", root_reply(0), 0) || !expect_eq(name, "its end", child_wait(&f, &status), 0) ||
+        !expect_eq(name, "destroy", child_destroy(&f), 0))
+        return;
+    child_release(&f);
+    result(name, true, "");
+
+    name = "notif-refused";
+    child_t r;
+    struct {
+        const char *what;
+        int64_t got, want;
+    } cases[] = {
+        { "wait on an endpoint", ak_wait(SLOT_EP, 0), -AK_ENOTSUP },
+        { "wait on an empty slot", ak_wait(SLOT_FIRST_FREE + 120, 0), -AK_EBADF },
+        { "wait past the slots", ak_wait(AK_CAP_SLOTS, 0), -AK_EBADF },
+        { "signal on physmem", ak_signal(SLOT_PHYS), -AK_ENOTSUP },
+        { "a wait longer than the maximum", ak_wait(SLOT_N1, AK_TIMEOUT_MAX_MS + 1), -AK_EINVAL },
+        { "a sleep longer than the maximum", ak_sleep(UINT64_MAX), -AK_EINVAL },
+        { "recv longer than the maximum", ak_ipc_recv_timed(SLOT_EP, &(ak_msg_t){ 0 }, AK_TIMEOUT_MAX_MS + 1), -AK_EINVAL },
+        { "bind a second notification", (procctl_notification(SLOT_PROCCTL, SLOT_N2), ak_bind(SLOT_N2)), -AK_EBUSY },
+        { "unbind", ak_bind(AK_NO_SLOT), 0 },
+        { "bind again", ak_bind(SLOT_N2), 0 },
+        { "unbind again", ak_bind(AK_NO_SLOT), 0 },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!expect_eq(name, cases[i].what, cases[i].got, cases[i].want))
+            return;
+    /* Rights: a send-only copy cannot wait, a recv-only copy cannot signal. */
+    if (!expect_eq(name, "waiter without recv", notif_child(&r, CHILD_WAIT, 0, "norecv", SLOT_N1, 1, AK_RIGHT_SEND, 0), 0) ||
+        !expect_eq(name, "its wait", run_to_end(&r), -AK_EPERM) ||
+        !expect_eq(name, "signaller without send", notif_child(&r, CHILD_SIGNAL, 1, "nosend", SLOT_N1, 1, AK_RIGHT_RECV, 0), 0) ||
+        !expect_eq(name, "its end", run_to_end(&r), 0) ||
+        !expect_eq(name, "nothing was signalled", ak_poll(SLOT_N1), 0))
+        return;
+    result(name, true, "");
+
+    /* Time. */
+    name = "time-sleep";
+    uint64_t t0 = ms_now();
+    if (!expect_eq(name, "sleep 50 ms", ak_sleep(50), 0))
+        return;
+    uint64_t slept = ms_now() - t0;
+    if (slept < 50 || slept > 50 + 200)
+        result(name, false, "slept outside [50, 250] ms");
+    else
+        result(name, true, "");
+
+    name = "time-wait-deadline";
+    t0 = ms_now();
+    if (!expect_eq(name, "wait with nothing coming", ak_wait(SLOT_N1, 30), -AK_ETIMEDOUT))
+        return;
+    uint64_t waited = ms_now() - t0;
+    if (!expect_eq(name, "at least 30 ms", waited >= 30, 1) || !expect_eq(name, "not grossly more", waited < 230, 1))
+        return;
+    t0 = ms_now();
+    if (!expect_eq(name, "recv with nothing coming", ak_ipc_recv_timed(SLOT_EP, &(ak_msg_t){ 0 }, 20), -AK_ETIMEDOUT) ||
+        !expect_eq(name, "recv lasted at least 20 ms", ms_now() - t0 >= 20, 1))
+        return;
+    result(name, true, "");
+
+    /* A signal before the deadline wins. */
+    name = "time-signal-wins";
+    child_t late;
+    if (!expect_eq(name, "child", notif_child(&late, CHILD_SLEEP_SIGNAL, 20, "sleeper", SLOT_N1, 1, AK_RIGHT_SEND, 0x8), 0) ||
+        !expect_eq(name, "start", child_start(&late), 0))
+        return;
+    t0 = ms_now();
+    int64_t got = ak_wait(SLOT_N1, 5000);
+    uint64_t took = ms_now() - t0;
+    if (!expect_eq(name, "the signal", got, 0x8) || !expect_eq(name, "before the deadline", took < 1000, 1) ||
+        !expect_eq(name, "after the child's sleep", took >= 20, 1) || !expect_eq(name, "its end", child_wait(&late, &status), 0) ||
+        !expect_eq(name, "destroy", child_destroy(&late), 0))
+        return;
+    child_release(&late);
+    result(name, true, "");
+
+    /* Destroying children that wait on a notification or sleep. */
+    name = "notif-destroy-waiting";
+    child_t dw, ds;
+    if (!expect_eq(name, "waiter", notif_child(&dw, CHILD_WAIT, 0, "dwait", SLOT_N1, 1, AK_RIGHT_RECV, 0), 0) ||
+        !expect_eq(name, "sleeper", notif_child(&ds, CHILD_SLEEP_SIGNAL, 60000, "dsleep", SLOT_N1, 1, AK_RIGHT_SEND, 0), 0) ||
+        !expect_eq(name, "start", child_start(&dw), 0) || !expect_eq(name, "start", child_start(&ds), 0))
+        return;
+    let_run();
+    uint64_t st;
+    if (!expect_eq(name, "destroy the waiter", child_destroy(&dw), 0) || !expect_eq(name, "its end", child_wait(&dw, &st), 0) ||
+        !expect_eq(name, "destroy the sleeper", child_destroy(&ds), 0) || !expect_eq(name, "its end", child_wait(&ds, &st), 0))
+        return;
+    child_release(&dw);
+    child_release(&ds);
+    /* The waiter left the queue: a signal now stays in the word. */
+    if (!expect_eq(name, "signal", ak_signal(SLOT_N1), 0) || !expect_eq(name, "poll", ak_poll(SLOT_N1), 1))
+        return;
+    ak_cap_drop(SLOT_N1);
+    ak_cap_drop(SLOT_N2);
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
+/* Nothing else runs: procroot's sleep must idle the CPU, not end the system. */
+static void idle_tests(void)
+{
+    uint64_t t0 = ms_now();
+    int64_t rc = ak_sleep(100);
+    uint64_t slept = ms_now() - t0;
+    result("idle-sleep-alone", rc == 0 && slept >= 100 && slept < 400, "sleep alone did not last 100-400 ms");
+}
+
 /* ---- bench ----------------------------------------------------------------- */
 
 static void bench(void)
@@ -527,6 +735,41 @@ static void bench(void)
     printf("BENCH proc,create-start-exit,instructions,%lu,guest instructions\n", (unsigned long)per);
 }
 
+/* Two processes ping-pong through two notifications: a signal and a wait on each side per round. */
+static void bench_notif(void)
+{
+    enum { WARMUP = 100, ROUNDS = 10000 };
+    child_t c;
+    if (procctl_notification(SLOT_PROCCTL, SLOT_N1) || procctl_notification(SLOT_PROCCTL, SLOT_N2) ||
+        notif_child(&c, CHILD_PINGPONG, 0, "pong", SLOT_N1, 1, AK_RIGHT_RECV, 0) ||
+        process_cap_copy(c.proc_slot, SLOT_N2, 2, AK_RIGHT_SEND, 0) || child_start(&c)) {
+        printf("procroot: notification bench set-up failed\n");
+        failures++;
+        return;
+    }
+    uint64_t i0 = 0, t0 = 0;
+    for (unsigned i = 0; i < WARMUP + ROUNDS; i++) {
+        if (i == WARMUP) {
+            i0 = ak_instructions();
+            t0 = ak_counter();
+        }
+        if (ak_signal_wait(SLOT_N1, SLOT_N2) != 1) {
+            printf("procroot: ping-pong round %u failed\n", i);
+            failures++;
+            return;
+        }
+    }
+    uint64_t di = ak_instructions() - i0, dt = ak_counter() - t0;
+    uint64_t hundredths = (di * 100 + ROUNDS / 2) / ROUNDS;
+    printf("BENCH notif,signal-wait,instructions,%lu.%02lu,guest instructions\n", (unsigned long)(hundredths / 100),
+           (unsigned long)(hundredths % 100));
+    printf("BENCH notif,signal-wait,ns,%lu,host ns\n", (unsigned long)(dt * 1000000000u / ak_counter_freq() / ROUNDS));
+    child_destroy(&c);
+    uint64_t status;
+    child_wait(&c, &status);
+    child_release(&c);
+}
+
 int main(int argc, char **argv)
 {
     if (!child_init()) {
@@ -558,8 +801,12 @@ int main(int argc, char **argv)
         fflush_stdout();
         power_poweroff(SLOT_POWER, failures ? AK_POWEROFF_MISMATCH : status);
         return 1;
+    } else if (strcmp(suite, "notif") == 0) {
+        notif_tests();
+        idle_tests();
     } else if (strcmp(suite, "bench") == 0) {
         bench();
+        bench_notif();
     } else if (strcmp(suite, "deadlock") == 0) {
         child_t c;
         if (child_create(&c, CHILD_RECV, SLOT_FIRST_FREE, PRIO, "waiter") == 0 &&

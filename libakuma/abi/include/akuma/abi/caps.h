@@ -21,8 +21,9 @@ enum ak_cap_kind {
     AK_CAP_PROCCTL  = 4,  /* creates processes and endpoints (the root task's) */
     AK_CAP_PROCESS  = 5,  /* one process its holder created: configure, start, destroy */
     AK_CAP_POWER    = 6,  /* ends the system with a status */
+    AK_CAP_NOTIFICATION = 7,  /* a notification word, with a badge */
 };
-#define AK_CAP_KINDS 7u   /* kinds are 1 .. AK_CAP_KINDS-1 */
+#define AK_CAP_KINDS 8u   /* kinds are 1 .. AK_CAP_KINDS-1 */
 
 /*
  * By convention, slot 1 of every program a vmm serves holds its endpoint
@@ -31,8 +32,8 @@ enum ak_cap_kind {
 #define AK_SLOT_VMM 1u
 
 /* Rights, a bit mask. */
-#define AK_RIGHT_SEND  1u  /* endpoint: send and call */
-#define AK_RIGHT_RECV  2u  /* endpoint: receive */
+#define AK_RIGHT_SEND  1u  /* endpoint: send and call; notification: signal */
+#define AK_RIGHT_RECV  2u  /* endpoint: receive; notification: wait, poll, bind */
 #define AK_RIGHT_WRITE 4u  /* aspace: map, unmap, supply tables; physmem: hand out frames, split;
                               procctl, process, power: every invocation */
 #define AK_RIGHTS_ALL  (AK_RIGHT_SEND | AK_RIGHT_RECV | AK_RIGHT_WRITE)

@@ -33,6 +33,7 @@
 #define AK_EOVERFLOW  75   /* a value does not fit its type */
 #define AK_EMSGSIZE   90   /* the message is longer than the ABI allows */
 #define AK_ENOTSUP    95   /* the capability is of the wrong kind for this operation */
+#define AK_ETIMEDOUT 110   /* a wait or receive reached its deadline */
 
 /*
  * A map needs a translation table that does not exist yet.  The reply's

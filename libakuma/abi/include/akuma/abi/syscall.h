@@ -24,7 +24,14 @@
 #define AK_SYS_CONSOLE    7  /* write x1 bytes (<= AK_CONSOLE_MAX) from the console area */
 #define AK_SYS_REPLY      8  /* reply to the last caller and go on (-AK_ENOENT if none waits) */
 #define AK_SYS_DROP       9  /* empty the caller's own slot x0 (-AK_EBADF if empty or out of range) */
-#define AK_SYS_COUNT     10
+#define AK_SYS_SIGNAL    10  /* signal the notification in slot x0 (send right) */
+#define AK_SYS_WAIT      11  /* wait on the notification in slot x0 (recv right), x1 ms (0: no limit) */
+#define AK_SYS_POLL      12  /* the notification's bits in slot x0 (recv right), or 0; never blocks */
+#define AK_SYS_BIND      13  /* bind the notification in slot x0 (recv right) to the caller; AK_NO_SLOT unbinds */
+#define AK_SYS_RECV_TIMED 14 /* recv on slot x0 for at most x1 ms (0: no limit) */
+#define AK_SYS_SLEEP     15  /* sleep x0 ms (at most AK_TIMEOUT_MAX_MS) */
+#define AK_SYS_SIGNAL_WAIT 16 /* signal slot x0 (send), then wait on slot x1 (recv): one round of a ping-pong */
+#define AK_SYS_COUNT     17
 
 /*
  * Longest console write; one write is never interleaved with another.
