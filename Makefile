@@ -264,8 +264,10 @@ bench:
 	@echo "plots: $(BUILD)/bench/{guest-paths,vmm-regions,malloc-window}.{png,svg}"
 
 # compile_commands.json: the command of every source, for editors and
-# clang-tidy, rewritten when a module.mk or the build changes.
-compile_commands.json: $(MODULE_MKS) mk/modules.mk mk/rules.mk Makefile
+# clang-tidy, rewritten when a module.mk, the build or the list of sources
+# changes (a new file in a folder whose module takes its *.c).
+compile_commands.json: $(MODULE_MKS) mk/modules.mk mk/rules.mk Makefile \
+    $(call stamp,$(STAMPS)/sources,$(sort $(foreach m,$(MODULES),$($(m).srcs))))
 	$(call msg,GEN,$@)
 	$(file >$@,$(cc_json))
 

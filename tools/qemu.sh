@@ -11,6 +11,10 @@
 #   --mem SIZE      guest RAM (default 512M)
 #   --machine M     machine and options (default virt; virt,virtualization=on
 #                   starts the kernel at EL2)
+#   --input FILE    type text on the serial line (with --log): each line of
+#                   FILE is "PAUSE TEXT", PAUSE seconds (decimals allowed)
+#                   after the previous line, TEXT with printf %b escapes
+#                   (\n, \r)
 set -eu
 
 qemu=${QEMU:-qemu-system-aarch64}
@@ -20,6 +24,7 @@ icount=""
 gdb=""
 mem=512M
 machine=virt
+input=""
 while [ $# -gt 1 ]; do
     case $1 in
     --log) log=$2; shift 2 ;;
@@ -28,6 +33,7 @@ while [ $# -gt 1 ]; do
     --gdb) gdb="-s -S"; shift ;;
     --mem) mem=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
+    --input) input=$2; shift 2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 125 ;;
     esac
 done
@@ -39,12 +45,34 @@ kernel=$1
 # shellcheck disable=SC2086
 set -- "$qemu" -M "$machine" -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
     $icount $gdb -kernel "$kernel"
-if [ -n "$log" ]; then
+if [ -n "$input" ]; then
+    [ -n "$log" ] && [ -f "$input" ] || { echo "qemu.sh: --input needs --log and a file" >&2; exit 125; }
+    set -- "$@" -display none -monitor none -chardev stdio,id=ser0,signal=off -serial chardev:ser0
+elif [ -n "$log" ]; then
     set -- "$@" -display none -monitor none -serial "file:$log"
 else
     set -- "$@" -nographic
 fi
 [ -n "$gdb" ] && limit=3600
 status=0
-timeout --foreground -k 5 "$limit" "$@" || status=$?
+if [ -n "$input" ]; then
+    # QEMU reads the serial line from a FIFO that the typist below keeps
+    # open until QEMU ends (an end of file would close the line).
+    fifo=$(mktemp -u)
+    mkfifo "$fifo"
+    (
+        while read -r pause text; do
+            sleep "$pause"
+            printf '%b' "$text"
+        done <"$input"
+        exec sleep "$limit"
+    ) >"$fifo" &
+    typist=$!
+    timeout -k 5 "$limit" "$@" <"$fifo" >"$log" 2>/dev/null || status=$?
+    kill "$typist" 2>/dev/null
+    wait "$typist" 2>/dev/null || true
+    rm -f "$fifo"
+else
+    timeout --foreground -k 5 "$limit" "$@" || status=$?
+fi
 exit $status

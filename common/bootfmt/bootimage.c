@@ -211,6 +211,8 @@ static const char *bi_kind_name(uint32_t kind)
     case AK_CAP_ASPACE:   return "aspace";
     case AK_CAP_PHYSMEM:  return "physmem";
     case AK_CAP_PROCCTL:  return "procctl";
+    case AK_CAP_DEVICE:   return "device";
+    case AK_CAP_IRQCTL:   return "irqctl";
     case AK_CAP_POWER:    return "power";
     default:              return "?";
     }
@@ -240,14 +242,20 @@ static int bi_cap_authority(const bi_ctx_t *c, const bi_cap_rec_t *r, const char
         break;
     case AK_CAP_PROCCTL:
     case AK_CAP_POWER:
+    case AK_CAP_IRQCTL:
         allowed = AK_RIGHT_WRITE;
-        limit = 1; /* target 0: the kernel's one process table, its one machine */
-        target_kind = r->kind == AK_CAP_POWER ? "machine" : "process table";
+        limit = 1; /* target 0: the kernel's one process table, machine, interrupt controller */
+        target_kind = r->kind == AK_CAP_POWER ? "machine" : r->kind == AK_CAP_IRQCTL ? "interrupt controller" : "process table";
+        break;
+    case AK_CAP_DEVICE:
+        allowed = AK_RIGHT_WRITE;
+        limit = BI_NDEVICES;
+        target_kind = "device";
         break;
     default:
-        return bi_fail(c, "%s: kind %u is not endpoint (%u), aspace (%u), physmem (%u), procctl (%u) or power (%u)",
+        return bi_fail(c, "%s: kind %u is not endpoint (%u), aspace (%u), physmem (%u), procctl (%u), power (%u), device (%u) or irqctl (%u)",
                        where, r->kind, AK_CAP_ENDPOINT, AK_CAP_ASPACE, AK_CAP_PHYSMEM,
-                       AK_CAP_PROCCTL, AK_CAP_POWER);
+                       AK_CAP_PROCCTL, AK_CAP_POWER, AK_CAP_DEVICE, AK_CAP_IRQCTL);
     }
     const char *kind = bi_kind_name(r->kind);
     if (r->target >= limit)

@@ -27,13 +27,13 @@ bool frames_owns(uint64_t pa)
 }
 
 /* Pops a free frame and gives it to owner; 0 if none. */
-static uint64_t pop(uint8_t owner)
+static uint64_t pop(frame_owner_t owner)
 {
     frames_t *f = &vmm_frames;
     if (f->nfree == 0)
         return 0;
     uint32_t i = f->stack[--f->nfree];
-    f->state[i] = (uint8_t)((f->state[i] & FRAME_WINDOWED) | owner);
+    f->state[i] = (frame_owner_t)((f->state[i] & FRAME_WINDOWED) | owner);
     return f->base + (uint64_t)i * VMM_PAGE;
 }
 
@@ -44,7 +44,7 @@ static void push(uint64_t i)
     f->stack[f->nfree++] = (uint32_t)i;
 }
 
-uint64_t frames_alloc_zeroed(uint8_t owner)
+uint64_t frames_alloc_zeroed(frame_owner_t owner)
 {
     uint64_t pa = pop(owner);
     if (!pa)
@@ -58,7 +58,7 @@ uint64_t frames_alloc_zeroed(uint8_t owner)
     return pa;
 }
 
-uint64_t frames_alloc_table(uint8_t owner)
+uint64_t frames_alloc_table(frame_owner_t owner)
 {
     uint64_t pa = pop(owner);
     if (pa && window_drop(pa) != 0) {
@@ -75,8 +75,8 @@ bool frames_windowed(uint64_t pa)
 
 void frames_set_windowed(uint64_t pa, bool on)
 {
-    uint8_t *s = &vmm_frames.state[index_of(pa)];
-    *s = (uint8_t)(on ? *s | FRAME_WINDOWED : *s & ~FRAME_WINDOWED);
+    frame_owner_t *s = &vmm_frames.state[index_of(pa)];
+    *s = (frame_owner_t)(on ? *s | FRAME_WINDOWED : *s & ~FRAME_WINDOWED);
 }
 
 void frames_free(uint64_t pa)
@@ -84,7 +84,7 @@ void frames_free(uint64_t pa)
     push(index_of(pa));
 }
 
-uint64_t frames_free_owner(uint8_t owner)
+uint64_t frames_free_owner(frame_owner_t owner)
 {
     uint64_t n = 0;
     for (uint64_t i = 0; i < vmm_frames.nframes; i++) {
@@ -100,7 +100,7 @@ int frames_init(uint64_t base, uint64_t size)
 {
     frames_t *f = &vmm_frames;
     uint64_t n = size / VMM_PAGE;
-    uint64_t state_pages = (n + VMM_PAGE - 1) / VMM_PAGE;
+    uint64_t state_pages = (n * sizeof(frame_owner_t) + VMM_PAGE - 1) / VMM_PAGE;
     uint64_t stack_pages = (n * sizeof(uint32_t) + VMM_PAGE - 1) / VMM_PAGE;
     uint64_t carved = state_pages + stack_pages;
     if (n < carved + 1 || n > UINT32_MAX)
@@ -120,9 +120,9 @@ int frames_init(uint64_t base, uint64_t size)
     f->state = window_va(base);
     f->stack = window_va(base + state_pages * VMM_PAGE);
     uint64_t first_free = (next_table - base) / VMM_PAGE;
-    memset(f->state, FRAME_FREE_OWNER, n);
+    memset(f->state, FRAME_FREE_OWNER, n * sizeof(frame_owner_t));
     for (uint64_t i = 0; i < first_free; i++)
-        f->state[i] = (uint8_t)(FRAME_VMM | (i < carved ? FRAME_WINDOWED : 0));
+        f->state[i] = (frame_owner_t)(FRAME_VMM | (i < carved ? FRAME_WINDOWED : 0));
     /* Highest first, so that low frames come out first. */
     for (uint64_t i = n; i-- > first_free;)
         push(i);

@@ -29,9 +29,14 @@ vmm_proc_t *vmm_proc_by_pid(uint64_t pid)
     return NULL;
 }
 
+frame_owner_t space_owner(const vmm_proc_t *p)
+{
+    return (frame_owner_t)(p - vmm.procs + 1);
+}
+
 int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot)
 {
-    uint64_t pa = frames_alloc_zeroed((uint8_t)p->pid);
+    uint64_t pa = frames_alloc_zeroed(space_owner(p));
     if (!pa)
         return -AK_ENOMEM;
     for (;;) {
@@ -43,7 +48,7 @@ int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot)
             return 0;
         }
         if (rc == -AK_ENOTABLE) {
-            uint64_t table = frames_alloc_table((uint8_t)p->pid);
+            uint64_t table = frames_alloc_table(space_owner(p));
             if (table) {
                 rc = aspace_table(p->aspace_slot, va, level, table);
                 if (rc == 0)
@@ -78,7 +83,7 @@ void space_reclaim(vmm_proc_t *p)
      * The kernel destroys the address space when this EXIT is answered,
      * before the vmm runs again: its frames can go back to the pool now.
      */
-    frames_free_owner((uint8_t)p->pid);
+    frames_free_owner(space_owner(p));
     region_destroy(&p->regions);
     p->mapped_pages = 0;
     p->live = false;

@@ -32,20 +32,24 @@
 /* ---- frames.c: the physical frames the vmm owns -------------------- */
 
 /*
- * One byte of state per frame: who holds it (a pid, or FRAME_VMM for the
- * vmm's own bookkeeping and window tables) and whether it is mapped in
- * the window.  Free frames are on a LIFO stack, so a freed frame, still
- * windowed, is the next one handed out: no mapping needed to zero it.
+ * Two bytes of state per frame: who holds it (a process, by its index in
+ * vmm.procs plus one, never by pid: pids are 32 bits and grow as
+ * processes come and go; or FRAME_VMM for the vmm's own bookkeeping and
+ * window tables) and whether it is mapped in the window.  Free frames are
+ * on a LIFO stack, so a freed frame, still windowed, is the next one
+ * handed out: no mapping needed to zero it.
  */
-#define FRAME_OWNER_MASK 0x3Fu
-#define FRAME_FREE_OWNER 0x00u      /* on the free stack */
-#define FRAME_VMM        0x3Fu      /* the vmm's own */
-#define FRAME_WINDOWED   0x80u
+typedef uint16_t frame_owner_t;
+#define FRAME_OWNER_MASK 0x7FFFu
+#define FRAME_FREE_OWNER 0x0000u    /* on the free stack */
+#define FRAME_VMM        0x7FFFu    /* the vmm's own */
+#define FRAME_WINDOWED   0x8000u
+_Static_assert(VMM_MAX_PROCS < FRAME_VMM, "every process the vmm serves has an owner number");
 
 typedef struct frames {
     uint64_t base;          /* physical address of the first frame */
     uint64_t nframes;
-    uint8_t *state;         /* nframes bytes */
+    frame_owner_t *state;   /* nframes entries */
     uint32_t *stack;        /* free frame indexes; stack[0..nfree) */
     uint64_t nfree;
 } frames_t;
@@ -59,11 +63,11 @@ extern frames_t vmm_frames;
  */
 int frames_init(uint64_t base, uint64_t size);
 
-/* A free frame for owner (a pid or FRAME_VMM), zeroed; 0 if none is left. */
-uint64_t frames_alloc_zeroed(uint8_t owner);
+/* A free frame for owner (space_owner() or FRAME_VMM), zeroed; 0 if none is left. */
+uint64_t frames_alloc_zeroed(frame_owner_t owner);
 
 /* A frame for a translation table (never windowed: the kernel refuses a mapped frame as a table). */
-uint64_t frames_alloc_table(uint8_t owner);
+uint64_t frames_alloc_table(frame_owner_t owner);
 
 /* Gives back a frame in use. */
 void frames_free(uint64_t pa);
@@ -72,7 +76,7 @@ void frames_free(uint64_t pa);
 bool frames_owns(uint64_t pa);
 
 /* Gives back every frame owner holds (its pages and tables).  Returns how many. */
-uint64_t frames_free_owner(uint8_t owner);
+uint64_t frames_free_owner(frame_owner_t owner);
 
 /* Whether pa is mapped in the window, and recording that it is or is not. */
 bool frames_windowed(uint64_t pa);
@@ -116,6 +120,9 @@ typedef struct vmm_proc {
 /* The process of this badge (a client call) or pid (a kernel message); NULL if none. */
 vmm_proc_t *vmm_proc_by_badge(uint64_t badge);
 vmm_proc_t *vmm_proc_by_pid(uint64_t pid);
+
+/* p's number as the owner of its frames: its index in vmm.procs, plus one. */
+frame_owner_t space_owner(const vmm_proc_t *p);
 
 /* Maps a fresh zeroed frame at va in p with prot (AK_PROT_*). 0, -AK_ENOMEM or the kernel's error. */
 int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot);

@@ -9,6 +9,8 @@
 #   machine M          QEMU machine and options (default virt)
 #   aktest NAME        the image must print "AKTEST PASS NAME"
 #   match NAME REGEX   some line of the serial log must match the ERE
+#   input PAUSE TEXT   type TEXT (printf %b escapes) on the serial line
+#                      PAUSE seconds after the previous input line
 #
 # A '#' starts a comment, except on a match line, whose regex runs to the
 # end of the line.  Each expected name and the exit status count as one
@@ -30,6 +32,7 @@ machine=virt
 aktests=()
 match_names=()
 match_res=()
+inputs=()
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
@@ -45,6 +48,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     machine) machine=$a ;;
     aktest) aktests+=("$a") ;;
     match) match_names+=("$a"); match_res+=("$b") ;;
+    input) inputs+=("$a $b") ;;
     *) echo "$expect:$lineno: unknown directive '$key'" >&2; echo "RESULT $name 0 1"; exit 0 ;;
     esac
 done <"$expect"
@@ -57,7 +61,12 @@ fi
 mkdir -p "$(dirname "$log")"
 : >"$log"
 status=0
-"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "$kernel" >"$log.qemu" 2>&1 || status=$?
+input_args=()
+if [ ${#inputs[@]} -gt 0 ]; then
+    printf '%s\n' "${inputs[@]}" >"$log.input"
+    input_args=(--input "$log.input")
+fi
+"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "${input_args[@]}" "$kernel" >"$log.qemu" 2>&1 || status=$?
 clean="$log.txt"
 tr -d '\r' <"$log" >"$clean"
 

@@ -487,6 +487,8 @@ static const char *mp_kind_name(uint32_t kind)
     case AK_CAP_ENDPOINT: return "endpoint";
     case AK_CAP_ASPACE: return "aspace";
     case AK_CAP_PROCCTL: return "procctl";
+    case AK_CAP_DEVICE: return "device";
+    case AK_CAP_IRQCTL: return "irqctl";
     case AK_CAP_POWER: return "power";
     default: return "physmem";
     }
@@ -539,6 +541,8 @@ static int mp_rights_list(mp_t *p, mp_tok_t *t, uint32_t kind, uint32_t *rights)
  * cap HOLDER SLOT physmem rights LIST
  * cap HOLDER SLOT procctl rights LIST
  * cap HOLDER SLOT power rights LIST
+ * cap HOLDER SLOT irqctl rights LIST
+ * cap HOLDER SLOT device NAME rights LIST
  */
 static void mp_cap(mp_t *p)
 {
@@ -553,7 +557,7 @@ static void mp_cap(mp_t *p)
     if (mp_number(p, &t, "slot", AK_BOOT_CAP_SLOTS - 1u, &v))
         return;
     cap.slot = (uint32_t)v;
-    if (mp_word(p, &t, "a capability kind (endpoint, aspace, physmem, procctl or power)"))
+    if (mp_word(p, &t, "a capability kind (endpoint, aspace, physmem, procctl, power, device or irqctl)"))
         return;
     if (mp_is(&t, "endpoint")) {
         cap.kind = AK_CAP_ENDPOINT;
@@ -569,9 +573,24 @@ static void mp_cap(mp_t *p)
         cap.kind = AK_CAP_PROCCTL;
     } else if (mp_is(&t, "power")) {
         cap.kind = AK_CAP_POWER;
+    } else if (mp_is(&t, "irqctl")) {
+        cap.kind = AK_CAP_IRQCTL;
+    } else if (mp_is(&t, "device")) {
+        cap.kind = AK_CAP_DEVICE;
+        static const char *const names[] = BI_DEVICE_NAMES;
+        if (mp_word(p, &t, "a device name (pl011)"))
+            return;
+        cap.target = UINT32_MAX;
+        for (uint32_t i = 0; i < BI_NDEVICES; i++)
+            if (strlen(names[i]) == t.len && memcmp(names[i], t.word, t.len) == 0)
+                cap.target = i;
+        if (cap.target == UINT32_MAX) {
+            mp_error(p, t.col, "unknown device '%.*s' (expected pl011)", (int)t.len, t.word);
+            return;
+        }
     } else {
         mp_error(p, t.col,
-                 "unknown capability kind '%.*s' (expected endpoint, aspace, physmem, procctl or power)",
+                 "unknown capability kind '%.*s' (expected endpoint, aspace, physmem, procctl, power, device or irqctl)",
                  (int)t.len, t.word);
         return;
     }

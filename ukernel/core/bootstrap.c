@@ -26,6 +26,7 @@
 #include <ukernel/frame.h>
 #include <ukernel/halt.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/device.h>
 #include <ukernel/object.h>
 #include <ukernel/process.h>
 #include <ukernel/vspace.h>
@@ -164,6 +165,17 @@ static void grant_caps(void)
         case AK_CAP_PHYSMEM: object = &physmems[0]; break;
         case AK_CAP_PROCCTL: object = procs; break;       /* the process table */
         case AK_CAP_POWER: object = &proc_power_holder; proc_power_holder = true; break;
+        case AK_CAP_IRQCTL: object = devices; break;   /* the interrupt controller: no object of its own */
+        case AK_CAP_DEVICE: {
+            static const char *const names[] = BI_DEVICE_NAMES;
+            object = device_by_name(names[c->target]);
+            if (!object) {
+                fmt_snprintf(boot_err, sizeof boot_err, "capability %u: device %s is not in this machine", i,
+                             names[c->target]);
+                refuse(boot_err);
+            }
+            break;
+        }
         }
         int err = obj_cap_put(&procs[c->holder], c->slot, (uint8_t)c->kind, (uint8_t)c->rights,
                               c->kind == AK_CAP_ASPACE ? c->target + 1 : c->target, c->badge, object);

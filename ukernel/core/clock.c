@@ -6,6 +6,7 @@
 
 #include <ukernel/arch.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/device.h>
 #include <ukernel/notif.h>
 #include <ukernel/plat.h>
 
@@ -30,8 +31,9 @@ bool irq_poll(void)
             clock_ticks++;
             ticked = true;
             timeout_tick();
-        } else {
+        } else if (!irq_deliver(irq)) {
             kprintf("[kernel] spurious interrupt %u\n", irq);
+            plat_irq_disable(irq);
         }
         plat_irq_eoi(irq);
     }

@@ -12,11 +12,13 @@
 #include <akuma/abi/errno.h>
 #include <akuma/abi/mman.h>
 #include <idl/kernel_server.h>
+#include <ukernel/device.h>
 #include <ukernel/vspace.h>
 
 typedef struct invoke_ctx {
     proc_t *target;              /* whose address space */
     const frame_range_t *allowed; /* the caller's physical memory */
+    proc_t *caller;              /* for the device capability of map_device */
 } invoke_ctx_t;
 
 static unsigned prot_to_perms(uint32_t prot)
@@ -112,6 +114,27 @@ static int do_take(void *c, uint64_t badge, uint64_t va, uint64_t *out_pa)
     return 0;
 }
 
+static int do_map_device(void *c, uint64_t badge, uint64_t va, uint32_t device_slot, uint32_t prot,
+                         uint8_t *out_level, uint64_t *out_va)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    unsigned level = 0;
+    int err = device_map(ctx->caller, &ctx->target->vs, va, device_slot, prot, &level);
+    if (err == -AK_ENOTABLE) {
+        *out_level = (uint8_t)level;
+        *out_va = va;
+    }
+    return err;
+}
+
+static int do_unmap_device(void *c, uint64_t badge, uint64_t va)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    return device_unmap(&ctx->target->vs, va);
+}
+
 static const aspace_handlers_t aspace_handlers = {
     .map = do_map,
     .unmap = do_unmap,
@@ -119,6 +142,8 @@ static const aspace_handlers_t aspace_handlers = {
     .table = do_table,
     .protect = do_protect,
     .take = do_take,
+    .map_device = do_map_device,
+    .unmap_device = do_unmap_device,
 };
 
 /*
@@ -141,7 +166,7 @@ __attribute__((flatten)) thread_t *invoke_aspace(thread_t *t, const cap_t *cap)
         t->regs.msg.info = ak_msginfo(AK_ESRCH, 0);
         return t;
     }
-    invoke_ctx_t ctx = { target, &t->proc->memory };
+    invoke_ctx_t ctx = { target, &t->proc->memory, t->proc };
     /* The request is decoded from t's message registers and the reply left in them. */
     aspace_dispatch(&aspace_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
     t->regs.x[0] = 0;
@@ -161,6 +186,10 @@ bool invoke_kernel_object(thread_t *t, uint64_t slot)
     case AK_CAP_PHYSMEM:
     case AK_CAP_POWER:
         invoke_control(t, slot);
+        return true;
+    case AK_CAP_IRQCTL:
+    case AK_CAP_IRQ:
+        invoke_irq(t, slot);
         return true;
     default:
         return false;

@@ -9,6 +9,7 @@
 #include <ukernel/arch/regs.h>
 #include <ukernel/bootstrap.h>
 #include <ukernel/clock.h>
+#include <ukernel/device.h>
 #include <ukernel/halt.h>
 #include <ukernel/kmain.h>
 #include <ukernel/kprintf.h>
@@ -40,6 +41,7 @@ _Noreturn void kmain(paddr_t dtb_pa)
     kprintf("[kernel] RAM 0x%lx-0x%lx (%lu MiB), kernel 0x%lx-0x%lx\n", ram_base, ram_end,
             (ram_end - ram_base) >> 20, virt_to_phys(__kernel_start), virt_to_phys(__kernel_end));
 
+    devices_init(dtb_pa);
     arch_pmu_init();
     clock_init();
     kprintf("[kernel] timer: %lu Hz counter, %u Hz tick\n", arch_counter_freq(), CLOCK_HZ);

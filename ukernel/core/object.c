@@ -5,6 +5,7 @@
 
 #include <akuma/abi/errno.h>
 #include <common/string.h>
+#include <ukernel/device.h>
 #include <ukernel/notif.h>
 #include <ukernel/sched.h>
 #include <ukernel/tqueue.h>
@@ -42,7 +43,9 @@ void notif_unref(notification_t *n)
 
 static void ref(uint8_t kind, void *object)
 {
-    if (kind == AK_CAP_NOTIFICATION)
+    if (kind == AK_CAP_IRQ)
+        ((irq_handler_t *)object)->refs++;
+    else if (kind == AK_CAP_NOTIFICATION)
         notif_ref(object);
     else if (kind == AK_CAP_ENDPOINT)
         endpoint_ref(object);
@@ -52,7 +55,9 @@ static void ref(uint8_t kind, void *object)
 
 static void unref(uint8_t kind, void *object)
 {
-    if (kind == AK_CAP_NOTIFICATION)
+    if (kind == AK_CAP_IRQ)
+        irq_handler_unref(object);
+    else if (kind == AK_CAP_NOTIFICATION)
         notif_unref(object);
     else if (kind == AK_CAP_ENDPOINT)
         endpoint_unref(object);

@@ -22,6 +22,7 @@
 #include <ukernel/halt.h>
 #include <ukernel/ipc.h>
 #include <ukernel/kprintf.h>
+#include <ukernel/device.h>
 #include <ukernel/notif.h>
 #include <ukernel/object.h>
 #include <ukernel/sched.h>
@@ -33,7 +34,7 @@ bool proc_power_holder;
 
 bool proc_may_wake(void)
 {
-    return timeout_pending();
+    return timeout_pending() || irq_bound() > 0;
 }
 
 proc_t *proc_by_pid(uint64_t pid)
@@ -82,6 +83,7 @@ static void describe_expectation(const proc_t *p, char *buf, size_t n);
 static void finish(proc_t *p)
 {
     sched_forget_vspace(p);
+    devices_forget(&p->vs);
     vspace_destroy(&p->vs, NULL, NULL);
     notif_unbind(&p->thread);
     obj_caps_clear(p);
@@ -316,6 +318,7 @@ void proc_destroy(proc_t *p, const proc_t *by)
     switch (p->state) {
     case P_CREATED:
         sched_forget_vspace(p);
+        devices_forget(&p->vs);
         vspace_destroy(&p->vs, NULL, NULL);
         obj_caps_clear(p);
         if (p->thread.pager)

@@ -18,6 +18,7 @@
 #include <ukernel/vspace.h>
 
 #include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
 #include <ukernel/kprintf.h>
 
 /* Whether the whole frame at pa (page aligned) lies inside the range. */
@@ -33,10 +34,16 @@ static bool va_range_ok(vaddr_t va, size_t npages)
            npages <= (PT_VA_END - va) >> PAGE_SHIFT;
 }
 
-/* Whether [va, va + len) meets the pinned range. */
+/* Whether [va, va + len) meets the pinned range or the device window, which only the kernel's own calls touch. */
 static bool overlaps_pin(const vspace_t *vs, vaddr_t va, vaddr_t len)
 {
-    return va < vs->pin_end && vs->pin_start < va + len;
+    return (va < vs->pin_end && vs->pin_start < va + len) ||
+           (va < AK_DEVICE_VA_MAX && AK_DEVICE_VA_MIN < va + len);
+}
+
+static bool in_device_window(vaddr_t va)
+{
+    return va >= AK_DEVICE_VA_MIN && va < AK_DEVICE_VA_MAX;
 }
 
 int vspace_init(vspace_t *vs, frame_table_t *frames, paddr_t root, unsigned asid)
@@ -58,6 +65,30 @@ int vspace_init(vspace_t *vs, frame_table_t *frames, paddr_t root, unsigned asid
     return 0;
 }
 
+int vspace_map_device(vspace_t *vs, vaddr_t va, paddr_t pa, unsigned perms, unsigned *missing_level)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    if (!in_device_window(va) || (perms != PT_READ && perms != (PT_READ | PT_WRITE)))
+        return -AK_EINVAL;
+    int err = pt_map(vs->root, va, pa, perms | PT_DEVICE, missing_level);
+    if (err == 0)
+        vs->npages++;
+    return err;
+}
+
+int vspace_unmap_device(vspace_t *vs, vaddr_t va, paddr_t *pa)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    if (!in_device_window(va) || (va & PAGE_MASK) != 0)
+        return -AK_EINVAL;
+    int err = pt_take(vs->root, vs->asid, va, pa);
+    if (err == 0)
+        vs->npages--;
+    return err;
+}
+
 int vspace_pin(vspace_t *vs, vaddr_t start, vaddr_t end)
 {
     if (!vs->live)
@@ -75,6 +106,8 @@ int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t p
 {
     if (!vs->live)
         return -AK_ESRCH;
+    if (perms & PT_DEVICE)
+        return -AK_EINVAL; /* device pages go through vspace_map_device alone */
     int err = pt_map_check(va, pa, perms);
     if (err != 0)
         return err;
@@ -136,7 +169,7 @@ int vspace_protect(vspace_t *vs, vaddr_t va, size_t npages, unsigned perms)
 {
     if (!vs->live)
         return -AK_ESRCH;
-    if (!va_range_ok(va, npages))
+    if (!va_range_ok(va, npages) || (perms & PT_DEVICE))
         return -AK_EINVAL;
     int err = pt_map_check(va, 0, perms);
     if (err != 0)
@@ -187,7 +220,8 @@ typedef struct destroy_ctx {
 static void destroy_page(void *ctx, vaddr_t va, paddr_t pa, unsigned perms)
 {
     const destroy_ctx_t *d = ctx;
-    (void)perms;
+    if (perms & PT_DEVICE)
+        return; /* no RAM frame: the device's owner forgets the mapping (device.h) */
     if (frame_unref(d->vs->frames, pa) != 0)
         panic("vspace_destroy: frame 0x%lx mapped at 0x%lx is not MAPPED", pa, va);
 }
@@ -227,9 +261,13 @@ typedef struct check_ctx {
 static void check_page(void *ctx, vaddr_t va, paddr_t pa, unsigned perms)
 {
     check_ctx_t *c = ctx;
-    (void)va;
-    (void)perms;
     c->npages++;
+    /* A device page: in the window, device memory, and no RAM frame. */
+    if (in_device_window(va) || (perms & PT_DEVICE)) {
+        if (!in_device_window(va) || !(perms & PT_DEVICE) || frame_state(c->frames, pa, NULL) != FRAME_NONE)
+            c->ok = false;
+        return;
+    }
     if (frame_state(c->frames, pa, NULL) != FRAME_MAPPED)
         c->ok = false;
 }

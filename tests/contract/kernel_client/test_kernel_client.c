@@ -87,6 +87,17 @@ static int c_query(const uint64_t *in, uint64_t *out)
 static int c_table(const uint64_t *in, uint64_t *out) { (void)out; return aspace_table(EP, in[0], (uint8_t)in[1], in[2]); }
 static int c_protect(const uint64_t *in, uint64_t *out) { (void)out; return aspace_protect(EP, in[0], in[1], (uint32_t)in[2]); }
 static int c_take(const uint64_t *in, uint64_t *out) { return aspace_take(EP, in[0], &out[0]); }
+static int c_map_device(const uint64_t *in, uint64_t *out)
+{
+    uint8_t level = (uint8_t)out[0];
+    int rc = aspace_map_device(EP, in[0], (uint32_t)in[1], (uint32_t)in[2], &level, &out[1]);
+    out[0] = level == (uint8_t)UNTOUCHED ? UNTOUCHED : level;
+    return rc;
+}
+static int c_unmap_device(const uint64_t *in, uint64_t *out) { (void)out; return aspace_unmap_device(EP, in[0]); }
+static int c_claim(const uint64_t *in, uint64_t *out) { (void)out; return irqctl_claim(EP, (uint32_t)in[0], (uint32_t)in[1]); }
+static int c_bind(const uint64_t *in, uint64_t *out) { (void)out; return irq_bind(EP, (uint32_t)in[0]); }
+static int c_ack(const uint64_t *in, uint64_t *out) { (void)in, (void)out; return irq_ack(EP); }
 static int c_create(const uint64_t *in, uint64_t *out)
 {
     uint32_t pid = (uint32_t)UNTOUCHED;
@@ -144,6 +155,8 @@ static const method_desc_t methods[] = {
     { "table", c_table, ASPACE_LABEL_TABLE, 3, 0, { 64, 8, 64 }, { 0 } },
     { "protect", c_protect, ASPACE_LABEL_PROTECT, 3, 0, { 64, 64, 32 }, { 0 } },
     { "take", c_take, ASPACE_LABEL_TAKE, 1, 1, { 64 }, { 64 } },
+    { "map_device", c_map_device, ASPACE_LABEL_MAP_DEVICE, 3, 0, { 64, 32, 32 }, { 0 } },
+    { "unmap_device", c_unmap_device, ASPACE_LABEL_UNMAP_DEVICE, 1, 0, { 64 }, { 0 } },
     { "create", c_create, PROCCTL_LABEL_CREATE, 4, 1, { 32, 64, 8, 32 }, { 32 } },
     { "endpoint", c_endpoint, PROCCTL_LABEL_ENDPOINT, 1, 0, { 32 }, { 0 } },
     { "census", c_census, PROCCTL_LABEL_CENSUS, 0, 4, { 0 }, { 32, 32, 32, 32 } },
@@ -158,6 +171,9 @@ static const method_desc_t methods[] = {
     { "split", c_split, PHYSMEM_LABEL_SPLIT, 2, 0, { 64, 32 }, { 0 } },
     { "info", c_info, PHYSMEM_LABEL_INFO, 0, 2, { 0 }, { 64, 64 } },
     { "poweroff", c_poweroff, POWER_LABEL_POWEROFF, 1, 0, { 32 }, { 0 } },
+    { "claim", c_claim, IRQCTL_LABEL_CLAIM, 2, 0, { 32, 32 }, { 0 } },
+    { "bind", c_bind, IRQ_LABEL_BIND, 1, 0, { 32 }, { 0 } },
+    { "ack", c_ack, IRQ_LABEL_ACK, 0, 0, { 0 }, { 0 } },
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 

@@ -28,15 +28,17 @@
 
 /* The wire ABI is fixed: these numbers must never change. */
 _Static_assert(ASPACE_LABEL_MAP == 1 && ASPACE_LABEL_UNMAP == 2 && ASPACE_LABEL_QUERY == 3 &&
-               ASPACE_LABEL_TABLE == 4 && ASPACE_LABEL_PROTECT == 5 && ASPACE_LABEL_TAKE == 6, "aspace labels");
+               ASPACE_LABEL_TABLE == 4 && ASPACE_LABEL_PROTECT == 5 && ASPACE_LABEL_TAKE == 6 &&
+               ASPACE_LABEL_MAP_DEVICE == 7 && ASPACE_LABEL_UNMAP_DEVICE == 8, "aspace labels");
 _Static_assert(PROCCTL_LABEL_CREATE == 1 && PROCCTL_LABEL_ENDPOINT == 2 && PROCCTL_LABEL_CENSUS == 3 &&
                PROCCTL_LABEL_NOTIFICATION == 4, "procctl labels");
 _Static_assert(PROCESS_LABEL_ASPACE == 1 && PROCESS_LABEL_CONFIGURE == 2 && PROCESS_LABEL_START == 3 &&
                PROCESS_LABEL_DESTROY == 4 && PROCESS_LABEL_STATUS == 5 && PROCESS_LABEL_CAP_COPY == 6 &&
                PROCESS_LABEL_CAP_DELETE == 7, "process labels");
-_Static_assert(PHYSMEM_LABEL_SPLIT == 1 && PHYSMEM_LABEL_INFO == 2 && POWER_LABEL_POWEROFF == 1, "labels");
+_Static_assert(PHYSMEM_LABEL_SPLIT == 1 && PHYSMEM_LABEL_INFO == 2 && POWER_LABEL_POWEROFF == 1 &&
+               IRQCTL_LABEL_CLAIM == 1 && IRQ_LABEL_BIND == 1 && IRQ_LABEL_ACK == 2, "labels");
 
-enum iface { I_ASPACE, I_PROCCTL, I_PROCESS, I_PHYSMEM, I_POWER, I_COUNT };
+enum iface { I_ASPACE, I_PROCCTL, I_PROCESS, I_PHYSMEM, I_POWER, I_IRQCTL, I_IRQ, I_COUNT };
 
 /* What the last handler saw, and what the next one returns. */
 static struct {
@@ -53,11 +55,12 @@ static int srv_ctx;        /* its address is the ctx every handler must get */
 static ak_ipcbuf_t buf;
 
 enum method {
-    M_MAP, M_UNMAP, M_QUERY, M_TABLE, M_PROTECT, M_TAKE,
+    M_MAP, M_UNMAP, M_QUERY, M_TABLE, M_PROTECT, M_TAKE, M_MAP_DEVICE, M_UNMAP_DEVICE,
     M_CREATE, M_ENDPOINT, M_CENSUS, M_NOTIFICATION,
     M_ASPACE, M_CONFIGURE, M_START, M_DESTROY, M_STATUS, M_CAP_COPY, M_CAP_DELETE,
     M_SPLIT, M_INFO,
     M_POWEROFF,
+    M_CLAIM, M_BIND, M_ACK,
     M_COUNT
 };
 
@@ -76,6 +79,8 @@ static const method_desc_t methods[M_COUNT] = {
     [M_TABLE] = { "table", I_ASPACE, 4, 3, 0, { 64, 8, 64 }, { 0 } },
     [M_PROTECT] = { "protect", I_ASPACE, 5, 3, 0, { 64, 64, 32 }, { 0 } },
     [M_TAKE] = { "take", I_ASPACE, 6, 1, 1, { 64 }, { 64 } },
+    [M_MAP_DEVICE] = { "map_device", I_ASPACE, 7, 3, 0, { 64, 32, 32 }, { 0 } },
+    [M_UNMAP_DEVICE] = { "unmap_device", I_ASPACE, 8, 1, 0, { 64 }, { 0 } },
     [M_CREATE] = { "create", I_PROCCTL, 1, 4, 1, { 32, 64, 8, 32 }, { 32 } },
     [M_ENDPOINT] = { "endpoint", I_PROCCTL, 2, 1, 0, { 32 }, { 0 } },
     [M_CENSUS] = { "census", I_PROCCTL, 3, 0, 4, { 0 }, { 32, 32, 32, 32 } },
@@ -90,10 +95,13 @@ static const method_desc_t methods[M_COUNT] = {
     [M_SPLIT] = { "split", I_PHYSMEM, 1, 2, 0, { 64, 32 }, { 0 } },
     [M_INFO] = { "info", I_PHYSMEM, 2, 0, 2, { 0 }, { 64, 64 } },
     [M_POWEROFF] = { "poweroff", I_POWER, 1, 1, 0, { 32 }, { 0 } },
+    [M_CLAIM] = { "claim", I_IRQCTL, 1, 2, 0, { 32, 32 }, { 0 } },
+    [M_BIND] = { "bind", I_IRQ, 1, 1, 0, { 32 }, { 0 } },
+    [M_ACK] = { "ack", I_IRQ, 2, 0, 0, { 0 }, { 0 } },
 };
 
 /* The highest label of each interface: one past it is unknown. */
-static const uint64_t max_label[I_COUNT] = { 6, 4, 7, 2, 1 };
+static const uint64_t max_label[I_COUNT] = { 8, 4, 7, 2, 1, 1, 2 };
 
 static uint64_t mask(unsigned bits)
 {
@@ -150,6 +158,36 @@ static int h_take(void *ctx, uint64_t badge, uint64_t va, uint64_t *out_pa)
 {
     RECORD(M_TAKE, va);
     *out_pa = next_out[0];
+    return next_rc;
+}
+static int h_map_device(void *ctx, uint64_t badge, uint64_t va, uint32_t device_slot, uint32_t perms,
+                        uint8_t *out_level, uint64_t *out_va)
+{
+    RECORD(M_MAP_DEVICE, va, device_slot, perms);
+    if (next_rc == -AK_ENOTABLE) {
+        *out_level = (uint8_t)next_out[0];
+        *out_va = next_out[1];
+    }
+    return next_rc;
+}
+static int h_unmap_device(void *ctx, uint64_t badge, uint64_t va)
+{
+    RECORD(M_UNMAP_DEVICE, va);
+    return next_rc;
+}
+static int h_claim(void *ctx, uint64_t badge, uint32_t irq, uint32_t slot)
+{
+    RECORD(M_CLAIM, irq, slot);
+    return next_rc;
+}
+static int h_bind(void *ctx, uint64_t badge, uint32_t notif_slot)
+{
+    RECORD(M_BIND, notif_slot);
+    return next_rc;
+}
+static int h_ack(void *ctx, uint64_t badge)
+{
+    RECORD(M_ACK);
     return next_rc;
 }
 static int h_create(void *ctx, uint64_t badge, uint32_t process_slot, uint64_t root, uint8_t prio,
@@ -234,7 +272,10 @@ static int h_poweroff(void *ctx, uint64_t badge, uint32_t status)
     return next_rc;
 }
 
-static const aspace_handlers_t aspace_h = { h_map, h_unmap, h_query, h_table, h_protect, h_take };
+static const aspace_handlers_t aspace_h = { h_map, h_unmap, h_query, h_table, h_protect, h_take, h_map_device,
+                                            h_unmap_device };
+static const irqctl_handlers_t irqctl_h = { h_claim };
+static const irq_handlers_t irq_h = { h_bind, h_ack };
 static const procctl_handlers_t procctl_h = { .create = h_create, .endpoint = h_endpoint, .census = h_census,
                                               .notification = h_notification };
 static const process_handlers_t process_h = { h_aspace, h_configure, h_start, h_destroy, h_status, h_cap_copy,
@@ -250,12 +291,16 @@ static int dispatch(enum iface i, bool with_handlers, ak_msg_t *m)
     static const process_handlers_t no_process;
     static const physmem_handlers_t no_physmem;
     static const power_handlers_t no_power;
+    static const irqctl_handlers_t no_irqctl;
+    static const irq_handlers_t no_irq;
     switch (i) {
     case I_ASPACE: return aspace_dispatch(with_handlers ? &aspace_h : &no_aspace, &srv_ctx, BADGE, m, &buf);
     case I_PROCCTL: return procctl_dispatch(with_handlers ? &procctl_h : &no_procctl, &srv_ctx, BADGE, m, &buf);
     case I_PROCESS: return process_dispatch(with_handlers ? &process_h : &no_process, &srv_ctx, BADGE, m, &buf);
     case I_PHYSMEM: return physmem_dispatch(with_handlers ? &physmem_h : &no_physmem, &srv_ctx, BADGE, m, &buf);
     case I_POWER: return power_dispatch(with_handlers ? &power_h : &no_power, &srv_ctx, BADGE, m, &buf);
+    case I_IRQCTL: return irqctl_dispatch(with_handlers ? &irqctl_h : &no_irqctl, &srv_ctx, BADGE, m, &buf);
+    case I_IRQ: return irq_dispatch(with_handlers ? &irq_h : &no_irq, &srv_ctx, BADGE, m, &buf);
     default: break;
     }
     fail();

@@ -491,7 +491,7 @@ static void test_bad_caps(void **state)
     CAP_REFUSED(c->holder = UINT32_MAX, "cap 2: holder 4294967295 is not a program");
     CAP_REFUSED(c->slot = AK_BOOT_CAP_SLOTS, "cap 2 (ping slot 32): slot 32 is out of range (0..31)");
     CAP_REFUSED(c->holder = VMM, "cap 2 (vmm slot 1): slot already holds cap 0");
-    CAP_REFUSED(c->kind = AK_CAP_NONE, "cap 2 (ping slot 1): kind 0 is not endpoint (1), aspace (2), physmem (3), procctl (4) or power (6)");
+    CAP_REFUSED(c->kind = AK_CAP_NONE, "cap 2 (ping slot 1): kind 0 is not endpoint (1), aspace (2), physmem (3), procctl (4), power (6), device (8) or irqctl (9)");
     /* A process capability names a process created at run time: no image grants one. */
     CAP_REFUSED(c->kind = AK_CAP_PROCESS, "kind 5 is not endpoint");
     CAP_REFUSED(c->kind = AK_CAP_NOTIFICATION, "kind 7 is not endpoint");

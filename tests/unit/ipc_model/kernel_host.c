@@ -19,6 +19,7 @@
 #include <ukernel/arch/sysreg.h>
 #include <ukernel/bootstrap.h>
 #include <ukernel/clock.h>
+#include <ukernel/device.h>
 #include <ukernel/halt.h>
 #include <ukernel/invoke.h>
 #include <ukernel/kprintf.h>
@@ -145,6 +146,24 @@ void arch_idle(void)
 bool irq_poll(void)
 {
     return false;
+}
+
+/* A world has no devices and no interrupt lines. */
+unsigned irq_bound(void)
+{
+    return 0;
+}
+
+void devices_forget(const vspace_t *vs)
+{
+    (void)vs;
+}
+
+void irq_handler_unref(irq_handler_t *h)
+{
+    (void)h;
+    fail_msg("a world dropped an IRQ capability, which no world holds");
+    abort();
 }
 
 /* A world has no deadlines: the counter stands still. */

@@ -209,6 +209,22 @@ static void test_endpoint_errors(void **state)
     refused(BASE "endpoint e:p\n", PATH ":3:11: error: invalid endpoint name 'e:p'");
 }
 
+/* The kinds that name no manifest object: process control, power, interrupts, a device by name. */
+static void test_root_task_caps(void **state)
+{
+    (void)state;
+    static mkimage_manifest_t m;
+    accepted(BASE "cap vmm 1 procctl rights write\ncap vmm 2 power rights write\n"
+                  "cap vmm 3 irqctl rights write\ncap vmm 4 device pl011 rights write\n", &m);
+    assert_int_equal(m.ncaps, 4);
+    assert_int_equal(m.caps[0].kind, AK_CAP_PROCCTL);
+    assert_int_equal(m.caps[1].kind, AK_CAP_POWER);
+    assert_int_equal(m.caps[2].kind, AK_CAP_IRQCTL);
+    assert_int_equal(m.caps[3].kind, AK_CAP_DEVICE);
+    assert_int_equal(m.caps[3].target, 0);
+    assert_int_equal(m.caps[3].rights, AK_RIGHT_WRITE);
+}
+
 static void test_cap_errors(void **state)
 {
     (void)state;
@@ -216,8 +232,11 @@ static void test_cap_errors(void **state)
     refused(BASE "cap vmm 32 physmem rights write\n", PATH ":3:9: error: slot '32' is not a number from 0 to 31");
     refused(BASE "cap vmm x physmem rights write\n", PATH ":3:9: error: slot 'x' is not a number");
     refused(BASE "cap vmm 1 pipe ep rights send\n",
-            PATH ":3:11: error: unknown capability kind 'pipe' (expected endpoint, aspace, physmem, procctl or power)");
+            PATH ":3:11: error: unknown capability kind 'pipe' (expected endpoint, aspace, physmem, procctl, power, device or irqctl)");
     refused(BASE "cap vmm 1\n", PATH ":3:10: error: expected a capability kind");
+    refused(BASE "cap vmm 1 device uart rights write\n", PATH ":3:18: error: unknown device 'uart' (expected pl011)");
+    refused(BASE "cap vmm 1 device pl011 rights send\n", "right 'send' does not apply to device capabilities");
+    refused(BASE "cap vmm 1 irqctl rights recv\n", "right 'recv' does not apply to irqctl capabilities");
     refused(BASE "cap vmm 1 endpoint nope rights recv\n", PATH ":3:20: error: unknown endpoint 'nope'");
     refused(BASE "cap vmm 1 aspace nope rights write\n", PATH ":3:18: error: unknown program 'nope'");
     refused(BASE "cap vmm 1 aspace vmm badge 1 rights write\n",
@@ -630,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_expect_and_args_errors),
         cmocka_unit_test(test_endpoint_errors),
         cmocka_unit_test(test_cap_errors),
+        cmocka_unit_test(test_root_task_caps),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_every_error_reported_then_gives_up),
         cmocka_unit_test(test_example_parses),

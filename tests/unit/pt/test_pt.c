@@ -345,7 +345,10 @@ static void test_map_bad_arguments(void **state)
     /* Permissions: none or readable, known bits only, never W and X. */
     assert_int_equal(pt_map(ROOT, va, pa, PT_WRITE, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, va, pa, PT_EXEC, NULL), -AK_EINVAL);
-    assert_int_equal(pt_map(ROOT, va, pa, PT_READ | 8u, NULL), -AK_EINVAL);
+    assert_int_equal(pt_map(ROOT, va, pa, PT_READ | 16u, NULL), -AK_EINVAL);
+    /* A device page: readable, never executable (only the kernel asks for one). */
+    assert_int_equal(pt_map(ROOT, va, pa, PT_DEVICE, NULL), -AK_EINVAL);
+    assert_int_equal(pt_map(ROOT, va, pa, PT_READ | PT_EXEC | PT_DEVICE, NULL), -AK_EACCES);
     assert_int_equal(pt_map(ROOT, va, pa, PT_READ | 0x80000000u, NULL), -AK_EINVAL);
     assert_int_equal(pt_map(ROOT, va, pa, PT_READ | PT_WRITE | PT_EXEC, NULL), -AK_EACCES);
     assert_int_equal(pt_map(ROOT, va, pa, PT_WRITE | PT_EXEC, NULL), -AK_EINVAL);
@@ -674,7 +677,8 @@ static void test_protect(void **state)
     host_events_clear();
     assert_int_equal(pt_protect(ROOT, ASID, va, 4, PT_PERMS_ALL), -AK_EACCES);
     assert_int_equal(pt_protect(ROOT, ASID, va, 4, PT_WRITE), -AK_EINVAL);
-    assert_int_equal(pt_protect(ROOT, ASID, va, 4, PT_READ | 8u), -AK_EINVAL);
+    assert_int_equal(pt_protect(ROOT, ASID, va, 4, PT_READ | 16u), -AK_EINVAL);
+    assert_int_equal(pt_protect(ROOT, ASID, va, 4, PT_READ | PT_DEVICE), -AK_EINVAL); /* never turns memory into a device */
     assert_int_equal(pt_protect(ROOT, ASID, va, 0, PT_READ), -AK_EINVAL);
     assert_int_equal(pt_protect(ROOT, ASID, va + 8, 1, PT_READ), -AK_EINVAL);
     assert_int_equal(pt_protect(ROOT, ASID, PT_VA_END - PAGE_SIZE, 2, PT_READ), -AK_EINVAL);

@@ -39,6 +39,9 @@
  * mapped, so its contents survive until the page is made accessible again.
  */
 #define PT_PAGE_NONE (PTE_AP_RO | PTE_UXN)
+/* The memory-type field, and its value for a device page. */
+#define PT_ATTR_MASK   PTE_ATTRIDX(7)
+#define PT_ATTR_DEVICE PTE_ATTRIDX(MAIR_IDX_DEVICE)
 
 _Static_assert(PT_VA_END == AK_USER_VA_END, "the user VA range is what TTBR0 translates");
 _Static_assert(PAGE_SHIFT + PT_INDEX_BITS * PT_LEVEL_LEAF == PT_VA_BITS, "3 levels cover the VA");
@@ -79,6 +82,8 @@ static bool frame_addr_ok(paddr_t pa)
 static uint64_t page_desc(paddr_t pa, unsigned perms)
 {
     uint64_t d = PT_PAGE_FIXED | pa;
+    if (perms & PT_DEVICE)
+        d = (d & ~PT_ATTR_MASK) | PT_ATTR_DEVICE | PTE_UXN;
     if (perms == 0)
         return d | PT_PAGE_NONE;
     d |= PTE_AP_EL0;
@@ -94,6 +99,8 @@ static unsigned page_perms(uint64_t d)
     if (!(d & PTE_AP_EL0))
         return 0;
     unsigned perms = PT_READ;
+    if ((d & PT_ATTR_MASK) == PT_ATTR_DEVICE)
+        perms |= PT_DEVICE;
     if (!(d & PTE_AP_RO))
         perms |= PT_WRITE;
     if (!(d & PTE_UXN))
@@ -103,6 +110,12 @@ static unsigned page_perms(uint64_t d)
 
 static bool page_desc_ok(uint64_t d)
 {
+    /* A device page is a normal one but for its memory type, and is always EL0-only data. */
+    if ((d & PT_ATTR_MASK) == PT_ATTR_DEVICE) {
+        if (!(d & PTE_AP_EL0) || !(d & PTE_UXN))
+            return false;
+        d = (d & ~PT_ATTR_MASK) | PTE_ATTRIDX(MAIR_IDX_NORMAL);
+    }
     if ((d & ~PT_PAGE_VARIABLE) != PT_PAGE_FIXED)
         return false;
     if (d & PTE_AP_EL0)
@@ -139,9 +152,11 @@ int pt_map_check(vaddr_t va, paddr_t pa, unsigned perms)
 {
     if ((va & PAGE_MASK) != 0 || va >= PT_VA_END || !frame_addr_ok(pa))
         return -AK_EINVAL;
-    if ((perms & ~PT_PERMS_ALL) != 0 || (perms != 0 && !(perms & PT_READ)))
+    if ((perms & ~(PT_PERMS_ALL | PT_DEVICE)) != 0 || (perms != 0 && !(perms & PT_READ)))
         return -AK_EINVAL;
     if ((perms & PT_WRITE) && (perms & PT_EXEC))
+        return -AK_EACCES;
+    if ((perms & PT_DEVICE) && (perms & PT_EXEC))
         return -AK_EACCES;
     return 0;
 }
@@ -287,6 +302,8 @@ int pt_protect(paddr_t root, unsigned asid, vaddr_t va, size_t npages, unsigned 
     int err = pt_map_check(va, 0, perms);
     if (err != 0)
         return err;
+    if (perms & PT_DEVICE)
+        return -AK_EINVAL; /* a memory type is chosen when a page is mapped, never changed */
     range_op_t r = { .asid = asid, .per_page = npages <= PT_PAGE_INVAL_MAX, .perms = perms };
     for_each_page(root, va, npages, protect_op, &r);
     if (!r.per_page && r.nchanged > 0)

@@ -20,13 +20,19 @@ void plat_console_write(const char *s, size_t n);
  */
 bool plat_ram(paddr_t dtb_pa, paddr_t *base, uint64_t *size);
 
+/* The device tree the boot loader passed at dtb_pa (or left where the board puts it), and how much may be read; NULL if none. */
+const void *plat_dtb(paddr_t dtb_pa, size_t *avail);
+
 /* Interrupt controller. */
 void plat_irq_init(void);
 void plat_irq_enable(unsigned irq);
+void plat_irq_disable(unsigned irq);
 /* Returns the pending interrupt's number, or PLAT_IRQ_NONE. */
 unsigned plat_irq_ack(void);
 void plat_irq_eoi(unsigned irq);
 #define PLAT_IRQ_NONE 1023u
+/* Lines from here to PLAT_IRQ_NONE-4 are devices' (shared peripheral interrupts). */
+#define PLAT_IRQ_FIRST_SPI 32u
 /* The interrupt of the timer that arch_timer_start() programs. */
 unsigned plat_timer_irq(void);
 

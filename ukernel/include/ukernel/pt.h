@@ -34,6 +34,11 @@
 #define PT_WRITE     2u
 #define PT_EXEC      4u
 #define PT_PERMS_ALL (PT_READ | PT_WRITE | PT_EXEC)
+/*
+ * With PT_READ (and PT_WRITE), a device page: device-nGnRE memory, never
+ * executable.  Only the kernel asks for it (vspace_map_device).
+ */
+#define PT_DEVICE    8u
 
 /* Translation table levels; the root is level 1. */
 #define PT_LEVEL_ROOT 1u

@@ -58,6 +58,20 @@ typedef void vspace_table_fn(void *ctx, paddr_t table, unsigned level);
 int vspace_init(vspace_t *vs, frame_table_t *frames, paddr_t root, unsigned asid);
 
 /*
+ * Maps the device page pa at va, which must lie in the device window
+ * [AK_DEVICE_VA_MIN, AK_DEVICE_VA_MAX), with perms PT_READ or PT_READ |
+ * PT_WRITE: device memory, never executable, counted on no frame.  The
+ * window is closed to every other call (map, unmap, protect, take refuse
+ * it with -AK_EPERM).  Whether pa is a device the caller may map is the
+ * caller's check.  Returns 0, -AK_ESRCH, -AK_EINVAL, -AK_EEXIST or
+ * -AK_ENOTABLE (with *missing_level).
+ */
+int vspace_map_device(vspace_t *vs, vaddr_t va, paddr_t pa, unsigned perms, unsigned *missing_level);
+
+/* Unmaps the device page at va; its address in *pa.  0, -AK_ESRCH, -AK_EINVAL, -AK_ENOENT. */
+int vspace_unmap_device(vspace_t *vs, vaddr_t va, paddr_t *pa);
+
+/*
  * Pins [start, end) (page aligned, start < end, below PT_VA_END) once its
  * pages are mapped: from now on vspace_map, vspace_unmap and
  * vspace_protect refuse to touch it.  A vspace has one pinned range; pinning again replaces it.

@@ -11,6 +11,9 @@
 
 #define GICD_CTLR       0x000u
 #define GICD_ISENABLER  0x100u   /* + 4 * (irq / 32) */
+#define GICD_ICENABLER  0x180u   /* + 4 * (irq / 32) */
+#define GICD_ITARGETSR  0x800u   /* + irq, byte access */
+#define GIC_TARGET_CPU0 0x01u
 #define GICD_IPRIORITYR 0x400u   /* + irq, byte access */
 #define GICD_CTLR_ENABLE 1u
 
@@ -45,7 +48,15 @@ void plat_irq_enable(unsigned irq)
 {
     volatile uint8_t *prio = (volatile uint8_t *)gicd(GICD_IPRIORITYR);
     prio[irq] = GIC_PRIO_DEFAULT;
+    /* A shared peripheral interrupt goes to the CPU its target byte names: this one. */
+    if (irq >= PLAT_IRQ_FIRST_SPI)
+        ((volatile uint8_t *)gicd(GICD_ITARGETSR))[irq] = GIC_TARGET_CPU0;
     gicd(GICD_ISENABLER)[irq / 32u] = 1u << (irq % 32u);
+}
+
+void plat_irq_disable(unsigned irq)
+{
+    gicd(GICD_ICENABLER)[irq / 32u] = 1u << (irq % 32u);
 }
 
 unsigned plat_irq_ack(void)

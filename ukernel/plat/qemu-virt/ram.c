@@ -8,17 +8,25 @@
 #include <ukernel/plat.h>
 #include <ukernel/plat/virt.h>
 
-bool plat_ram(paddr_t dtb_pa, paddr_t *base, uint64_t *size)
+const void *plat_dtb(paddr_t dtb_pa, size_t *avail)
 {
     paddr_t kernel_pa = virt_to_phys(__kernel_start);
     if (dtb_pa == 0)
         dtb_pa = VIRT_RAM_PA;
+    if (dtb_pa < VIRT_RAM_PA || dtb_pa >= kernel_pa)
+        return NULL;
+    *avail = kernel_pa - dtb_pa;
+    return phys_to_virt(dtb_pa);
+}
+
+bool plat_ram(paddr_t dtb_pa, paddr_t *base, uint64_t *size)
+{
     *base = VIRT_RAM_PA;
     *size = VIRT_RAM_DEFAULT_SIZE;
-    if (dtb_pa < VIRT_RAM_PA || dtb_pa >= kernel_pa)
-        return false;
+    size_t avail;
+    const void *dtb = plat_dtb(dtb_pa, &avail);
     uint64_t b, s;
-    if (fdt_memory(phys_to_virt(dtb_pa), kernel_pa - dtb_pa, &b, &s) != 0)
+    if (!dtb || fdt_memory(dtb, avail, &b, &s) != 0)
         return false;
     *base = b;
     *size = s;

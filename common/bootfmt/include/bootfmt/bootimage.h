@@ -46,6 +46,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define BI_PRIORITY_MAX  255u            /* higher runs first */
 #define BI_CONFIG_MAX    128u            /* bytes of the config string, NUL included */
 #define BI_NO_PAGER      UINT32_MAX      /* bi_program_rec_t.pager: the program has none */
+/* The devices a manifest may grant (target of a device capability): their names, by number. */
+#define BI_DEVICE_NAMES  { "pl011" }
+#define BI_NDEVICES      1u
 
 /* Expected outcome of a program (bi_program_rec_t.expect). */
 #define BI_EXPECT_EXIT   1u  /* exits by itself with status expect_code */

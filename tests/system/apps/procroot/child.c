@@ -67,6 +67,25 @@ static int map_with_tables(uint32_t aspace_slot, uint64_t va, uint64_t pa, uint3
     return -AK_EIO;
 }
 
+int map_with_tables_dev(uint32_t aspace_slot, uint64_t va, uint64_t pa, uint32_t prot, uint32_t device_slot)
+{
+    if (device_slot == AK_NO_SLOT)
+        return map_with_tables(aspace_slot, va, pa, prot, NULL);
+    for (unsigned tries = 0; tries < 3; tries++) {
+        uint8_t level = 0;
+        uint64_t table_va = 0;
+        int rc = aspace_map_device(aspace_slot, va, device_slot, prot, &level, &table_va);
+        if (rc != -AK_ENOTABLE)
+            return rc;
+        uint64_t table = frame_alloc();
+        if (!table)
+            return -AK_ENOMEM;
+        if ((rc = aspace_table(aspace_slot, table_va, level, table)) != 0)
+            return rc;
+    }
+    return -AK_EIO;
+}
+
 /* Writes n bytes of data into frame pa (the rest zero) through the scratch window. */
 static int fill_frame(uint64_t pa, const void *data, size_t n)
 {

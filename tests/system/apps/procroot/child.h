@@ -18,6 +18,8 @@
 #define SLOT_PROCCTL 4u
 #define SLOT_POWER   5u
 #define SLOT_BADGED  6u   /* its endpoint again, send only, badge 0x55 */
+#define SLOT_DEVICE  7u   /* the PL011's page (the dev image only) */
+#define SLOT_IRQCTL  8u   /* interrupt control (the dev image only) */
 #define SLOT_FIRST_FREE 16u
 
 /* What a child does. */
@@ -44,6 +46,9 @@ typedef struct child {
     uint64_t frames[CHILD_MAX_FRAMES]; /* every frame it was given, tables included */
     unsigned nframes;
 } child_t;
+
+/* Maps pa at va through aspace_slot (map_device when device_slot is not AK_NO_SLOT), supplying tables. */
+int map_with_tables_dev(uint32_t aspace_slot, uint64_t va, uint64_t pa, uint32_t prot, uint32_t device_slot);
 
 /* Sets up the frame pool and procroot's own scratch window; false on error. */
 bool child_init(void);

@@ -11,6 +11,10 @@
  *   physmem     physmem-split-*
  *   poweroff N  poweroff-*: 3 and 256 refused, then power off with N
  *   bench       BENCH proc,create-start-exit,instructions
+ *   dev         dev-*, irq-*: the PL011's page mapped as a device, its
+ *               receive interrupt delivered to a notification (the
+ *               image's expect file types the input)
+ *   irqbench    BENCH irq,to-user,instructions (the transmit interrupt: no input needed)
  *   deadlock    starts a child that waits for ever, then waits for ever
  *               itself: the kernel must report the deadlock (status 1)
  *
@@ -697,6 +701,189 @@ static void idle_tests(void)
     result("idle-sleep-alone", rc == 0 && slept >= 100 && slept < 400, "sleep alone did not last 100-400 ms");
 }
 
+/* ---- devices and interrupts -------------------------------------------------- */
+
+#define DEV_VA     AK_DEVICE_VA_MIN
+#define SLOT_IRQ   (SLOT_FIRST_FREE + 80)
+#define SLOT_RXN   (SLOT_FIRST_FREE + 81)
+#define UART_DR    0x000u
+#define UART_FR    0x018u
+#define UART_LCR_H 0x02Cu
+#define UART_CR    0x030u
+#define UART_IMSC  0x038u
+#define UART_ICR   0x044u
+#define UART_PERIPHID0 0xFE0u
+#define UART_PCELLID0  0xFF0u
+#define FR_RXFE    (1u << 4)
+#define LCR_H_FEN_8BIT 0x70u   /* FIFOs on (else the receiver holds one byte), 8 bits */
+#define CR_UARTEN  (1u << 0)
+#define CR_TXE     (1u << 8)
+#define CR_RXE     (1u << 9)
+#define IMSC_RX    ((1u << 4) | (1u << 6))   /* receive, receive timeout */
+#define IMSC_TX    (1u << 5)
+#define PL011_IRQ  33u
+
+static volatile uint32_t *uart(uint32_t off)
+{
+    return (volatile uint32_t *)(uintptr_t)(DEV_VA + off);
+}
+
+/* Reads what the receive FIFO holds into buf (NUL-terminated); returns how many. */
+static unsigned uart_drain(char *buf, unsigned max)
+{
+    unsigned n = 0;
+    while (!(*uart(UART_FR) & FR_RXFE)) {
+        char ch = (char)(*uart(UART_DR) & 0xff);
+        if (n + 1 < max)
+            buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static void dev_tests(void)
+{
+    const char *name = "dev-map";
+    uint64_t pa;
+    uint32_t perms;
+    if (!expect_eq(name, "map the PL011", map_with_tables_dev(SLOT_SELF, DEV_VA, 0, AK_PROT_READ | AK_PROT_WRITE, SLOT_DEVICE), 0) ||
+        !expect_eq(name, "query", aspace_query(SLOT_SELF, DEV_VA, &pa, &perms), 0) ||
+        !expect_eq(name, "its page", (int64_t)pa, 0x09000000) ||
+        !expect_eq(name, "PeriphID0 of a PL011", *uart(UART_PERIPHID0) & 0xff, 0x11) ||
+        !expect_eq(name, "PCellID0 of a PrimeCell", *uart(UART_PCELLID0) & 0xff, 0x0d))
+        return;
+    result(name, true, "");
+
+    name = "dev-refused";
+    struct {
+        const char *what;
+        int64_t got, want;
+    } cases[] = {
+        { "a second mapping", aspace_map_device(SLOT_SELF, DEV_VA + AK_PAGE_SIZE, SLOT_DEVICE, AK_PROT_READ, NULL, NULL), -AK_EBUSY },
+        { "executable", aspace_map_device(SLOT_SELF, DEV_VA + AK_PAGE_SIZE, SLOT_DEVICE, AK_PROT_READ | AK_PROT_EXEC, NULL, NULL), -AK_EACCES },
+        { "no access", aspace_map_device(SLOT_SELF, DEV_VA + AK_PAGE_SIZE, SLOT_DEVICE, AK_PROT_NONE, NULL, NULL), -AK_EINVAL },
+        { "outside the window", aspace_map_device(SLOT_SELF, AK_USER_MMAP_MIN, SLOT_DEVICE, AK_PROT_READ, NULL, NULL), -AK_EINVAL },
+        { "an endpoint as the device", aspace_map_device(SLOT_SELF, DEV_VA + AK_PAGE_SIZE, SLOT_EP, AK_PROT_READ, NULL, NULL), -AK_ENOTSUP },
+        { "an empty slot as the device", aspace_map_device(SLOT_SELF, DEV_VA + AK_PAGE_SIZE, SLOT_FIRST_FREE + 99, AK_PROT_READ, NULL, NULL), -AK_EBADF },
+        { "the page as normal memory", aspace_map(SLOT_SELF, AK_USER_MMAP_MIN, 0x09000000, AK_PROT_READ, NULL, NULL), -AK_EPERM },
+        { "a RAM frame in the window", aspace_map(SLOT_SELF, DEV_VA + AK_PAGE_SIZE, frame_alloc(), AK_PROT_READ, NULL, NULL), -AK_EPERM },
+        { "unmap the window", aspace_unmap(SLOT_SELF, DEV_VA, 1), -AK_EPERM },
+        { "protect the window", aspace_protect(SLOT_SELF, DEV_VA, 1, AK_PROT_READ | AK_PROT_EXEC), -AK_EPERM },
+        { "take from the window", aspace_take(SLOT_SELF, DEV_VA, &pa), -AK_EPERM },
+        { "unmap_device outside the window", aspace_unmap_device(SLOT_SELF, AK_USER_MMAP_MIN), -AK_EINVAL },
+        { "unmap_device of nothing", aspace_unmap_device(SLOT_SELF, DEV_VA + AK_PAGE_SIZE), -AK_ENOENT },
+        { "the registers still answer", *uart(UART_PERIPHID0) & 0xff, 0x11 },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!expect_eq(name, cases[i].what, cases[i].got, cases[i].want))
+            return;
+    result(name, true, "");
+
+    name = "irq-claim-refused";
+    struct {
+        const char *what;
+        int64_t got, want;
+    } claims[] = {
+        { "the kernel's timer", irqctl_claim(SLOT_IRQCTL, 30, SLOT_IRQ), -AK_EPERM },
+        { "a per-CPU line", irqctl_claim(SLOT_IRQCTL, 5, SLOT_IRQ), -AK_EINVAL },
+        { "past the lines", irqctl_claim(SLOT_IRQCTL, 1020, SLOT_IRQ), -AK_EINVAL },
+        { "into a full slot", irqctl_claim(SLOT_IRQCTL, PL011_IRQ, SLOT_EP), -AK_EEXIST },
+        { "the PL011's", irqctl_claim(SLOT_IRQCTL, PL011_IRQ, SLOT_IRQ), 0 },
+        { "it again", irqctl_claim(SLOT_IRQCTL, PL011_IRQ, SLOT_IRQ + 5), -AK_EBUSY },
+        { "ack before bind", irq_ack(SLOT_IRQ), -AK_EINVAL },
+        { "bind an endpoint", irq_bind(SLOT_IRQ, SLOT_EP), -AK_ENOTSUP },
+    };
+    for (unsigned i = 0; i < sizeof claims / sizeof claims[0]; i++)
+        if (!expect_eq(name, claims[i].what, claims[i].got, claims[i].want))
+            return;
+    result(name, true, "");
+
+    /* The receive interrupt, with what the expect file types: "ab" first, "cd" 4 s later. */
+    name = "irq-rx";
+    char got[32];
+    if (!expect_eq(name, "notification", procctl_notification(SLOT_PROCCTL, SLOT_RXN), 0) ||
+        !expect_eq(name, "bind", irq_bind(SLOT_IRQ, SLOT_RXN), 0))
+        return;
+    *uart(UART_ICR) = 0x7ff;
+    *uart(UART_LCR_H) = LCR_H_FEN_8BIT;
+    *uart(UART_IMSC) = IMSC_RX;
+    *uart(UART_CR) = CR_UARTEN | CR_TXE | CR_RXE;
+    int64_t bits = ak_wait(SLOT_RXN, 20000);
+    if (!expect_eq(name, "the first interrupt", bits, 1))
+        return;
+    ak_sleep(100); /* both bytes in */
+    uart_drain(got, sizeof got);
+    if (strcmp(got, "ab") != 0) {
+        result(name, false, "the first input was not \"ab\"");
+        return;
+    }
+    result(name, true, "");
+
+    /* Not acknowledged: the second input raises the line, but nothing is delivered. */
+    name = "irq-masked-until-ack";
+    ak_sleep(6000);
+    if (!expect_eq(name, "no signal while unacknowledged", ak_poll(SLOT_RXN), 0) ||
+        !expect_eq(name, "ack", irq_ack(SLOT_IRQ), 0) || !expect_eq(name, "the next interrupt", ak_wait(SLOT_RXN, 5000), 1))
+        return;
+    uart_drain(got, sizeof got);
+    if (strcmp(got, "cd") != 0) {
+        result(name, false, "the second input was not \"cd\"");
+        return;
+    }
+    result(name, true, "");
+    *uart(UART_IMSC) = 0;
+    irq_ack(SLOT_IRQ);
+
+    /* Unmapped, the page may be mapped again; a dropped IRQ capability frees the line. */
+    name = "dev-unmap";
+    if (!expect_eq(name, "unmap", aspace_unmap_device(SLOT_SELF, DEV_VA), 0) ||
+        !expect_eq(name, "unmap again", aspace_unmap_device(SLOT_SELF, DEV_VA), -AK_ENOENT) ||
+        !expect_eq(name, "map again", aspace_map_device(SLOT_SELF, DEV_VA, SLOT_DEVICE, AK_PROT_READ | AK_PROT_WRITE, NULL, NULL), 0) ||
+        !expect_eq(name, "drop the line", ak_cap_drop(SLOT_IRQ), 0) ||
+        !expect_eq(name, "claim it again", irqctl_claim(SLOT_IRQCTL, PL011_IRQ, SLOT_IRQ), 0))
+        return;
+    result(name, true, "");
+}
+
+/*
+ * Writing a byte raises the PL011's transmit interrupt at once (QEMU sets
+ * it when the byte goes): from that write to the handler's wait returning.
+ */
+static void bench_irq(void)
+{
+    enum { WARMUP = 10, ROUNDS = 1000 };
+    if (map_with_tables_dev(SLOT_SELF, DEV_VA, 0, AK_PROT_READ | AK_PROT_WRITE, SLOT_DEVICE) ||
+        irqctl_claim(SLOT_IRQCTL, PL011_IRQ, SLOT_IRQ) || procctl_notification(SLOT_PROCCTL, SLOT_RXN) ||
+        irq_bind(SLOT_IRQ, SLOT_RXN)) {
+        printf("procroot: irq bench set-up failed\n");
+        failures++;
+        return;
+    }
+    fflush_stdout();
+    *uart(UART_ICR) = IMSC_TX;
+    *uart(UART_IMSC) = IMSC_TX;
+    uint64_t total = 0;
+    bool ok = true;
+    for (unsigned i = 0; i < WARMUP + ROUNDS && ok; i++) {
+        uint64_t t0 = ak_instructions();
+        *uart(UART_DR) = (i % 64 == 63) ? '\n' : '.';
+        ok = ak_wait(SLOT_RXN, 1000) == 1;
+        uint64_t t1 = ak_instructions();
+        if (i >= WARMUP)
+            total += t1 - t0;
+        *uart(UART_ICR) = IMSC_TX; /* the line stays up until cleared: clear, then unmask */
+        irq_ack(SLOT_IRQ);
+    }
+    *uart(UART_IMSC) = 0;
+    printf("\n");
+    if (!ok) {
+        printf("procroot: a transmit interrupt did not come\n");
+        failures++;
+        return;
+    }
+    printf("BENCH irq,to-user,instructions,%lu,guest instructions\n", (unsigned long)((total + ROUNDS / 2) / ROUNDS));
+}
+
 /* ---- bench ----------------------------------------------------------------- */
 
 static void bench(void)
@@ -807,6 +994,10 @@ int main(int argc, char **argv)
     } else if (strcmp(suite, "bench") == 0) {
         bench();
         bench_notif();
+    } else if (strcmp(suite, "dev") == 0) {
+        dev_tests();
+    } else if (strcmp(suite, "irqbench") == 0) {
+        bench_irq();
     } else if (strcmp(suite, "deadlock") == 0) {
         child_t c;
         if (child_create(&c, CHILD_RECV, SLOT_FIRST_FREE, PRIO, "waiter") == 0 &&

@@ -22,8 +22,11 @@ enum ak_cap_kind {
     AK_CAP_PROCESS  = 5,  /* one process its holder created: configure, start, destroy */
     AK_CAP_POWER    = 6,  /* ends the system with a status */
     AK_CAP_NOTIFICATION = 7,  /* a notification word, with a badge */
+    AK_CAP_DEVICE   = 8,  /* a device's MMIO page, to map (aspace.map_device) */
+    AK_CAP_IRQCTL   = 9,  /* claims interrupt lines (the root task's) */
+    AK_CAP_IRQ      = 10, /* one claimed line: bind it to a notification, acknowledge it */
 };
-#define AK_CAP_KINDS 8u   /* kinds are 1 .. AK_CAP_KINDS-1 */
+#define AK_CAP_KINDS 11u  /* kinds are 1 .. AK_CAP_KINDS-1 */
 
 /*
  * By convention, slot 1 of every program a vmm serves holds its endpoint
@@ -35,7 +38,7 @@ enum ak_cap_kind {
 #define AK_RIGHT_SEND  1u  /* endpoint: send and call; notification: signal */
 #define AK_RIGHT_RECV  2u  /* endpoint: receive; notification: wait, poll, bind */
 #define AK_RIGHT_WRITE 4u  /* aspace: map, unmap, supply tables; physmem: hand out frames, split;
-                              procctl, process, power: every invocation */
+                              procctl, process, power, device, irqctl, irq: every invocation */
 #define AK_RIGHTS_ALL  (AK_RIGHT_SEND | AK_RIGHT_RECV | AK_RIGHT_WRITE)
 
 #endif /* AKUMA_ABI_CAPS_H */

@@ -29,6 +29,10 @@
 #define AK_BOOTINFO_VA    UINT64_C(0x00100000)
 #define AK_IPCBUF_VA      UINT64_C(0x00101000)
 
+/* Where device pages are mapped (aspace.map_device), and nothing else. */
+#define AK_DEVICE_VA_MIN  UINT64_C(0x00200000)
+#define AK_DEVICE_VA_MAX  UINT64_C(0x00400000)
+
 #define AK_USER_IMAGE_MIN UINT64_C(0x00400000)
 #define AK_USER_IMAGE_MAX UINT64_C(0x10000000)
 
