@@ -635,8 +635,9 @@ static void notif_tests(void)
     if (!expect_eq(name, "sleep 50 ms", ak_sleep(50), 0))
         return;
     uint64_t slept = ms_now() - t0;
-    if (slept < 50 || slept > 50 + 200)
-        result(name, false, "slept outside [50, 250] ms");
+    /* At least what was asked (strict); the upper bound is loose: the host may be busy. */
+    if (slept < 50 || slept > 50 + 2000)
+        result(name, false, "slept outside [50, 2050] ms");
     else
         result(name, true, "");
 
@@ -645,7 +646,7 @@ static void notif_tests(void)
     if (!expect_eq(name, "wait with nothing coming", ak_wait(SLOT_N1, 30), -AK_ETIMEDOUT))
         return;
     uint64_t waited = ms_now() - t0;
-    if (!expect_eq(name, "at least 30 ms", waited >= 30, 1) || !expect_eq(name, "not grossly more", waited < 230, 1))
+    if (!expect_eq(name, "at least 30 ms", waited >= 30, 1) || !expect_eq(name, "not grossly more", waited < 2030, 1))
         return;
     t0 = ms_now();
     if (!expect_eq(name, "recv with nothing coming", ak_ipc_recv_timed(SLOT_EP, &(ak_msg_t){ 0 }, 20), -AK_ETIMEDOUT) ||
@@ -698,7 +699,7 @@ static void idle_tests(void)
     uint64_t t0 = ms_now();
     int64_t rc = ak_sleep(100);
     uint64_t slept = ms_now() - t0;
-    result("idle-sleep-alone", rc == 0 && slept >= 100 && slept < 400, "sleep alone did not last 100-400 ms");
+    result("idle-sleep-alone", rc == 0 && slept >= 100 && slept < 2100, "sleep alone did not last 100-2100 ms");
 }
 
 /* ---- devices and interrupts -------------------------------------------------- */
@@ -811,6 +812,9 @@ static void dev_tests(void)
     int64_t bits = ak_wait(SLOT_RXN, 20000);
     if (!expect_eq(name, "the first interrupt", bits, 1))
         return;
+    /* procroot waited alone: the CPU idled until the interrupt instead of ending the system. */
+    census_t now = census();
+    result("idle-wait-irq", now.procs == now.max - 1, "another process ran while procroot waited");
     ak_sleep(100); /* both bytes in */
     uart_drain(got, sizeof got);
     if (strcmp(got, "ab") != 0) {
