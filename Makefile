@@ -207,9 +207,17 @@ deps:
 # The system's last line ("[kernel] halt: status N") stays the last line:
 # when N is not 0, make is stopped as `make test` is (below), quietly, with
 # a non-zero status.
+# IMAGE=path/kernel.elf boots another image (a test's or a benchmark's)
+# instead of the default one.  The last line is always the system's status;
+# make exits 0 exactly when it is 0, else it is stopped with SIGPIPE (141),
+# which makes it print nothing after that line (GNU make itself could only
+# say 1 or 2, and would add a line of its own).
+RUN_IMAGE = $(or $(IMAGE),$(DEFAULT_DIR)/kernel.elf)
 run: deps
-	$(Q)$(MAKE) kernel
-	$(Q)$(QEMU_SH) --timeout $(RUN_TIMEOUT) $(DEFAULT_DIR)/kernel.elf || { kill -PIPE $$PPID; exit 1; }
+	$(Q)$(if $(IMAGE),test -f $(IMAGE) || { echo "make run: IMAGE=$(IMAGE) does not exist" >&2; exit 1; },$(MAKE) kernel)
+	$(Q)status=0; $(QEMU_SH) --timeout $(RUN_TIMEOUT) $(RUN_IMAGE) || status=$$?; \
+	    echo "make run: system status $$status"; \
+	    [ $$status -eq 0 ] || { kill -PIPE $$PPID; exit 1; }
 
 debug:
 	$(Q)tools/deps.sh --debug
@@ -292,7 +300,8 @@ help:
 	@echo "Akuma-C: an AArch64 microkernel with a userspace memory server."
 	@echo
 	@echo "  make run     build the default image and boot it in QEMU"
-	@echo "               (APP=<program of apps/> ARGS=\"...\" to run another program)"
+	@echo "               (APP=<program of apps/> ARGS=\"...\" to run another program,"
+	@echo "               IMAGE=<kernel.elf> to boot a test's or a benchmark's image)"
 	@echo "  make test    install missing packages, run every test suite"
 	@echo "  make bench   run the benchmarks; results in build/bench/results.csv"
 	@echo "               and plots in build/bench/*.{png,svg}"

@@ -32,7 +32,7 @@ refused() {
     fi
 }
 
-echo "1..34"
+echo "1..38"
 refused "make-vmm-unknown" "VMM=nope is not a vmm: choose one of" VMM=nope
 refused "make-vmm-two-words" "VMM=vmm junk is not a vmm" "VMM=vmm junk"
 refused "make-vmm-empty" "VMM= is not a vmm" VMM=
@@ -54,6 +54,34 @@ if make -n -p -f Makefile 2>/dev/null | grep -qx '.DEFAULT_GOAL := all'; then
     ok "make-default-goal-all"
 else
     not_ok "make-default-goal-all" "make without a target builds $(make -n -p 2>/dev/null | sed -n 's/^.DEFAULT_GOAL := //p')"
+fi
+
+# make run ends with the system's status and exits 0 exactly when it is 0
+# (the power-off images of the system tests end with 0, 1, 2; built by
+# make test before this suite runs).
+for st in 0 1 2; do
+    img=$(ls build/*/tests/poweroff-$st/kernel.elf 2>/dev/null | head -n 1)
+    if [ -z "$img" ]; then
+        not_ok "make-run-status-$st" "no poweroff-$st image built"
+        continue
+    fi
+    make -s run IMAGE="$img" >"$out" 2>&1
+    rc=$?
+    last=$(tail -n 1 "$out")
+    if [ "$last" != "make run: system status $st" ]; then
+        not_ok "make-run-status-$st" "last line: $last"
+    elif { [ "$st" -eq 0 ] && [ "$rc" -ne 0 ]; } || { [ "$st" -ne 0 ] && [ "$rc" -eq 0 ]; }; then
+        not_ok "make-run-status-$st" "make exited $rc for system status $st"
+    else
+        ok "make-run-status-$st"
+    fi
+done
+if make -s run IMAGE=nope.elf >"$out" 2>&1; then
+    not_ok "make-run-image-missing" "make run IMAGE=nope.elf succeeded"
+elif grep -qF "IMAGE=nope.elf does not exist" "$out"; then
+    ok "make-run-image-missing"
+else
+    not_ok "make-run-image-missing" "it said: $(tail -n 1 "$out")"
 fi
 
 # Read once (which may create this configuration's stamps), then twice more.
