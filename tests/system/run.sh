@@ -9,6 +9,9 @@
 #   machine M          QEMU machine and options (default virt)
 #   aktest NAME        the image must print "AKTEST PASS NAME"
 #   match NAME REGEX   some line of the serial log must match the ERE
+#   icount             run under -icount shift=0,sleep=off: guest time is
+#                      instructions, the same on every run, whatever the host
+#                      does (for tests that count instructions or ticks)
 #   input PAUSE TEXT   type TEXT (printf %b escapes) on the serial line
 #                      PAUSE seconds after the previous input line
 #
@@ -33,6 +36,7 @@ aktests=()
 match_names=()
 match_res=()
 inputs=()
+icount=()
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
@@ -49,6 +53,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     aktest) aktests+=("$a") ;;
     match) match_names+=("$a"); match_res+=("$b") ;;
     input) inputs+=("$a $b") ;;
+    icount) icount=(--icount) ;;
     *) echo "$expect:$lineno: unknown directive '$key'" >&2; echo "RESULT $name 0 1"; exit 0 ;;
     esac
 done <"$expect"
@@ -66,7 +71,7 @@ if [ ${#inputs[@]} -gt 0 ]; then
     printf '%s\n' "${inputs[@]}" >"$log.input"
     input_args=(--input "$log.input")
 fi
-"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "${input_args[@]}" "$kernel" >"$log.qemu" 2>&1 || status=$?
+"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "${icount[@]}" "${input_args[@]}" "$kernel" >"$log.qemu" 2>&1 || status=$?
 clean="$log.txt"
 tr -d '\r' <"$log" >"$clean"
 
