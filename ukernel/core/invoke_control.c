@@ -211,8 +211,8 @@ static int pr_cap_copy(void *c, uint64_t badge, uint32_t from, uint32_t to, uint
     if (from >= AK_CAP_SLOTS || ctx->caller->caps.slot[from].kind == AK_CAP_NONE || to >= AK_CAP_SLOTS)
         return -AK_EBADF;
     const cap_t src = ctx->caller->caps.slot[from];
-    if (src.kind == AK_CAP_PROCESS)
-        return -AK_EPERM; /* it never leaves its creator's table */
+    if (src.kind == AK_CAP_PROCESS || src.kind == AK_CAP_REPLY)
+        return -AK_EPERM; /* they never leave their holder's table */
     if (rights == 0 || (rights & ~AK_RIGHTS_ALL) != 0)
         return -AK_EINVAL;
     if ((rights & ~src.rights) != 0)

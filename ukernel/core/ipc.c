@@ -17,6 +17,7 @@
 #include <akuma/abi/syscall.h>
 #include <ukernel/invoke.h>
 #include <ukernel/notif.h>
+#include <ukernel/object.h>
 #include <ukernel/process.h>
 #include <ukernel/sched.h>
 #include <ukernel/tqueue.h>
@@ -254,6 +255,78 @@ void ipc_reply(void)
     if (reply_to(caller))
         sched_wake(caller);
     self->regs.x[REG_SLOT] = 0;
+}
+
+/* The caller a reply capability in holder's table still answers, or NULL if that call is over. */
+static thread_t *reply_target(const thread_t *holder, const cap_t *c)
+{
+    thread_t *caller = c->object;
+    if (caller->saved_by != holder || caller->reply_seq != c->aux || caller->proc->pid != c->target ||
+        caller->state != T_BLOCKED_REPLY)
+        return NULL;
+    return caller;
+}
+
+void ipc_save_reply(uint64_t slot)
+{
+    thread_t *self = current;
+    if (slot >= AK_CAP_SLOTS) {
+        set_error(self, -AK_EBADF);
+        return;
+    }
+    if (self->proc->caps.slot[slot].kind != AK_CAP_NONE) {
+        set_error(self, -AK_EEXIST);
+        return;
+    }
+    thread_t *caller = self->caller;
+    if (!caller) {
+        set_error(self, -AK_ENOENT);
+        return;
+    }
+    self->caller = NULL;
+    caller->saved_by = self;
+    caller->reply_seq++;
+    obj_cap_put(self->proc, slot, AK_CAP_REPLY, AK_RIGHT_SEND, caller->proc->pid, 0, caller);
+    self->proc->caps.slot[slot].aux = caller->reply_seq;
+    self->regs.x[REG_SLOT] = 0;
+}
+
+void ipc_reply_to(uint64_t slot)
+{
+    thread_t *self = current;
+    int err = check_info(self->regs.x[REG_INFO]);
+    const cap_t *c = err ? NULL : cap_lookup(&self->proc->caps, slot, AK_CAP_REPLY, AK_RIGHT_SEND, &err);
+    if (!c) {
+        set_error(self, err);
+        return;
+    }
+    thread_t *caller = reply_target(self, c);
+    if (caller)
+        caller->saved_by = NULL; /* answered now: the capability's drop below must not answer again */
+    obj_cap_delete(self->proc, slot);
+    if (!caller) {
+        set_error(self, -AK_ESRCH);
+        return;
+    }
+    if (reply_to(caller))
+        sched_wake(caller);
+    self->regs.x[REG_SLOT] = 0;
+}
+
+void ipc_reply_cap_dropped(const proc_t *holder, const cap_t *c)
+{
+    thread_t *caller = reply_target(&holder->thread, c);
+    if (!caller)
+        return;
+    caller->saved_by = NULL;
+    /* Nobody will answer it now: as when its server ends (ipc_abandon_caller). */
+    if (caller->kmsg != KMSG_NONE) {
+        proc_kmsg_replied(caller, AK_ESRCH);
+        return;
+    }
+    caller->regs.x[REG_SLOT] = 0;
+    caller->regs.x[REG_INFO] = ak_msginfo(AK_ESRCH, 0);
+    sched_wake(caller);
 }
 
 void ipc_abandon_caller(thread_t *t)

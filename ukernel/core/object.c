@@ -6,6 +6,7 @@
 #include <akuma/abi/errno.h>
 #include <common/string.h>
 #include <ukernel/device.h>
+#include <ukernel/ipc.h>
 #include <ukernel/notif.h>
 #include <ukernel/sched.h>
 #include <ukernel/tqueue.h>
@@ -96,6 +97,8 @@ int obj_cap_delete(proc_t *p, uint64_t slot)
         return -AK_EBADF;
     cap_t c = p->caps.slot[slot];
     cap_remove(&p->caps, slot);
+    if (c.kind == AK_CAP_REPLY)
+        ipc_reply_cap_dropped(p, &c);
     unref(c.kind, c.object);
     if (c.kind == AK_CAP_PHYSMEM)
         proc_update_memory(p);

@@ -295,10 +295,12 @@ static void detach(thread_t *t)
         t->blocked_on = NULL;
         break;
     case T_BLOCKED_REPLY:
-        /* Its server (or its pager, for a kernel message) forgets it: a later reply goes nowhere. */
+        /* Its server (or its pager, for a kernel message) forgets it: a later reply goes nowhere,
+           and a reply capability saved for it answers nothing (-AK_ESRCH). */
         for (unsigned i = 0; i < PROC_MAX; i++)
             if (procs[i].thread.caller == t)
                 procs[i].thread.caller = NULL;
+        t->saved_by = NULL;
         break;
     case T_BLOCKED_NOTIF:
         tq_unlink(&t->waiting_on->waiters, t);

@@ -79,6 +79,12 @@ void syscall_dispatch(thread_t *t, uint64_t number)
     case AK_SYS_SLEEP:
         sys_sleep(t);
         break;
+    case AK_SYS_SAVE_REPLY:
+        ipc_save_reply(slot);
+        break;
+    case AK_SYS_REPLY_TO:
+        ipc_reply_to(slot);
+        break;
     case AK_SYS_SIGNAL_WAIT:
         sys_signal_wait(t);
         break;

@@ -49,6 +49,7 @@
     ipc_wrapper ak_ipc_reply_recv, AK_SYS_REPLY_RECV, 1
     ipc_wrapper ak_ipc_recv, AK_SYS_RECV, 1
     ipc_wrapper ak_ipc_send, AK_SYS_SEND, 0
+    ipc_wrapper ak_reply_to, AK_SYS_REPLY_TO, 0
 
 /* ak_ipc_reply(m): the message pointer comes in x0; the reply keeps no answer. */
     .global ak_ipc_reply
@@ -84,6 +85,7 @@ ak_ipc_reply:
     plain_syscall ak_bind, AK_SYS_BIND
     plain_syscall ak_sleep, AK_SYS_SLEEP
     plain_syscall ak_signal_wait, AK_SYS_SIGNAL_WAIT
+    plain_syscall ak_save_reply, AK_SYS_SAVE_REPLY
 
 /* ak_ipc_recv_timed(slot, m, ms): as ak_ipc_recv, with the limit in x1. */
     .global ak_ipc_recv_timed

@@ -66,4 +66,17 @@ int64_t ak_bind(uint64_t slot);
  */
 int64_t ak_signal_wait(uint64_t signal_slot, uint64_t wait_slot);
 
+/*
+ * Reply capabilities: a server that cannot answer its caller now keeps
+ * the right to answer it in an empty slot (ak_save_reply) and may then
+ * receive other messages; ak_reply_to answers through that slot later,
+ * once (the capability goes).  If the capability goes unused (dropped,
+ * or its holder ends) the caller gets a reply with label AK_ESRCH; if the
+ * caller is gone, ak_reply_to returns -AK_ESRCH.  Errors: -AK_ENOENT (no
+ * caller to save), -AK_EBADF, -AK_EEXIST (the slot), -AK_ENOTSUP (not a
+ * reply capability), and the message checks of IPC.
+ */
+int64_t ak_save_reply(uint64_t slot);
+int64_t ak_reply_to(uint64_t slot, const ak_msg_t *m);
+
 #endif /* AKUMA_IPC_H */

@@ -22,8 +22,8 @@ typedef struct cap {
     uint16_t reserved;
     uint32_t target;   /* the object's number, for boot info and reports */
     uint64_t badge;    /* endpoints: stamped on every message sent */
-    void *object;      /* endpoint_t, proc_t (aspace) or physmem_t */
-    uint64_t pad;      /* to 32 bytes: a slot is found with a shift */
+    void *object;      /* the kernel object it names */
+    uint64_t aux;      /* a reply capability's save number (ipc.c); else 0.  Also pads to 32 bytes */
 } cap_t;
 
 _Static_assert(sizeof(cap_t) == 32, "cap_t is a power of two");

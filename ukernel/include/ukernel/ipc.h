@@ -25,6 +25,18 @@ void ipc_reply_recv(uint64_t slot);
 void ipc_reply(void);
 
 /*
+ * Reply capabilities (akuma/ipc.h): save_reply moves current's caller into
+ * a capability in the empty slot; reply_to answers through one and deletes
+ * it.  A capability names its caller, the caller's pid and the number of
+ * the save, so it answers that call only, once.
+ */
+void ipc_save_reply(uint64_t slot);
+void ipc_reply_to(uint64_t slot);
+
+/* A reply capability of holder goes unused: its caller, if still waiting, gets AK_ESRCH. */
+void ipc_reply_cap_dropped(const proc_t *holder, const cap_t *c);
+
+/*
  * Tries the fastpath for system call `number` (AK_SYS_CALL or
  * AK_SYS_REPLY_RECV) of current, self: a message of at most 4 words
  * handed straight to a waiting thread; and a call of at most 4 words on

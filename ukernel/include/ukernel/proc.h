@@ -111,6 +111,8 @@ struct thread {
     uint64_t send_badge;        /* BLOCKED_SEND: badge of the capability used */
     bool send_is_call;          /* BLOCKED_SEND: wants a reply */
     thread_t *caller;           /* the thread waiting for this one's reply */
+    thread_t *saved_by;         /* BLOCKED_REPLY: the server holding a reply capability for it */
+    uint64_t reply_seq;         /* saves of its calls so far: names the one a reply capability answers */
     ak_ipcbuf_t *ipcbuf;        /* kernel view of the IPC buffer */
     char *console;              /* kernel view of the console area of that page */
     endpoint_t *pager;          /* where START, FAULT and EXIT go; NULL if none */

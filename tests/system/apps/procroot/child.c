@@ -213,6 +213,18 @@ static unsigned child_code(child_kind_t kind, uint64_t arg, uint32_t code[16])
         code[n++] = MOVZ_X(7, AK_SYS_EXIT);
         code[n++] = SVC0;
         break;
+    case CHILD_SAVE_EXIT:
+        code[n++] = MOVZ_X(0, 1);
+        code[n++] = MOVZ_X(1, 0);
+        code[n++] = MOVZ_X(7, AK_SYS_RECV);
+        code[n++] = SVC0;
+        code[n++] = MOVZ_X(0, 5);
+        code[n++] = MOVZ_X(7, AK_SYS_SAVE_REPLY);
+        code[n++] = SVC0;
+        code[n++] = MOVZ_X(0, 0);
+        code[n++] = MOVZ_X(7, AK_SYS_EXIT);
+        code[n++] = SVC0;
+        break;
     case CHILD_CALL_NOTIFY:
         code[n++] = MOVZ_X(0, 1);
         code[n++] = MOVZ_X(1, (AK_NOTIFY_LABEL << 12) & 0xffff);

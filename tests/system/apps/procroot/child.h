@@ -35,6 +35,7 @@ typedef enum child_kind {
     CHILD_PINGPONG,  /* waits on its slot 1, then for ever: signal_wait(slot 2, slot 1) */
     CHILD_SLEEP_SIGNAL, /* sleeps arg ms, signals its slot 1, exits with 0 */
     CHILD_CALL_NOTIFY,  /* calls its slot 1 with the notification label; exits with the reply's label */
+    CHILD_SAVE_EXIT,    /* receives a call on its slot 1, keeps its reply capability in slot 5, exits with 0 */
 } child_kind_t;
 
 #define CHILD_MAX_FRAMES 8u

@@ -15,6 +15,7 @@
  *               receive interrupt delivered to a notification (the
  *               image's expect file types the input)
  *   irqbench    BENCH irq,to-user,instructions (the transmit interrupt: no input needed)
+ *   reply       reply-cap-*: a server holding several callers, answering each later, once
  *   deadlock    starts a child that waits for ever, then waits for ever
  *               itself: the kernel must report the deadlock (status 1)
  *
@@ -888,6 +889,103 @@ static void bench_irq(void)
     printf("BENCH irq,to-user,instructions,%lu,guest instructions\n", (unsigned long)((total + ROUNDS / 2) / ROUNDS));
 }
 
+/* ---- reply capabilities ------------------------------------------------------- */
+
+/* Starts a CHILD_CALL client calling procroot's endpoint with badge, and receives its call. */
+static int client_calls(const char *name, child_t *c, uint64_t badge)
+{
+    uint64_t label, got, w[4];
+    int rc = notif_child(c, CHILD_CALL, 1, name, SLOT_EP, 1, AK_RIGHT_SEND, badge);
+    if (rc == 0)
+        rc = child_start(c);
+    if (rc == 0)
+        rc = root_recv(&label, &got, w);
+    if (rc == 0 && (got != badge || label != 7))
+        rc = -AK_EBADMSG;
+    return rc;
+}
+
+static int64_t end_of(child_t *c)
+{
+    uint64_t status;
+    int rc = child_wait(c, &status);
+    if (rc == 0)
+        rc = child_destroy(c);
+    child_release(c);
+    return rc ? rc : (int64_t)(int32_t)status;
+}
+
+static void reply_tests(void)
+{
+    const char *name = "reply-cap-many-callers";
+    census_t before = census();
+    uint32_t r1 = SLOT_FIRST_FREE + 40, r2 = SLOT_FIRST_FREE + 41, r3 = SLOT_FIRST_FREE + 42;
+    child_t a, b;
+    ak_msg_t m5 = { .info = ak_msginfo(5, 0) }, m6 = { .info = ak_msginfo(6, 0) };
+    if (!expect_eq(name, "save with no caller", ak_save_reply(r1), -AK_ENOENT) ||
+        !expect_eq(name, "client a calls", client_calls("client-a", &a, 0xA), 0) ||
+        !expect_eq(name, "save a's call", ak_save_reply(r1), 0) ||
+        /* procroot may now receive again: b's call. */
+        !expect_eq(name, "client b calls", client_calls("client-b", &b, 0xB), 0) ||
+        !expect_eq(name, "save into a full slot", ak_save_reply(SLOT_EP), -AK_EEXIST) ||
+        !expect_eq(name, "save past the slots", ak_save_reply(AK_CAP_SLOTS), -AK_EBADF) ||
+        !expect_eq(name, "save b's call", ak_save_reply(r2), 0) ||
+        !expect_eq(name, "answer b first", ak_reply_to(r2, &m5), 0) || !expect_eq(name, "b's end", end_of(&b), 5) ||
+        !expect_eq(name, "answer a later", ak_reply_to(r1, &m6), 0) || !expect_eq(name, "a's end", end_of(&a), 6))
+        return;
+    result(name, true, "");
+
+    name = "reply-cap-once";
+    ak_msg_t toolong = { .info = ak_msginfo(0, AK_MSG_MAX_WORDS + 1) };
+    child_t c;
+    if (!expect_eq(name, "answer a again", ak_reply_to(r1, &m6), -AK_EBADF) ||
+        !expect_eq(name, "reply_to on an endpoint", ak_reply_to(SLOT_EP, &m6), -AK_ENOTSUP) ||
+        !expect_eq(name, "client c calls", client_calls("client-c", &c, 0xC), 0) ||
+        !expect_eq(name, "save", ak_save_reply(r3), 0) ||
+        !expect_eq(name, "a message too long", ak_reply_to(r3, &toolong), -AK_EMSGSIZE) ||
+        !expect_eq(name, "hand it to a child", process_cap_copy(c.proc_slot, r3, 3, AK_RIGHT_SEND, 0), -AK_EPERM) ||
+        !expect_eq(name, "still answers after the refusals", ak_reply_to(r3, &m5), 0) ||
+        !expect_eq(name, "c's end", end_of(&c), 5))
+        return;
+    result(name, true, "");
+
+    /* A reply capability dropped unused: its caller gets AK_ESRCH, not a wait for ever. */
+    name = "reply-cap-dropped";
+    if (!expect_eq(name, "client calls", client_calls("client-d", &c, 0xD), 0) ||
+        !expect_eq(name, "save", ak_save_reply(r3), 0) || !expect_eq(name, "drop", ak_cap_drop(r3), 0) ||
+        !expect_eq(name, "its call ended with", end_of(&c), AK_ESRCH))
+        return;
+    result(name, true, "");
+
+    /* The caller is destroyed while its answer is kept: answering finds nobody. */
+    name = "reply-cap-caller-gone";
+    uint64_t st;
+    if (!expect_eq(name, "client calls", client_calls("client-e", &c, 0xE), 0) ||
+        !expect_eq(name, "save", ak_save_reply(r3), 0) || !expect_eq(name, "destroy it", child_destroy(&c), 0) ||
+        !expect_eq(name, "its end", child_wait(&c, &st), 0) ||
+        !expect_eq(name, "answer", ak_reply_to(r3, &m5), -AK_ESRCH) ||
+        !expect_eq(name, "the capability went", ak_reply_to(r3, &m5), -AK_EBADF))
+        return;
+    child_release(&c);
+    result(name, true, "");
+
+    /* A server that ends holding a caller's reply capability: the caller gets AK_ESRCH. */
+    name = "reply-cap-server-ends";
+    uint32_t ep = SLOT_FIRST_FREE + 43;
+    child_t s, f;
+    if (!expect_eq(name, "endpoint", procctl_endpoint(SLOT_PROCCTL, ep), 0) ||
+        !expect_eq(name, "server", notif_child(&s, CHILD_SAVE_EXIT, 0, "saver", ep, 1, AK_RIGHT_RECV, 0), 0) ||
+        !expect_eq(name, "client", notif_child(&f, CHILD_CALL, 1, "client-f", ep, 1, AK_RIGHT_SEND, 0x77), 0) ||
+        !expect_eq(name, "start the server", child_start(&s), 0) || !expect_eq(name, "start the client", child_start(&f), 0))
+        return;
+    ak_cap_drop(ep);
+    if (!expect_eq(name, "the server's end", end_of(&s), 0) ||
+        !expect_eq(name, "the client's call ended with", end_of(&f), AK_ESRCH))
+        return;
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
 /* ---- bench ----------------------------------------------------------------- */
 
 static void bench(void)
@@ -1002,6 +1100,8 @@ int main(int argc, char **argv)
         dev_tests();
     } else if (strcmp(suite, "irqbench") == 0) {
         bench_irq();
+    } else if (strcmp(suite, "reply") == 0) {
+        reply_tests();
     } else if (strcmp(suite, "deadlock") == 0) {
         child_t c;
         if (child_create(&c, CHILD_RECV, SLOT_FIRST_FREE, PRIO, "waiter") == 0 &&

@@ -25,8 +25,9 @@ enum ak_cap_kind {
     AK_CAP_DEVICE   = 8,  /* a device's MMIO page, to map (aspace.map_device) */
     AK_CAP_IRQCTL   = 9,  /* claims interrupt lines (the root task's) */
     AK_CAP_IRQ      = 10, /* one claimed line: bind it to a notification, acknowledge it */
+    AK_CAP_REPLY    = 11, /* the right to answer one waiting caller, once (save_reply) */
 };
-#define AK_CAP_KINDS 11u  /* kinds are 1 .. AK_CAP_KINDS-1 */
+#define AK_CAP_KINDS 12u  /* kinds are 1 .. AK_CAP_KINDS-1 */
 
 /*
  * By convention, slot 1 of every program a vmm serves holds its endpoint

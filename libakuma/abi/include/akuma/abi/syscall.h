@@ -31,7 +31,9 @@
 #define AK_SYS_RECV_TIMED 14 /* recv on slot x0 for at most x1 ms (0: no limit) */
 #define AK_SYS_SLEEP     15  /* sleep x0 ms (at most AK_TIMEOUT_MAX_MS) */
 #define AK_SYS_SIGNAL_WAIT 16 /* signal slot x0 (send), then wait on slot x1 (recv): one round of a ping-pong */
-#define AK_SYS_COUNT     17
+#define AK_SYS_SAVE_REPLY 17 /* keep the right to answer the current caller, in the empty slot x0 */
+#define AK_SYS_REPLY_TO  18  /* answer through the reply capability in slot x0 (x1 info, words), once */
+#define AK_SYS_COUNT     19
 
 /*
  * Longest console write; one write is never interleaved with another.
