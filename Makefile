@@ -250,12 +250,15 @@ soak: deps
 	    $(foreach r,$(SOAK_RUNS),--system soak-$(r) $(OUT)/soak/$(r)/kernel.elf $(OUT)/soak/$(r)/expect)
 
 # make bench: the guest benchmarks (bench/<image>, under icount and not),
-# the free-region structures on the host (vmm_regions-NAME) and the
-# allocators side by side (bench/host/malloc_window.sh), in one CSV, and
+# the free-region structures on the host (vmm_regions-NAME), the
+# allocators side by side on three workloads (bench/host/malloc_peers.sh
+# over malloc_window, malloc_churn and malloc_threads), real programs on
+# the LD_PRELOAD library (bench/host/preload_programs.sh), in one CSV, and
 # plots of it (tools/benchplot.sh).
 BENCH_CSV := $(BUILD)/bench/results.csv
 VMM_REGIONS_CSV := $(BUILD)/bench/vmm-regions.csv
-bench-host: $(foreach r,$(REGIONS),$(vmm_regions-$(r).out)) $(malloc_window.out) $(malloc_window_akuma.out)
+bench-host: $(foreach r,$(REGIONS),$(vmm_regions-$(r).out)) \
+    $(foreach b,$(MALLOC_BENCHES),$($(b).out) $($(b)_akuma.out)) $(libakuma_malloc.out)
 	@mkdir -p $(dir $(VMM_REGIONS_CSV))
 	$(Q){ $(foreach r,$(REGIONS),$(vmm_regions-$(r).out) $(VMM_REGION_MAX_HOLES.$(r)) &&) true; } \
 	    >$(VMM_REGIONS_CSV).tmp
@@ -265,8 +268,11 @@ bench:
 	$(Q)tools/deps.sh --bench
 	$(Q)$(MAKE) bench-images bench-host
 	$(Q)tools/bench.sh $(BUILD)/bench/guest.csv $(foreach b,$(BENCH_IMAGES),$(OUT)/bench/$(b)/kernel.elf) >/dev/null
-	$(Q)bench/host/malloc_window.sh $(malloc_window.out) $(malloc_window_akuma.out) >$(BUILD)/bench/malloc-window.csv
-	$(Q){ cat $(BUILD)/bench/guest.csv $(VMM_REGIONS_CSV) $(BUILD)/bench/malloc-window.csv; } >$(BENCH_CSV)
+	$(Q)$(foreach b,$(MALLOC_BENCHES),bench/host/malloc_peers.sh $($(b).out) $($(b)_akuma.out) \
+	    >$(BUILD)/bench/$(b).csv &&) true
+	$(Q)bench/host/preload_programs.sh $(libakuma_malloc.out) >$(BUILD)/bench/preload.csv
+	$(Q)cat $(BUILD)/bench/guest.csv $(VMM_REGIONS_CSV) $(foreach b,$(MALLOC_BENCHES),$(BUILD)/bench/$(b).csv) \
+	    $(BUILD)/bench/preload.csv >$(BENCH_CSV)
 	$(Q)tools/benchplot.sh $(BENCH_CSV) $(BUILD)/bench
 	@column -s, -t $(BENCH_CSV)
 	@echo "plots: $(BUILD)/bench/{guest-paths,vmm-regions,malloc-window}.{png,svg}"

@@ -7,7 +7,7 @@
 # declares, always with := (a deferred = would see a later folder's $(d)):
 #
 #   MODULES   += NAME             every module's name is unique
-#   NAME.kind := lib | program | kernel | tool | test | fuzz | hostbin | solib
+#   NAME.kind := lib | program | kernel | tool | test | tsan | fuzz | hostbin | solib
 #   NAME.srcs := its C and assembly sources (default: the folder's *.c, *.S)
 #   NAME.inc  := its public include roots: each holds include/<component>/
 #                (so headers are included as <component/name.h>)
@@ -35,10 +35,13 @@
 #   kernel   the kernel (EL1)       $(BUILD)/kernel/obj/SRC.o
 #   user     programs (EL0)         $(BUILD)/user/obj/SRC.o, archives
 #                                   $(BUILD)/user/lib/libNAME.a
-#   host     tools and unit tests (sanitized), fuzz (libFuzzer), hostbin
-#   fuzz     (-O2, for benchmarks), pic (-O2 -fPIC, shared libraries):
-#   hostbin  $(BUILD)/WORLD/obj/BINARY/SRC.o, one folder per binary, since
-#   pic      a test may add flags to every file it compiles (xflags)
+#   host     tools and unit tests (sanitized), tsan (unit tests of threaded
+#   tsan     code under ThreadSanitizer, which cannot be combined with
+#   fuzz     ASan: kind tsan, run by make test like kind test), fuzz
+#   hostbin  (libFuzzer), hostbin (-O2, for benchmarks), pic (-O2 -fPIC,
+#   pic      shared libraries): $(BUILD)/WORLD/obj/BINARY/SRC.o, one folder
+#            per binary, since a test may add flags to every file it
+#            compiles (xflags)
 # A source is compiled with its world's flags plus the flags of the
 # module that owns it (the first to list it), so a file means the same
 # wherever it is linked.
@@ -83,11 +86,13 @@ HOST_STD := -std=c11 -D_DEFAULT_SOURCE
 CFLAGS.kernel  := $(GUEST_CFLAGS)
 CFLAGS.user    := $(GUEST_CFLAGS) -flto
 CFLAGS.host    := $(HOST_STD) -O1 -g $(WARN) $(HOST_SAN)
+CFLAGS.tsan    := $(HOST_STD) -O1 -g $(WARN) -fsanitize=thread -fno-omit-frame-pointer
 CFLAGS.fuzz    := $(HOST_STD) -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all -fno-omit-frame-pointer
 CFLAGS.hostbin := $(HOST_STD) -O2 -g $(WARN)
 CFLAGS.pic     := $(HOST_STD) -O2 -g $(WARN) -fPIC
 LDFLAGS.host    := $(HOST_SAN)
+LDFLAGS.tsan    := -fsanitize=thread
 LDFLAGS.fuzz    := -fsanitize=fuzzer,address,undefined
 LDFLAGS.hostbin :=
 LDFLAGS.pic     := -shared
@@ -103,15 +108,17 @@ WORLD.program := user
 WORLD.lib     := user
 WORLD.tool    := host
 WORLD.test    := host
+WORLD.tsan    := tsan
 WORLD.fuzz    := fuzz
 WORLD.hostbin := hostbin
 WORLD.solib   := pic
 OUTPUT.tool    = $(BUILD)/host/$(1)
 OUTPUT.test    = $(BUILD)/host/tests/$(1)
+OUTPUT.tsan    = $(BUILD)/host/tests/$(1)
 OUTPUT.fuzz    = $(BUILD)/host/fuzz/$(patsubst fuzz-%,%,$(1))
 OUTPUT.hostbin = $(BUILD)/host/bench/$(1)
 OUTPUT.solib   = $(BUILD)/host/$(1).so
-HOST_KINDS := tool test fuzz hostbin solib
+HOST_KINDS := tool test tsan fuzz hostbin solib
 
 # $(call stamp,FILE,TEXT) expands to FILE, which holds TEXT and is rewritten
 # (so becomes newer) only when TEXT changes.  It makes visible to make what
@@ -221,6 +228,8 @@ cc_cmd = $(if $(filter kernel user,$(1)),$(CC),$(HOST_CC)) $(if $(filter %.S,$(2
     $(if $(filter kernel,$(1)),$(if $(filter $(2),$(KERNEL_LTO_SRCS)),-flto))
 KIND_CFLAGS.test = $(CMOCKA_CFLAGS)
 KIND_LIBS.test   = $(CMOCKA_LIBS)
+KIND_CFLAGS.tsan = $(CMOCKA_CFLAGS)
+KIND_LIBS.tsan   = $(CMOCKA_LIBS)
 
 # $(call objs,WORLD,SRCS): the objects of SRCS in a shared world.
 objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(2))

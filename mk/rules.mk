@@ -82,7 +82,7 @@ $$($(1).out): $$($(1).objs) $(call stamp,$(STAMPS)/$(1)-objs,$(call link_srcs,$(
 endef
 $(foreach m,$(MODULES),$(if $(filter $($(m).kind),$(HOST_KINDS)),$(eval $(call host_rules,$(m)))))
 of_kind = $(foreach m,$(MODULES),$(if $(filter $(1),$($(m).kind)),$(m)))
-TESTS      := $(call of_kind,test)
+TESTS      := $(call of_kind,test tsan)
 FUZZERS    := $(call of_kind,fuzz)
 HOST_TOOLS := $(foreach m,$(call of_kind,tool solib),$($(m).out))
 

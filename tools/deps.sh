@@ -4,7 +4,9 @@
 # Usage: deps.sh [--debug] [--bench] [--check]
 #   --debug adds gdb-multiarch (make debug); --bench the allocators that
 #   make bench measures libakuma's against (mimalloc, jemalloc, tcmalloc)
-#   and gnuplot for its plots;
+#   and gnuplot for its plots, and the real programs it runs on the
+#   LD_PRELOAD library (bench/host/preload_programs.sh: python3, sqlite3,
+#   gcc, xz, git);
 #   --check the static analysers of make check (cppcheck, clang-tidy)
 set -eu
 
@@ -42,7 +44,12 @@ for opt in "$@"; do
         need libjemalloc-dev lib libjemalloc.so.2
         need libgoogle-perftools-dev lib libtcmalloc_minimal.so.4
         need bsdextrautils have column
-        need gnuplot-nox have gnuplot ;;
+        need gnuplot-nox have gnuplot
+        need python3 test -x /usr/bin/python3
+        need sqlite3 have sqlite3
+        need gcc have gcc
+        need xz-utils have xz
+        need git have git ;;
     --check)
         need cppcheck have cppcheck
         need clang-tidy have clang-tidy ;;

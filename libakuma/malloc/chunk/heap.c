@@ -24,6 +24,7 @@
 
 #include <akuma/abi/errno.h>
 #include <common/string.h>
+#include <malloc/glue.h>
 
 /* --- chunks ------------------------------------------------------------- */
 
@@ -435,9 +436,41 @@ static void take_back(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const c
  * second free of it, by any thread, is then a double free) and pushes it
  * on its owner's remote list.  Counted in h.
  */
+/*
+ * Frees b, a live block of owner, whose thread has ended, through h: back
+ * into owner at once, under the glue's lock, which guards the heaps no
+ * thread owns (thread.c); so a heap left behind is drained as its blocks
+ * are freed, not only when a new thread adopts it.  The header is checked
+ * again under the lock (two threads may free b at once).  Counted in h.
+ * Returns false, having done nothing, if owner was adopted meanwhile.
+ */
+static bool free_into_abandoned(akm_chunk_heap_t *h, akm_chunk_heap_t *owner, akm_block_t *b,
+                                const char *op)
+{
+    bool lock = h->state != AKM_HEAP_SHARED;  /* the shared heap's user holds it already */
+    if (lock)
+        ak_malloc_lock();
+    bool abandoned = owner->state == AKM_HEAP_ABANDONED;
+    if (abandoned) {
+        uint64_t low;
+        if (!hdr_get(b, &low) || (low & HDR_GONE))
+            akm_panic(op, block_payload(b), "double free (the block is already free)");
+        size_t req = requested(b, low);
+        take_back(owner, b, low, op);
+        ctr_add(&h->gone, 1);
+        ctr_add(&h->user, -(uint64_t)req);
+    }
+    if (lock)
+        ak_malloc_unlock();
+    return abandoned;
+}
+
 static void remote_free(akm_chunk_heap_t *h, akm_chunk_heap_t *owner, akm_block_t *b, uint64_t low,
                         const char *op)
 {
+    if (__atomic_load_n(&owner->state, __ATOMIC_RELAXED) == AKM_HEAP_ABANDONED
+        && free_into_abandoned(h, owner, b, op))
+        return;
     if (!(low & HDR_LARGE)) {
         akm_block_t *next = block_next(b, low_size(low));
         if (!hdr_valid(next, word_load(next)))

@@ -218,7 +218,7 @@ static void small_extend(akm_small_t *s)
     }
     hdr_set(block_of_payload(p), make_low(stride, 0, HDR_SMALL | HDR_GONE));  /* until the next extension */
     s->free = first;
-    s->capacity += n;
+    __atomic_store_n(&s->capacity, s->capacity + n, __ATOMIC_RELAXED);  /* read by other threads' checks */
 }
 
 void *akm_small_refill(akm_chunk_heap_t *h, unsigned cls, size_t n)
@@ -320,7 +320,8 @@ void akm_small_check_block(const akm_block_t *hd, uint64_t w, const char *op)
     size_t off = akm_addr(hd) + WORD - akm_addr(s);
     if (s->c.magic != chunk_magic(&s->c) || s->c.kind != CHUNK_SMALL || s->c.cls >= AKM_CLASSES
         || akm_class_stride[s->c.cls] != stride || off < SMALL_FIRST
-        || (off - SMALL_FIRST) % stride != 0 || (off - SMALL_FIRST) / stride >= s->capacity)
+        || (off - SMALL_FIRST) % stride != 0
+        || (off - SMALL_FIRST) / stride >= __atomic_load_n(&s->capacity, __ATOMIC_RELAXED))
         akm_panic(op, block_payload((akm_block_t *)(uintptr_t)hd), "corrupted block of a size class");
 }
 

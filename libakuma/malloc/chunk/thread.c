@@ -5,7 +5,9 @@
  * The first thread to allocate gets the static heap, so a process with one
  * thread (every guest program) never maps one; a later thread adopts a
  * heap whose thread ended (akm_thread_exit: trimmed, then ABANDONED), or
- * maps a new one.  A heap is never unmapped: its chunks and large mappings
+ * maps a new one.  Until then the abandoned heap is drained: a block freed
+ * into it goes back at once, under the lock (heap.c), so its chunks empty
+ * and return to the system instead of waiting on a remote list.  A heap is never unmapped: its chunks and large mappings
  * may hold blocks that other threads still free into it, and its counters
  * stay part of the process's sums.  After fork(), the heaps of the threads
  * that did not cross into the child become DEAD: their state may be half
@@ -25,6 +27,12 @@
 static akm_chunk_heap_t main_heap;    /* the first thread's */
 static akm_chunk_heap_t shared_heap;  /* used under the lock when a thread has no heap */
 static akm_chunk_heap_t *heaps;       /* every heap in use, linked through next_heap */
+
+/* States are written under the lock and read without it by remote frees (heap.c). */
+static void set_state(akm_chunk_heap_t *h, int state)
+{
+    __atomic_store_n(&h->state, state, __ATOMIC_RELAXED);
+}
 
 static void registry_add(akm_chunk_heap_t *h)
 {
@@ -51,7 +59,7 @@ akm_chunk_heap_t *akm_heap_attach(void)
         }
     }
     if (h != NULL)
-        h->state = AKM_HEAP_OWNED;
+        set_state(h, AKM_HEAP_OWNED);
     ak_malloc_unlock();
     if (h == NULL)
         return NULL;
@@ -65,7 +73,7 @@ akm_chunk_heap_t *akm_heap_shared_lock(void)
 {
     ak_malloc_lock();
     if (shared_heap.state == AKM_HEAP_LOOSE) {
-        shared_heap.state = AKM_HEAP_SHARED;
+        set_state(&shared_heap, AKM_HEAP_SHARED);
         registry_add(&shared_heap);
     }
     return &shared_heap;
@@ -81,8 +89,10 @@ void akm_thread_exit(void *heap)
     akm_chunk_heap_t *h = heap;
     akm_chunk_trim(h);
     ak_malloc_lock();
-    if (h->state == AKM_HEAP_OWNED)
-        h->state = AKM_HEAP_ABANDONED;
+    if (h->state == AKM_HEAP_OWNED) {
+        set_state(h, AKM_HEAP_ABANDONED);
+        akm_chunk_collect(h);  /* what other threads freed into it since the trim */
+    }
     ak_malloc_unlock();
 }
 
@@ -91,7 +101,7 @@ void akm_fork_child(void)
     akm_chunk_heap_t *mine = ak_malloc_thread_get();
     for (akm_chunk_heap_t *h = heaps; h != NULL; h = h->next_heap)
         if (h != mine && h->state == AKM_HEAP_OWNED)
-            h->state = AKM_HEAP_DEAD;
+            set_state(h, AKM_HEAP_DEAD);
 }
 
 void akm_heaps_stats_locked(ak_malloc_stats_t *out)

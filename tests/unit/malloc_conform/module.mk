@@ -23,7 +23,15 @@ malloc-ops-chunk.srcs  := $(d)/ops_chunk.c libakuma/malloc/report.c libakuma/mal
 malloc-ops-chunk.uses  := malloc-testglue
 malloc-ops-chunk.sees  := malloc-core
 
-MODULES                         += test_malloc_conform_page test_malloc_conform_chunk
+# The same suite over chunk mode with every free through a second heap (ops_chunk_remote.c).
+MODULES                += malloc-ops-chunk-remote
+malloc-ops-chunk-remote.kind  := lib
+malloc-ops-chunk-remote.world := host
+malloc-ops-chunk-remote.srcs  := $(d)/ops_chunk_remote.c $(filter-out %/ops_chunk.c,$(malloc-ops-chunk.srcs))
+malloc-ops-chunk-remote.uses  := malloc-testglue
+malloc-ops-chunk-remote.sees  := malloc-core
+
+MODULES                         += test_malloc_conform_page test_malloc_conform_chunk test_malloc_conform_chunk_remote
 test_malloc_conform_page.kind   := test
 test_malloc_conform_page.srcs   := $(d)/test_conform.c
 test_malloc_conform_page.uses   := malloc-ops-page
@@ -32,3 +40,7 @@ test_malloc_conform_chunk.kind   := test
 test_malloc_conform_chunk.srcs   := $(d)/test_conform.c
 test_malloc_conform_chunk.uses   := malloc-ops-chunk
 test_malloc_conform_chunk.xflags := -fno-builtin
+test_malloc_conform_chunk_remote.kind   := test
+test_malloc_conform_chunk_remote.srcs   := $(d)/test_conform.c
+test_malloc_conform_chunk_remote.uses   := malloc-ops-chunk-remote
+test_malloc_conform_chunk_remote.xflags := -fno-builtin

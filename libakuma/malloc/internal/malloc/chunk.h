@@ -96,21 +96,23 @@ struct akm_chunk_heap {
     size_t spares;         /* TLSF chunks that are one free block; at most AKM_CHUNK_SPARES */
 
     /* Blocks of this heap freed by other threads: payloads linked through
-       their first word, pushed with compare-and-swap, taken whole. */
-    void *remote;
-
-    /* Counters, written by the owner only (relaxed atomics, block.h), summed
-       over heaps by akm_chunk_stats_sum().  Differences are mod 2^64. */
-    uint64_t kernel_in, kernel_out;  /* bytes of pages in and out */
-    uint64_t made;   /* blocks handed out (each also an allocating call) */
-    uint64_t calls;  /* allocating calls that made no block (realloc in place) */
-    uint64_t gone;   /* blocks taken back through this heap */
-    uint64_t user;   /* bytes requested: + when made, - when taken back */
+       their first word, pushed with compare-and-swap, taken whole.  With
+       the state, which remote frees read, on a cache line of its own:
+       the owner writes the counters below on every call. */
+    _Alignas(64) void *remote;
+    int state;             /* AKM_HEAP_*: written under the lock, read without it by remote frees */
 
     /* The registry (thread.c), under the glue's lock. */
     akm_chunk_heap_t *next_heap;
     size_t self_bytes;     /* pages in of the heap itself (0: static) */
-    int state;
+
+    /* Counters, written by the owner only (relaxed atomics, block.h), summed
+       over heaps by akm_chunk_stats_add().  Differences are mod 2^64. */
+    _Alignas(64) uint64_t kernel_in, kernel_out;  /* bytes of pages in and out */
+    uint64_t made;   /* blocks handed out (each also an allocating call) */
+    uint64_t calls;  /* allocating calls that made no block (realloc in place) */
+    uint64_t gone;   /* blocks taken back through this heap */
+    uint64_t user;   /* bytes requested: + when made, - when taken back */
 };
 
 /* Allocation (see the errors above).  A zero size gets a minimal block. */

@@ -73,7 +73,12 @@ static inline void *small_pop(akm_chunk_heap_t *h, akm_small_t *s, void **b, siz
     return small_hand_out(h, b, n);
 }
 
-/* The fast path of malloc: a block of h's size classes for n bytes, or NULL if it takes more. */
+/*
+ * The fast path of malloc: a block of h's size classes for n bytes, or
+ * NULL if it takes more, a damaged free list included (the slow path,
+ * akm_small_malloc, finds it again and reports it): so the fast path
+ * calls nothing and needs no stack frame.
+ */
 static inline void *akm_small_try_malloc(akm_chunk_heap_t *h, size_t n)
 {
     if (n > AKM_SMALL_MAX)
@@ -82,7 +87,17 @@ static inline void *akm_small_try_malloc(akm_chunk_heap_t *h, size_t n)
     void **b;
     if (__builtin_expect(s == NULL || (b = s->free) == NULL, 0))
         return NULL;
-    return small_pop(h, s, b, n);
+    void *next = *b;
+    akm_block_t *hd = block_of_payload(b);
+    uint64_t w = word_load(hd);
+    if (__builtin_expect((next != NULL && chunk_of(next) != &s->c) || !(w & HDR_FREE), 0))
+        return NULL;
+    s->free = next;
+    s->used++;
+    word_store(hd, (w ^ HDR_FREE) | (uint64_t)n << HDR_REQ_SHIFT);
+    ctr_add(&h->made, 1);
+    ctr_add(&h->user, n);
+    return b;
 }
 
 /* A block for n <= AKM_SMALL_MAX bytes from h's size classes; NULL if pages in failed. */

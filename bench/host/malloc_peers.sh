@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# The host malloc benchmark (DESIGN.md 8): malloc_window.c against each
-# allocator, each in its own process, all in this one run:
-#   akuma-chunk  libakuma's chunk mode linked into the program (Linux glue)
+# A host malloc benchmark (malloc_window.c, malloc_churn.c, malloc_threads.c;
+# DESIGN.md 8) against each allocator, each in its own process, all in
+# this one run:
+#   akuma-chunk  libakuma's chunk mode linked into the program (Linux glue,
+#                link-time optimised as guest programs are)
 #   glibc        the system's malloc
 #   mimalloc, jemalloc, tcmalloc   LD_PRELOADed (Debian's libmimalloc-dev,
 #                libjemalloc-dev, libgoogle-perftools-dev: tcmalloc_minimal)
 # Runs ROUNDS rounds (default 3) with the allocators interleaved, and
 # prints for each allocator the median over the rounds of each metric, as
 # the CSV rows of build/bench/results.csv:
-#   malloc-window,<allocator>,<metric>,<value>,<unit>
+#   <benchmark>,<allocator>,<metric>,<value>,<unit>
 # A peer whose library is not installed is skipped with a note on stderr.
-# make bench builds both programs (bench/host/module.mk) and runs this.
+# make bench builds the programs (bench/host/module.mk) and runs this.
 #
-# Usage: malloc_window.sh MALLOC_WINDOW MALLOC_WINDOW_AKUMA   (environment: ROUNDS, RUNS)
+# Usage: malloc_peers.sh PROGRAM PROGRAM_AKUMA   (environment: ROUNDS, RUNS)
 set -eu
-[ $# -eq 2 ] || { echo "usage: malloc_window.sh MALLOC_WINDOW MALLOC_WINDOW_AKUMA" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: malloc_peers.sh PROGRAM PROGRAM_AKUMA" >&2; exit 2; }
 plain=$1
 akuma=$2
 rounds=${ROUNDS:-3}
@@ -31,7 +33,7 @@ for peer in mimalloc:libmimalloc.so.2 jemalloc:libjemalloc.so.2 tcmalloc:libtcma
     name=${peer%%:*}
     lib=$(library "${peer#*:}")
     if [ -z "$lib" ]; then
-        echo "malloc_window.sh: ${peer#*:} not installed: $name skipped" >&2
+        echo "malloc_peers.sh: ${peer#*:} not installed: $name skipped" >&2
         continue
     fi
     allocators="$allocators $name"
@@ -50,7 +52,10 @@ for _ in $(seq "$rounds"); do
     done
 done
 
-# The median over the rounds of each (allocator, metric), in the order first seen.
+# The median over the rounds of each (allocator, metric), in the order
+# first seen; then akuma-chunk's medians against the peers' of the same
+# run: ns_per_op against mimalloc's (<metric>_vs_mimalloc), peak_rss_kb
+# against glibc's (peak_rss_vs_glibc).
 awk -F, '
     { key = $1 FS $2 FS $3; if (!(key in n)) { order[++keys] = key; unit[key] = $5 }
       v[key, ++n[key]] = $4 }
@@ -61,6 +66,16 @@ awk -F, '
             for (i = 2; i <= m; i++) for (j = i; j > 1 && s[j - 1] + 0 > s[j] + 0; j--) {
                 t = s[j]; s[j] = s[j - 1]; s[j - 1] = t
             }
-            print key FS s[int((m + 1) / 2)] FS unit[key]
+            med[key] = s[int((m + 1) / 2)]
+            print key FS med[key] FS unit[key]
+            split(key, f, FS); bench = f[1]
+        }
+        for (k = 1; k <= keys; k++) {
+            split(order[k], f, FS)
+            if (f[2] != "akuma-chunk") continue
+            if (f[3] ~ /^ns_per_op/ && (bench FS "mimalloc" FS f[3]) in med && med[bench FS "mimalloc" FS f[3]] > 0)
+                printf "%s,akuma-chunk,%s_vs_mimalloc,%.2f,ratio\n", bench, f[3], med[order[k]] / med[bench FS "mimalloc" FS f[3]]
+            if (f[3] == "peak_rss_kb" && (bench FS "glibc" FS f[3]) in med && med[bench FS "glibc" FS f[3]] > 0)
+                printf "%s,akuma-chunk,peak_rss_vs_glibc,%.2f,ratio\n", bench, med[order[k]] / med[bench FS "glibc" FS f[3]]
         }
     }' "$rows"
