@@ -27,17 +27,17 @@ cd "$work"
 cat >work.py <<'PY'
 import json, hashlib
 d = {}
-for i in range(300000):
+for i in range(100000):
     d["key%d" % i] = [i, str(i) * (i % 7), {"n": i % 13}]
 s = json.dumps(d, sort_keys=True)
 back = json.loads(s)
 words = sorted(back.keys(), key=lambda k: (len(back[k][1]), k))
-text = " ".join(w.upper() for w in words[:50000])
+text = " ".join(w.upper() for w in words[:20000])
 print(len(s), len(back), hashlib.sha256(text.encode()).hexdigest())
 PY
 cat >work.sql <<'SQL'
 CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, grp INTEGER, val REAL);
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000)
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000)
 INSERT INTO t SELECT x, 'name' || (x * 7919 % 100003), x % 97, (x * 31 % 1000) / 7.0 FROM c;
 CREATE INDEX t_name ON t(name);
 SELECT grp, count(*), round(sum(val), 3), min(name), max(name) FROM t GROUP BY grp ORDER BY grp LIMIT 10;
@@ -45,17 +45,17 @@ SELECT count(DISTINCT name) FROM t;
 SELECT name, count(*) AS k FROM t GROUP BY name ORDER BY k DESC, name LIMIT 5;
 SQL
 {
-    for i in $(seq 1 1500); do
+    for i in $(seq 1 600); do
         echo "struct s$i { int a[$((i % 17 + 1))]; double b; struct s$i *next; };"
         echo "static int f$i(struct s$i *p, int n) { int t = 0; for (int i = 0; i < n; i++) { t += p->a[i % $((i % 17 + 1))] * $i; if (t > $((i * 3))) t ^= n; p = p->next ? p->next : p; } return t; }"
     done
     echo "int main(void) { return 0"
-    for i in $(seq 1 1500); do echo " + f$i(0, 0)"; done
+    for i in $(seq 1 600); do echo " + f$i(0, 0)"; done
     echo "; }"
 } >work.c
-seq 1 2000000 | awk '{ print $1, $1 * 7919 % 1000003, "line", $1 % 97 }' >work.txt
+seq 1 500000 | awk '{ print $1, $1 * 7919 % 1000003, "line", $1 % 97 }' >work.txt
 mkdir -p repo-src
-for i in $(seq 1 1500); do seq "$i" $((i + 200)) >"repo-src/f$i.txt"; done
+for i in $(seq 1 600); do seq "$i" $((i + 200)) >"repo-src/f$i.txt"; done
 
 run_git() {
     rm -rf repo && cp -r repo-src repo && cd repo
@@ -63,7 +63,7 @@ run_git() {
     export GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b GIT_COMMITTER_DATE='2020-01-01T00:00:00Z'
     export GIT_CONFIG_NOSYSTEM=1 HOME="$work"
     git init -q -b main . && git add . && git commit -q -m one
-    for i in $(seq 1 1500 | awk 'NR % 3 == 0'); do echo change >>"f$i.txt"; done
+    for i in $(seq 1 600 | awk 'NR % 3 == 0'); do echo change >>"f$i.txt"; done
     git commit -q -am two && git gc -q && git log --stat --format='%H %s' | sha256sum
     cd ..
 }
