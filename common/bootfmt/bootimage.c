@@ -115,8 +115,18 @@ static int bi_region(const bi_ctx_t *c, const char *where, const char *what, uin
     return 0;
 }
 
-static int bi_header(bi_ctx_t *c, const bi_header_t *h, size_t size, uint64_t *data_start)
+/*
+ * What every reader of the archive does first: copies the header out of
+ * the blob of size bytes and checks what it is and how long; sets c->size
+ * to its total_size.
+ */
+static int bi_read_header(bi_ctx_t *c, size_t size, bi_header_t *h)
 {
+    if (c->err && c->errlen)
+        c->err[0] = '\0';
+    if (!c->blob || size < sizeof *h)
+        return bi_fail(c, "image too short for its header (%zu bytes, want %zu)", size, sizeof *h);
+    memcpy(h, c->blob, sizeof *h);
     if (h->magic != BI_MAGIC)
         return bi_fail(c, "bad magic 0x%08x: not a boot image", h->magic);
     if (h->version != BI_VERSION)
@@ -132,6 +142,29 @@ static int bi_header(bi_ctx_t *c, const bi_header_t *h, size_t size, uint64_t *d
     if (h->total_size < sizeof *h)
         return bi_fail(c, "total size 0x%lx is smaller than the header", h->total_size);
     c->size = h->total_size;
+    return 0;
+}
+
+/*
+ * Checks init's ELF region, which must start at or after lo (the end of the
+ * string area); sets *end past it (lo when the image has no init).
+ */
+static int bi_init_region(const bi_ctx_t *c, const bi_header_t *h, uint64_t lo, bool required,
+                          uint64_t *end)
+{
+    if (h->init_size == 0) {
+        if (h->init_off != 0 || required)
+            return bi_fail(c, "no init ELF file (offset 0x%lx, 0 bytes)", h->init_off);
+        *end = lo;
+        return 0;
+    }
+    return bi_region(c, "", "init's ELF file", h->init_off, h->init_size, lo, end);
+}
+
+/* The rest of the header, for bootimage_parse: counts, tables, strings, init's region. */
+static int bi_header(bi_ctx_t *c, const bi_header_t *h, uint64_t *data_start)
+{
+    int rc;
     if (h->nprograms == 0)
         return bi_fail(c, "no programs");
     if (h->nprograms > BI_MAX_PROGRAMS)
@@ -142,13 +175,15 @@ static int bi_header(bi_ctx_t *c, const bi_header_t *h, size_t size, uint64_t *d
         return bi_fail(c, "%u capabilities, at most %u", h->ncaps, BI_MAX_CAPS);
 
     uint64_t end = 0;
-    int rc = bi_region(c, "", "program table", h->programs_off,
+    rc = bi_region(c, "", "program table", h->programs_off,
                        (uint64_t)h->nprograms * sizeof(bi_program_rec_t), sizeof *h, &end);
     if (!rc)
         rc = bi_region(c, "", "capability table", h->caps_off,
                        (uint64_t)h->ncaps * sizeof(bi_cap_rec_t), end, &end);
     if (!rc)
-        rc = bi_region(c, "", "string area", h->strings_off, h->strings_size, end, data_start);
+        rc = bi_region(c, "", "string area", h->strings_off, h->strings_size, end, &end);
+    if (!rc)
+        rc = bi_init_region(c, h, end, false, data_start);
     if (rc)
         return rc;
     c->strings = (const char *)c->blob + h->strings_off;
@@ -249,7 +284,7 @@ static int bi_cap_authority(const bi_ctx_t *c, const bi_cap_rec_t *r, const char
         break;
     case AK_CAP_DEVICE:
         allowed = AK_RIGHT_WRITE;
-        limit = BI_NDEVICES;
+        limit = AK_NDEVICES;
         target_kind = "device";
         break;
     default:
@@ -318,20 +353,19 @@ int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, 
 {
     bi_ctx_t c = { .blob = blob, .size = size, .err = err, .errlen = errlen };
     memset(c.slot_cap, BI_NO_CAP, sizeof c.slot_cap);
-    if (err && errlen)
-        err[0] = '\0';
     bi_header_t h;
-    if (!blob || size < sizeof h)
-        return bi_fail(&c, "image too short for its header (%zu bytes, want %zu)", size, sizeof h);
-    memcpy(&h, blob, sizeof h);
     uint64_t data_start = 0;
-    int rc = bi_header(&c, &h, size, &data_start);
+    int rc = bi_read_header(&c, size, &h);
+    if (!rc)
+        rc = bi_header(&c, &h, &data_start);
     if (rc)
         return rc;
     rc = bi_string(&c, h.config, BI_CONFIG_MAX, BI_CHARS_PRINTABLE, "header", "config string",
                    &out->config);
     if (rc)
         return rc;
+    out->init = h.init_size ? c.blob + h.init_off : NULL;
+    out->init_size = (size_t)h.init_size;
     out->nprograms = h.nprograms;
     out->nendpoints = h.nendpoints;
     out->ncaps = h.ncaps;
@@ -351,5 +385,29 @@ int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, 
         if (rc)
             return rc;
     }
+    return 0;
+}
+
+int bootimage_init(const void *blob, size_t size, bootimage_init_t *out, char *err, size_t errlen)
+{
+    bi_ctx_t c = { .blob = blob, .size = size, .err = err, .errlen = errlen };
+    bi_header_t h;
+    uint64_t end = 0;
+    int rc = bi_read_header(&c, size, &h);
+    if (!rc)
+        rc = bi_region(&c, "", "string area", h.strings_off, h.strings_size, sizeof h, &end);
+    if (!rc)
+        rc = bi_init_region(&c, &h, end, true, &end);
+    if (rc)
+        return rc;
+    c.strings = (const char *)c.blob + h.strings_off;
+    c.strings_size = h.strings_size;
+    rc = bi_string(&c, h.config, BI_CONFIG_MAX, BI_CHARS_PRINTABLE, "header", "config string",
+                   &out->config);
+    if (rc)
+        return rc;
+    out->elf = c.blob + h.init_off;
+    out->elf_size = (size_t)h.init_size;
+    out->total_size = (size_t)h.total_size;
     return 0;
 }

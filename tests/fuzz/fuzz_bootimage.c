@@ -1,8 +1,11 @@
 /*
- * libFuzzer: the boot-image parser (common/bootfmt/bootimage.c), the
- * first thing it reads at boot.  A blob it accepts must give a view that
- * stays inside the blob: names and arguments terminated within it, ELF
- * files within it, capabilities naming real programs.
+ * libFuzzer: the boot-archive readers (common/bootfmt/bootimage.c): the
+ * kernel's bootimage_init, the first thing it reads at boot, and init's
+ * bootimage_parse.  A blob either accepts must give a view that stays
+ * inside the blob: init's ELF file and config string within it, names and
+ * arguments terminated within it, ELF files within it, capabilities naming
+ * real programs; and a blob bootimage_parse accepts with an init file,
+ * bootimage_init accepts too, with the same init file.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,7 +31,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *blob = mem;
     memcpy(blob, data, size);
     char err[160];
+    bootimage_init_t init;
+    bool init_ok = bootimage_init(blob, size, &init, err, sizeof err) == 0;
+    if (init_ok) {
+        if (init.elf_size == 0 || !inside(init.elf, init.elf_size, blob, size) || init.total_size > size ||
+            !inside(init.config, strnlen(init.config, (size_t)(blob + size - (const uint8_t *)init.config)) + 1,
+                    blob, size))
+            abort();
+    } else if (err[0] == '\0') {
+        abort(); /* a refusal always says why */
+    }
     if (bootimage_parse(blob, size, &view, err, sizeof err) == 0) {
+        if (view.init && (!init_ok || view.init != init.elf || view.init_size != init.elf_size))
+            abort();
+        if (view.init && !inside(view.init, view.init_size, blob, size))
+            abort();
         if (view.nprograms == 0 || view.nprograms > BI_MAX_PROGRAMS || view.ncaps > BI_MAX_CAPS)
             abort();
         for (uint32_t i = 0; i < view.nprograms; i++) {

@@ -2,12 +2,13 @@
  * Laying out a boot image (see mkimage.h and <bootfmt/bootimage.h>).
  *
  * The blob is written in the order the format requires: header, program
- * records, capability records, the string area, then the ELF files, each
- * region starting at a multiple of BI_ALIGN; padding is zero (the buffer
- * comes from calloc).  Identical strings and programs that run the same
- * ELF share one copy.  The result is checked with bootimage_parse, the
- * kernel's own parser, before it is handed back, so mkimage never writes an
- * image the kernel would refuse.
+ * records, capability records, the string area, init's ELF file, then the
+ * programs' ELF files, each region starting at a multiple of BI_ALIGN;
+ * padding is zero (the buffer comes from calloc).  Identical strings and
+ * programs that run the same ELF share one copy.  The result is checked
+ * with bootimage_init and bootimage_parse, the kernel's and init's readers,
+ * before it is handed back, so mkimage never writes an image either would
+ * refuse.
  */
 #include <mkimage/mkimage.h>
 
@@ -173,6 +174,28 @@ static unsigned mk_load_elfs(const mkimage_manifest_t *m, const char *path, cons
     return errors;
 }
 
+/* Reads and checks init's ELF, BINDIR/init.elf, which every image carries. Returns the number of errors. */
+static unsigned mk_load_init(const char *path, const char *bindir, FILE *diag, mk_elf_t *init)
+{
+    char file[MK_PATH_MAX];
+    int n = snprintf(file, sizeof file, "%s/%s%s", bindir, AK_INIT_NAME, MK_ELF_SUFFIX);
+    if (n < 0 || (size_t)n >= sizeof file) {
+        fprintf(diag, "%s: error: path of init's ELF is too long\n", path);
+        return 1;
+    }
+    if (mkimage_read_file(file, &init->data, &init->size)) {
+        fprintf(diag, "%s: error: cannot read init's ELF '%s': %s\n", path, file, strerror(errno));
+        return 1;
+    }
+    elf_image_t image;
+    char why[MK_ERR_MAX];
+    if (elf_parse(init->data, init->size, AK_USER_IMAGE_MIN, AK_USER_IMAGE_MAX, &image, why, sizeof why)) {
+        fprintf(diag, "%s: error: init's ELF '%s': %s\n", path, file, why);
+        return 1;
+    }
+    return 0;
+}
+
 static void mk_free_elfs(const mkimage_manifest_t *m, mk_elf_t *elfs)
 {
     for (uint32_t i = 0; i < m->nprograms; i++)
@@ -181,8 +204,8 @@ static void mk_free_elfs(const mkimage_manifest_t *m, mk_elf_t *elfs)
 }
 
 /* Lays the blob out into a zeroed buffer of the right size; NULL if out of memory. */
-static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, mk_elf_t *elfs,
-                          size_t *size)
+static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const mk_elf_t *init,
+                          mk_elf_t *elfs, size_t *size)
 {
     mk_strings_t st = { .len = 0 };
     bi_header_t h = {
@@ -211,7 +234,9 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, mk_el
     h.caps_off = h.programs_off + (uint64_t)m->nprograms * sizeof(bi_program_rec_t);
     h.strings_off = h.caps_off + (uint64_t)m->ncaps * sizeof(bi_cap_rec_t);
     h.strings_size = st.len;
-    uint64_t end = mk_align(h.strings_off + h.strings_size);
+    h.init_off = mk_align(h.strings_off + h.strings_size);
+    h.init_size = init->size;
+    uint64_t end = mk_align(h.init_off + h.init_size);
     for (uint32_t i = 0; i < m->nprograms; i++) {
         if (elfs[i].first == i) {
             elfs[i].off = end;
@@ -239,6 +264,7 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, mk_el
         memcpy(blob + h.caps_off + (uint64_t)i * sizeof r, &r, sizeof r);
     }
     memcpy(blob + h.strings_off, st.buf, st.len);
+    memcpy(blob + h.init_off, init->data, init->size);
     for (uint32_t i = 0; i < m->nprograms; i++)
         if (elfs[i].first == i)
             memcpy(blob + elfs[i].off, elfs[i].data, elfs[i].size);
@@ -256,23 +282,28 @@ int mkimage_build(const mkimage_manifest_t *m, const char *path, const char *bin
     }
     mk_elf_t elfs[BI_MAX_PROGRAMS];
     unsigned errors = mk_load_elfs(m, path, bindir, diag, elfs);
+    mk_elf_t init = { .first = 0 };
+    errors += mk_load_init(path, bindir, diag, &init);
     uint8_t *out = NULL;
     size_t out_size = 0;
     if (errors == 0) {
-        out = mk_layout(m, config, elfs, &out_size);
+        out = mk_layout(m, config, &init, elfs, &out_size);
         if (!out) {
             fprintf(diag, "%s: error: out of memory laying out the image\n", path);
             errors++;
         }
     }
     mk_free_elfs(m, elfs);
+    free(init.data);
     if (errors)
         return -1;
 
     bootimage_t check;
     char why[MK_ERR_MAX];
-    if (bootimage_parse(out, out_size, &check, why, sizeof why)) {
-        fprintf(diag, "%s: error: internal error: the kernel's parser refuses the image: %s\n",
+    bootimage_init_t init_view;
+    if (bootimage_parse(out, out_size, &check, why, sizeof why) ||
+        bootimage_init(out, out_size, &init_view, why, sizeof why)) {
+        fprintf(diag, "%s: error: internal error: the kernel's or init's reader refuses the image: %s\n",
                 path, why);
         free(out);
         return -1;

@@ -577,11 +577,11 @@ static void mp_cap(mp_t *p)
         cap.kind = AK_CAP_IRQCTL;
     } else if (mp_is(&t, "device")) {
         cap.kind = AK_CAP_DEVICE;
-        static const char *const names[] = BI_DEVICE_NAMES;
+        static const char *const names[] = AK_DEVICE_NAMES;
         if (mp_word(p, &t, "a device name (pl011)"))
             return;
         cap.target = UINT32_MAX;
-        for (uint32_t i = 0; i < BI_NDEVICES; i++)
+        for (uint32_t i = 0; i < AK_NDEVICES; i++)
             if (strlen(names[i]) == t.len && memcmp(names[i], t.word, t.len) == 0)
                 cap.target = i;
         if (cap.target == UINT32_MAX) {

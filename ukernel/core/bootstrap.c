@@ -1,19 +1,22 @@
 /*
- * Bootstrap: from the boot image to running processes.
+ * Bootstrap: from the boot archive to init, the one process the kernel
+ * starts (abi/init.h).
  *
- * Boot memory is a bump allocator over the RAM after the kernel image; it
- * holds the frame table and every initial process's tables, segments,
- * stack, IPC buffer and boot-info page.  When the processes are built,
- * the rest of RAM becomes the physical-memory object that the manifest
- * grants (to the vmm), and the kernel allocates nothing more.
+ * The kernel reads only the archive's header (bootimage_init) and init's
+ * ELF file; init reads the manifest and builds every other process.  Boot
+ * memory is a bump allocator over the RAM after the kernel image; it holds
+ * the frame table and init's tables, segments, stack, IPC buffer, boot-info
+ * page and its read-only copy of the archive.  The rest of RAM becomes the
+ * physical-memory object init holds, and the kernel allocates nothing more.
  *
- * A refused boot image, or RAM too small for it, ends the boot with a
- * message and HALT_BADIMAGE: never a fault.
+ * An archive without init, a refused init ELF, or RAM too small for init
+ * ends the boot with a message and HALT_BADIMAGE: never a fault.
  */
 #include <ukernel/bootstrap.h>
 
 #include <akuma/abi/bootinfo.h>
 #include <akuma/abi/errno.h>
+#include <akuma/abi/init.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
 #include <akuma/abi/syscall.h>
@@ -23,17 +26,18 @@
 #include <ukernel/arch.h>
 #include <ukernel/arch/memory.h>
 #include <ukernel/arch/sysreg.h>
+#include <ukernel/device.h>
 #include <ukernel/frame.h>
 #include <ukernel/halt.h>
 #include <ukernel/kprintf.h>
-#include <ukernel/device.h>
 #include <ukernel/object.h>
 #include <ukernel/process.h>
 #include <ukernel/vspace.h>
 
 extern const char __bootimage_start[], __bootimage_end[];
 
-static bootimage_t image;       /* large: kept out of the boot stack */
+static bootimage_init_t archive;
+static elf_image_t init_image;
 static frame_table_t frames;
 static paddr_t boot_next, boot_end;
 static char boot_err[160];
@@ -53,7 +57,7 @@ _Noreturn static void refuse(const char *what)
 static paddr_t boot_frame(void)
 {
     if (boot_end - boot_next < PAGE_SIZE)
-        refuse("not enough RAM for the initial processes");
+        refuse("not enough RAM for init");
     paddr_t pa = boot_next;
     boot_next += PAGE_SIZE;
     memset(phys_to_virt(pa), 0, PAGE_SIZE);
@@ -74,12 +78,12 @@ static paddr_t map_boot_frame(proc_t *p, vaddr_t va, paddr_t pa, unsigned perms)
         if (err == 0)
             return pa;
         if (err != -AK_ENOTABLE) {
-            fmt_snprintf(boot_err, sizeof boot_err, "%s: cannot map 0x%lx: error %d", p->name, va, err);
+            fmt_snprintf(boot_err, sizeof boot_err, "init: cannot map 0x%lx: error %d", va, err);
             refuse(boot_err);
         }
         err = vspace_supply_table(&p->vs, &boot_range, va, level, boot_frame());
         if (err) {
-            fmt_snprintf(boot_err, sizeof boot_err, "%s: table for 0x%lx: error %d", p->name, va, err);
+            fmt_snprintf(boot_err, sizeof boot_err, "init: table for 0x%lx: error %d", va, err);
             refuse(boot_err);
         }
     }
@@ -90,10 +94,9 @@ static unsigned prot_to_perms(unsigned prot)
     return PT_READ | ((prot & AK_PROT_WRITE) ? PT_WRITE : 0) | ((prot & AK_PROT_EXEC) ? PT_EXEC : 0);
 }
 
-/* Copies the ELF's segments into fresh frames mapped with their permissions. */
-static void load_segments(proc_t *p, const bootimage_program_t *prog)
+/* Copies init's segments into fresh frames mapped with their permissions. */
+static void load_segments(proc_t *p, const elf_image_t *img, const uint8_t *elf)
 {
-    const elf_image_t *img = &prog->image;
     for (unsigned s = 0; s < img->nsegs; s++) {
         const elf_segment_t *seg = &img->segs[s];
         vaddr_t start = ALIGN_DOWN(seg->vaddr, PAGE_SIZE);
@@ -107,102 +110,82 @@ static void load_segments(proc_t *p, const bootimage_program_t *prog)
                 hi = seg->vaddr + seg->filesz;
             if (lo < hi)
                 memcpy((char *)phys_to_virt(pa) + (lo - va),
-                       prog->elf + seg->offset + (lo - seg->vaddr), hi - lo);
+                       elf + seg->offset + (lo - seg->vaddr), hi - lo);
             map_boot_frame(p, va, pa, prot_to_perms(seg->prot));
         }
     }
 }
 
-static void build_process(unsigned i)
+/* Copies the whole archive into boot frames, mapped read-only at AK_ARCHIVE_VA. */
+static void map_archive(proc_t *p)
 {
-    const bootimage_program_t *prog = &image.programs[i];
-    proc_t *p = &procs[i];
-    thread_t *t = &p->thread;
-    p->pid = i + 1;
-    p->state = P_LIVE;
-    memcpy(p->name, prog->name, strlen(prog->name) + 1);
-    switch (prog->expect.kind) {
-    case BI_EXPECT_KILLED: p->expect = EXPECT_KILLED; break;
-    case BI_EXPECT_SERVE: p->expect = EXPECT_SERVE; break;
-    default: p->expect = EXPECT_EXIT; break;
+    for (size_t off = 0; off < archive.total_size; off += PAGE_SIZE) {
+        paddr_t pa = boot_frame();
+        size_t n = archive.total_size - off < PAGE_SIZE ? archive.total_size - off : PAGE_SIZE;
+        memcpy(phys_to_virt(pa), __bootimage_start + off, n);
+        map_boot_frame(p, AK_ARCHIVE_VA + off, pa, PT_READ);
     }
-    p->expect_code = prog->expect.code;
+}
+
+static void build_init(proc_t *p)
+{
+    thread_t *t = &p->thread;
+    p->pid = AK_INIT_PID;
+    p->state = P_LIVE;
+    memcpy(p->name, AK_INIT_NAME, sizeof AK_INIT_NAME);
     cap_table_init(&p->caps);
 
     int err = vspace_init(&p->vs, &frames, boot_frame(), p->pid);
     if (err) {
-        fmt_snprintf(boot_err, sizeof boot_err, "%s: address space: error %d", p->name, err);
+        fmt_snprintf(boot_err, sizeof boot_err, "init: address space: error %d", err);
         refuse(boot_err);
     }
-    load_segments(p, prog);
+    load_segments(p, &init_image, archive.elf);
     for (vaddr_t va = AK_USER_STACK_BOTTOM; va < AK_USER_STACK_TOP; va += PAGE_SIZE)
         map_boot_frame(p, va, boot_frame(), PT_READ | PT_WRITE);
     paddr_t ipcbuf = map_boot_frame(p, AK_IPCBUF_VA, boot_frame(), PT_READ | PT_WRITE);
     map_boot_frame(p, AK_BOOTINFO_VA, boot_frame(), PT_READ);
     /* The boot-info page and the IPC buffer can never be unmapped. */
     vspace_pin(&p->vs, AK_BOOTINFO_VA, AK_IPCBUF_VA + PAGE_SIZE);
+    map_archive(p);
 
     t->proc = p;
-    t->prio = (uint8_t)prog->priority;
+    t->prio = AK_INIT_PRIORITY;
     t->ipcbuf = phys_to_virt(ipcbuf);
     t->console = (char *)t->ipcbuf + AK_CONSOLE_OFFSET;
-    t->pager = prog->pager >= 0 ? &endpoints[prog->pager] : NULL;
-    if (t->pager)
-        endpoint_ref(t->pager);
-    t->regs.elr = prog->image.entry;
+    t->pager = NULL; /* its faults kill it: no one could serve them */
+    t->regs.elr = init_image.entry;
     t->regs.sp_el0 = AK_USER_STACK_TOP;
     t->regs.spsr = SPSR_MODE_EL0T; /* interrupts unmasked */
 }
 
-static void grant_caps(void)
+static void grant(proc_t *p, uint32_t slot, uint8_t kind, uint32_t target, void *object)
 {
-    for (unsigned i = 0; i < image.ncaps; i++) {
-        const bootimage_cap_t *c = &image.caps[i];
-        void *object = NULL;
-        switch (c->kind) {
-        case AK_CAP_ENDPOINT: object = &endpoints[c->target]; break;
-        case AK_CAP_ASPACE: object = &procs[c->target]; break;
-        case AK_CAP_PHYSMEM: object = &physmems[0]; break;
-        case AK_CAP_PROCCTL: object = procs; break;       /* the process table */
-        case AK_CAP_POWER: object = &proc_power_holder; proc_power_holder = true; break;
-        case AK_CAP_IRQCTL: object = devices; break;   /* the interrupt controller: no object of its own */
-        case AK_CAP_DEVICE: {
-            static const char *const names[] = BI_DEVICE_NAMES;
-            object = device_by_name(names[c->target]);
-            if (!object) {
-                fmt_snprintf(boot_err, sizeof boot_err, "capability %u: device %s is not in this machine", i,
-                             names[c->target]);
-                refuse(boot_err);
-            }
-            break;
-        }
-        }
-        int err = obj_cap_put(&procs[c->holder], c->slot, (uint8_t)c->kind, (uint8_t)c->rights,
-                              c->kind == AK_CAP_ASPACE ? c->target + 1 : c->target, c->badge, object);
-        if (err) {
-            fmt_snprintf(boot_err, sizeof boot_err, "capability %u: error %d", i, err);
-            refuse(boot_err);
-        }
+    int err = obj_cap_put(p, slot, kind, AK_RIGHT_WRITE, target, 0, object);
+    if (err) {
+        fmt_snprintf(boot_err, sizeof boot_err, "init: capability in slot %u: error %d", slot, err);
+        refuse(boot_err);
     }
 }
 
-/* The badge process q uses on an endpoint that holder h receives on, or 0. */
-static uint64_t badge_towards(const proc_t *q, const proc_t *h)
+/* All the initial authority, in the slots abi/init.h names. */
+static void grant_init(proc_t *p)
 {
-    for (unsigned s = 0; s < AK_CAP_SLOTS; s++) {
-        const cap_t *c = &q->caps.slot[s];
-        if (c->kind != AK_CAP_ENDPOINT || !(c->rights & AK_RIGHT_SEND))
-            continue;
-        for (unsigned r = 0; r < AK_CAP_SLOTS; r++) {
-            const cap_t *hc = &h->caps.slot[r];
-            if (hc->kind == AK_CAP_ENDPOINT && (hc->rights & AK_RIGHT_RECV) && hc->object == c->object)
-                return c->badge;
-        }
+    grant(p, AK_INIT_SLOT_PROCCTL, AK_CAP_PROCCTL, 0, procs);
+    grant(p, AK_INIT_SLOT_PHYSMEM, AK_CAP_PHYSMEM, 0, &physmems[0]);
+    grant(p, AK_INIT_SLOT_ASPACE, AK_CAP_ASPACE, p->pid, p);
+    grant(p, AK_INIT_SLOT_POWER, AK_CAP_POWER, 0, &proc_power_holder);
+    proc_power_holder = true;
+    grant(p, AK_INIT_SLOT_IRQCTL, AK_CAP_IRQCTL, 0, devices); /* the interrupt controller: no object */
+    static const char *const names[] = AK_DEVICE_NAMES;
+    for (uint32_t i = 0; i < AK_NDEVICES; i++) {
+        device_t *d = device_by_name(names[i]);
+        if (d)
+            grant(p, AK_INIT_SLOT_DEVICE0 + i, AK_CAP_DEVICE, i, d);
     }
-    return 0;
 }
 
-static void write_bootinfo(proc_t *p, const bootimage_program_t *prog)
+static void write_bootinfo(proc_t *p)
 {
     paddr_t pa = 0;
     unsigned perms;
@@ -212,7 +195,6 @@ static void write_bootinfo(proc_t *p, const bootimage_program_t *prog)
     bi->version = AK_BOOTINFO_VERSION;
     bi->pid = p->pid;
     memcpy(bi->name, p->name, sizeof bi->name);
-    bool pager = false;
     for (unsigned s = 0; s < AK_BOOT_CAP_SLOTS; s++) {
         const cap_t *c = &p->caps.slot[s];
         if (c->kind == AK_CAP_NONE)
@@ -223,31 +205,25 @@ static void write_bootinfo(proc_t *p, const bootimage_program_t *prog)
         o->rights = c->rights;
         o->target = c->target;
         o->badge = c->badge;
-        if (c->kind == AK_CAP_PHYSMEM && bi->nmems < AK_BOOTINFO_MEMS) {
+        if (c->kind == AK_CAP_PHYSMEM) {
             ak_bootinfo_mem_t *m = &bi->mems[bi->nmems++];
             const physmem_t *pm = c->object;
             m->base = pm->base;
             m->size = pm->size;
             m->physmem_slot = s;
         }
-        if (c->kind == AK_CAP_ASPACE)
-            pager = true;
     }
-    /* A holder of address-space authority learns about every process. */
-    for (unsigned i = 0; pager && i < image.nprograms; i++) {
-        const proc_t *q = &procs[i];
-        ak_bootinfo_proc_t *o = &bi->procs[bi->nprocs++];
-        o->pid = q->pid;
-        memcpy(o->name, q->name, sizeof o->name);
-        o->badge = badge_towards(q, p);
-        o->aspace_slot = UINT32_MAX;
-        for (unsigned s = 0; s < AK_CAP_SLOTS; s++)
-            if (p->caps.slot[s].kind == AK_CAP_ASPACE && p->caps.slot[s].object == q)
-                o->aspace_slot = s;
-    }
-    size_t n = strlen(prog->args);
-    memcpy(bi->args, prog->args, n + 1);
-    bi->args_len = (uint32_t)n;
+}
+
+/* Decodes init's ELF file; false with the reason in boot_err. */
+static bool init_elf_ok(void)
+{
+    char why[sizeof boot_err - 16];
+    if (elf_parse(archive.elf, archive.elf_size, AK_USER_IMAGE_MIN, AK_USER_IMAGE_MAX, &init_image,
+                  why, sizeof why) == 0)
+        return true;
+    fmt_snprintf(boot_err, sizeof boot_err, "init's ELF file: %s", why);
+    return false;
 }
 
 static enum { IMAGE_UNREAD, IMAGE_NONE, IMAGE_OK, IMAGE_REFUSED } image_state;
@@ -257,8 +233,9 @@ const char *bootstrap_config(void)
     if (image_state == IMAGE_UNREAD) {
         if (!bootstrap_has_image())
             image_state = IMAGE_NONE;
-        else if (bootimage_parse(__bootimage_start, (size_t)(__bootimage_end - __bootimage_start),
-                                 &image, boot_err, sizeof boot_err) != 0)
+        else if (bootimage_init(__bootimage_start, (size_t)(__bootimage_end - __bootimage_start),
+                                &archive, boot_err, sizeof boot_err) != 0 ||
+                 !init_elf_ok())
             image_state = IMAGE_REFUSED;
         else
             image_state = IMAGE_OK;
@@ -266,7 +243,7 @@ const char *bootstrap_config(void)
     switch (image_state) {
     case IMAGE_NONE: return "kernel only";
     case IMAGE_REFUSED: return "boot image refused";
-    default: return image.config;
+    default: return archive.config;
     }
 }
 
@@ -275,8 +252,9 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
     bootstrap_config();
     if (image_state == IMAGE_REFUSED)
         refuse(boot_err);
-    kprintf("[kernel] %u programs, %u endpoints, %u capabilities\n", image.nprograms,
-            image.nendpoints, image.ncaps);
+    if (archive.total_size > AK_ARCHIVE_MAX)
+        refuse("the archive is larger than init's window for it");
+    kprintf("[kernel] boot archive: %lu KiB; starting init\n", (unsigned long)(archive.total_size >> 10));
     kprintf("[kernel] tables: %u processes, %u endpoints, %u notifications, %u physical-memory ranges, "
             "%u capability slots each\n", PROC_MAX, ENDPOINT_MAX, NOTIF_MAX, PHYSMEM_MAX, AK_CAP_SLOTS);
 
@@ -294,19 +272,18 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
         endpoints[i].id = i;
     for (unsigned i = 0; i < NOTIF_MAX; i++)
         notifications[i].id = i;
-    for (unsigned i = 0; i < image.nprograms; i++)
-        build_process(i);
-    /* What boot memory did not use goes to the physical-memory capability. */
+    proc_t *init = &procs[0];
+    proc_root = init;
+    build_init(init);
+    /* What boot memory did not use goes to init's physical-memory capability. */
     physmems[0].base = boot_next;
     physmems[0].size = ram_end - boot_next;
-    grant_caps();
-    for (unsigned i = 0; i < image.nprograms; i++)
-        write_bootinfo(&procs[i], &image.programs[i]);
-    kprintf("[kernel] boot memory 0x%lx-0x%lx; %lu MiB handed out as physical memory\n",
+    grant_init(init);
+    write_bootinfo(init);
+    kprintf("[kernel] boot memory 0x%lx-0x%lx; %lu MiB handed to init\n",
             virt_to_phys(__kernel_end), boot_next, physmems[0].size >> 20);
     arch_vspace_enable();
-    for (unsigned i = 0; i < image.nprograms; i++)
-        proc_start(&procs[i]);
+    proc_start(init);
 }
 
 bool bootstrap_has_image(void)

@@ -238,6 +238,21 @@ static int pr_cap_delete(void *c, uint64_t badge, uint32_t slot)
     return obj_cap_delete(p, slot);
 }
 
+static int pr_watch(void *c, uint64_t badge, uint32_t notification_slot, uint64_t bits)
+{
+    (void)badge;
+    control_ctx_t *ctx = c;
+    proc_t *p = named(ctx);
+    if (!p)
+        return -AK_ESRCH;
+    int err = 0;
+    const cap_t *nc = cap_lookup(&ctx->caller->caps, notification_slot, AK_CAP_NOTIFICATION,
+                                 AK_RIGHT_SEND, &err);
+    if (!nc)
+        return err;
+    return proc_watch(p, nc->object, bits);
+}
+
 static const process_handlers_t process_handlers = {
     .aspace = pr_aspace,
     .configure = pr_configure,
@@ -246,6 +261,7 @@ static const process_handlers_t process_handlers = {
     .status = pr_status,
     .cap_copy = pr_cap_copy,
     .cap_delete = pr_cap_delete,
+    .watch = pr_watch,
 };
 
 /* ---- physmem ---- */

@@ -3,12 +3,16 @@
  *
  * Order of an ending: the thread stops running (DEAD for the scheduler),
  * the pager is told with EXIT and answers, then the address space is
- * destroyed and the process is ENDED.  Without a pager the destruction is
- * immediate.  Each ending prints one line saying whether it was expected.
+ * destroyed and the process is ENDED, and the notification its creator
+ * asked for (process.watch) is signalled.  Without a pager the destruction
+ * is immediate.  Judging how a process ended is init's business; the
+ * kernel reports only kills, and ends the system if init itself ends.
  */
 #include <ukernel/process.h>
 
 #include <akuma/abi/errno.h>
+#include <akuma/abi/init.h>
+#include <akuma/abi/process.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/pager.h>
 #include <common/fmt.h>
@@ -31,6 +35,7 @@
 proc_t procs[PROC_MAX];
 endpoint_t endpoints[ENDPOINT_MAX];
 bool proc_power_holder;
+proc_t *proc_root;
 
 bool proc_may_wake(void)
 {
@@ -62,18 +67,20 @@ static void proc_free(proc_t *p)
     p->pid = pid;
 }
 
-static bool outcome_expected(const proc_t *p)
+/*
+ * init is the system: when it ends, the system does, with its exit status
+ * if that is a status init could have powered off with, else 1.
+ */
+_Noreturn static void init_ended(const proc_t *p)
 {
-    switch (p->expect) {
-    case EXPECT_EXIT: return !p->killed && p->exit_status == p->expect_code;
-    case EXPECT_KILLED: return p->killed;
-    case EXPECT_SERVE: return false; /* a server must not end */
-    case EXPECT_NONE: return true;   /* its creator judges it */
-    }
-    return false;
+    int64_t s = p->exit_status;
+    bool usable = !p->killed && s >= 0 && s <= (int64_t)AK_POWEROFF_MAX && s != AK_POWEROFF_PANIC;
+    if (p->killed)
+        kprintf("[kernel] init ended: killed; the system ends\n");
+    else
+        kprintf("[kernel] init ended: exit %ld; the system ends\n", (long)s);
+    halt(usable ? (int)s : HALT_MISMATCH);
 }
-
-static void describe_expectation(const proc_t *p, char *buf, size_t n);
 
 /*
  * The address space and the capabilities go; the process is over.  The
@@ -93,19 +100,13 @@ static void finish(proc_t *p)
     }
     p->state = P_ENDED;
     p->thread.state = T_DEAD;
-    char want[32];
-    describe_expectation(p, want, sizeof want);
-    if (p->expect == EXPECT_NONE) {
-        if (p->killed)
-            kprintf("[kernel] pid %u (%s) ended: killed\n", p->pid, p->name);
-        else
-            kprintf("[kernel] pid %u (%s) ended: exit %ld\n", p->pid, p->name, (long)p->exit_status);
-    } else if (p->killed)
-        kprintf("[kernel] pid %u (%s) ended: killed (%s)\n", p->pid, p->name,
-                outcome_expected(p) ? "as expected" : want);
-    else
-        kprintf("[kernel] pid %u (%s) ended: exit %ld (%s)\n", p->pid, p->name,
-                (long)p->exit_status, outcome_expected(p) ? "as expected" : want);
+    if (p == proc_root)
+        init_ended(p);
+    if (p->on_end) {
+        notif_signal(p->on_end, p->on_end_bits);
+        notif_unref(p->on_end);
+        p->on_end = NULL;
+    }
     if (p->reap)
         proc_free(p);
 }
@@ -226,7 +227,6 @@ int proc_create(proc_t *creator, paddr_t root, unsigned prio, endpoint_t *pager,
         return err;
     p->pid = pid;
     p->state = P_CREATED;
-    p->expect = EXPECT_NONE;
     memcpy(p->name, "?", 2);
     cap_table_init(&p->caps);
     thread_t *t = &p->thread;
@@ -325,6 +325,8 @@ void proc_destroy(proc_t *p, const proc_t *by)
         obj_caps_clear(p);
         if (p->thread.pager)
             endpoint_unref(p->thread.pager);
+        if (p->on_end)
+            notif_unref(p->on_end);
         proc_free(p);
         break;
     case P_LIVE:
@@ -343,16 +345,6 @@ void proc_destroy(proc_t *p, const proc_t *by)
         break;
     case P_FREE:
         break;
-    }
-}
-
-static void describe_expectation(const proc_t *p, char *buf, size_t n)
-{
-    switch (p->expect) {
-    case EXPECT_EXIT: fmt_snprintf(buf, n, "UNEXPECTED: wanted exit %ld", (long)p->expect_code); break;
-    case EXPECT_KILLED: fmt_snprintf(buf, n, "UNEXPECTED: wanted killed"); break;
-    case EXPECT_SERVE: fmt_snprintf(buf, n, "UNEXPECTED: a server"); break;
-    case EXPECT_NONE: fmt_snprintf(buf, n, "created at run time"); break;
     }
 }
 
@@ -377,17 +369,11 @@ static const char *state_name(const thread_t *t)
     return "?";
 }
 
-/* A server is as expected if it started and still runs (blocked, usually). */
-static bool server_running(const proc_t *p)
-{
-    return p->state == P_LIVE && p->thread.kmsg != KMSG_START;
-}
-
-static void report(const proc_t *p, const char *why)
+static void report(const proc_t *p)
 {
     const thread_t *t = &p->thread;
     kprintf("[kernel]   pid %u (%s): %s", p->pid, p->name,
-            why ? why : p->state == P_CREATED ? "created, not started" : state_name(t));
+            p->state == P_CREATED ? "created, not started" : state_name(t));
     if (t->blocked_on)
         kprintf(" on endpoint %u", t->blocked_on->id);
     if (t->waiting_on)
@@ -397,38 +383,24 @@ static void report(const proc_t *p, const char *why)
 
 _Noreturn void proc_system_end(void)
 {
-    if (proc_power_holder) {
-        /* Only its power-off may end the system: nothing runs, so nothing will. */
-        kprintf("[kernel] deadlock: no thread can run, and no power-off came:\n");
-        for (unsigned i = 0; i < PROC_MAX; i++)
-            if (procs[i].state != P_FREE && procs[i].state != P_ENDED)
-                report(&procs[i], NULL);
-        halt(HALT_MISMATCH);
-    }
-    bool all_done = true, as_expected = true;
-    for (unsigned i = 0; i < PROC_MAX; i++) {
-        proc_t *p = &procs[i];
-        if (p->state == P_FREE)
-            continue;
-        if (p->expect == EXPECT_SERVE)
-            as_expected = as_expected && server_running(p);
-        else if (p->state != P_ENDED)
-            all_done = false;
-        else if (!outcome_expected(p))
-            as_expected = false;
-    }
-    if (!all_done) {
-        kprintf("[kernel] deadlock: no thread can run, but programs have not ended:\n");
-        for (unsigned i = 0; i < PROC_MAX; i++)
-            if (procs[i].state != P_FREE && procs[i].state != P_ENDED)
-                report(&procs[i], NULL);
-        halt(HALT_MISMATCH);
-    }
-    for (unsigned i = 0; i < PROC_MAX; i++) {
-        const proc_t *p = &procs[i];
-        if (p->state != P_FREE && p->expect == EXPECT_SERVE && !server_running(p))
-            report(p, p->state == P_ENDED ? "a server, but it ended" : NULL);
-    }
-    kprintf("[kernel] all programs ended%s\n", as_expected ? " as expected" : "; some UNEXPECTEDLY");
-    halt(as_expected ? HALT_OK : HALT_MISMATCH);
+    /* Only init's power-off may end the system: nothing runs, so nothing will. */
+    kprintf("[kernel] deadlock: no thread can run, and no power-off came:\n");
+    for (unsigned i = 0; i < PROC_MAX; i++)
+        if (procs[i].state != P_FREE && procs[i].state != P_ENDED)
+            report(&procs[i]);
+    halt(HALT_MISMATCH);
+}
+
+int proc_watch(proc_t *p, notification_t *n, uint64_t bits)
+{
+    if (p->state == P_FREE || p->state == P_ENDED)
+        return -AK_ESRCH;
+    if (bits == 0 || bits > AK_BADGE_MAX)
+        return -AK_EINVAL;
+    if (p->on_end)
+        notif_unref(p->on_end);
+    notif_ref(n);
+    p->on_end = n;
+    p->on_end_bits = bits;
+    return 0;
 }

@@ -136,6 +136,7 @@ static int c_cap_copy(const uint64_t *in, uint64_t *out)
     return process_cap_copy(EP, (uint32_t)in[0], (uint32_t)in[1], (uint8_t)in[2], in[3]);
 }
 static int c_cap_delete(const uint64_t *in, uint64_t *out) { (void)out; return process_cap_delete(EP, (uint32_t)in[0]); }
+static int c_watch(const uint64_t *in, uint64_t *out) { (void)out; return process_watch(EP, (uint32_t)in[0], in[1]); }
 static int c_split(const uint64_t *in, uint64_t *out) { (void)out; return physmem_split(EP, in[0], (uint32_t)in[1]); }
 static int c_info(const uint64_t *in, uint64_t *out) { (void)in; return physmem_info(EP, &out[0], &out[1]); }
 static int c_poweroff(const uint64_t *in, uint64_t *out) { (void)out; return power_poweroff(EP, (uint32_t)in[0]); }
@@ -168,6 +169,7 @@ static const method_desc_t methods[] = {
     { "status", c_status, PROCESS_LABEL_STATUS, 0, 3, { 0 }, { 32, 8, 64 } },
     { "cap_copy", c_cap_copy, PROCESS_LABEL_CAP_COPY, 4, 0, { 32, 32, 8, 64 }, { 0 } },
     { "cap_delete", c_cap_delete, PROCESS_LABEL_CAP_DELETE, 1, 0, { 32 }, { 0 } },
+    { "watch", c_watch, PROCESS_LABEL_WATCH, 2, 0, { 32, 64 }, { 0 } },
     { "split", c_split, PHYSMEM_LABEL_SPLIT, 2, 0, { 64, 32 }, { 0 } },
     { "info", c_info, PHYSMEM_LABEL_INFO, 0, 2, { 0 }, { 64, 64 } },
     { "poweroff", c_poweroff, POWER_LABEL_POWEROFF, 1, 0, { 32 }, { 0 } },

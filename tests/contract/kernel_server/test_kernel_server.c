@@ -57,7 +57,7 @@ static ak_ipcbuf_t buf;
 enum method {
     M_MAP, M_UNMAP, M_QUERY, M_TABLE, M_PROTECT, M_TAKE, M_MAP_DEVICE, M_UNMAP_DEVICE,
     M_CREATE, M_ENDPOINT, M_CENSUS, M_NOTIFICATION,
-    M_ASPACE, M_CONFIGURE, M_START, M_DESTROY, M_STATUS, M_CAP_COPY, M_CAP_DELETE,
+    M_ASPACE, M_CONFIGURE, M_START, M_DESTROY, M_STATUS, M_CAP_COPY, M_CAP_DELETE, M_WATCH,
     M_SPLIT, M_INFO,
     M_POWEROFF,
     M_CLAIM, M_BIND, M_ACK,
@@ -92,6 +92,7 @@ static const method_desc_t methods[M_COUNT] = {
     [M_STATUS] = { "status", I_PROCESS, 5, 0, 3, { 0 }, { 32, 8, 64 } },
     [M_CAP_COPY] = { "cap_copy", I_PROCESS, 6, 4, 0, { 32, 32, 8, 64 }, { 0 } },
     [M_CAP_DELETE] = { "cap_delete", I_PROCESS, 7, 1, 0, { 32 }, { 0 } },
+    [M_WATCH] = { "watch", I_PROCESS, 8, 2, 0, { 32, 64 }, { 0 } },
     [M_SPLIT] = { "split", I_PHYSMEM, 1, 2, 0, { 64, 32 }, { 0 } },
     [M_INFO] = { "info", I_PHYSMEM, 2, 0, 2, { 0 }, { 64, 64 } },
     [M_POWEROFF] = { "poweroff", I_POWER, 1, 1, 0, { 32 }, { 0 } },
@@ -101,7 +102,7 @@ static const method_desc_t methods[M_COUNT] = {
 };
 
 /* The highest label of each interface: one past it is unknown. */
-static const uint64_t max_label[I_COUNT] = { 8, 4, 7, 2, 1, 1, 2 };
+static const uint64_t max_label[I_COUNT] = { 8, 4, 8, 2, 1, 1, 2 };
 
 static uint64_t mask(unsigned bits)
 {
@@ -254,6 +255,11 @@ static int h_cap_delete(void *ctx, uint64_t badge, uint32_t slot)
     RECORD(M_CAP_DELETE, slot);
     return next_rc;
 }
+static int h_watch(void *ctx, uint64_t badge, uint32_t notification_slot, uint64_t bits)
+{
+    RECORD(M_WATCH, notification_slot, bits);
+    return next_rc;
+}
 static int h_split(void *ctx, uint64_t badge, uint64_t size, uint32_t slot)
 {
     RECORD(M_SPLIT, size, slot);
@@ -279,7 +285,7 @@ static const irq_handlers_t irq_h = { h_bind, h_ack };
 static const procctl_handlers_t procctl_h = { .create = h_create, .endpoint = h_endpoint, .census = h_census,
                                               .notification = h_notification };
 static const process_handlers_t process_h = { h_aspace, h_configure, h_start, h_destroy, h_status, h_cap_copy,
-                                              h_cap_delete };
+                                              h_cap_delete, h_watch };
 static const physmem_handlers_t physmem_h = { h_split, h_info };
 static const power_handlers_t power_h = { h_poweroff };
 

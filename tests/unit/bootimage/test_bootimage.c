@@ -112,7 +112,9 @@ static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
     h.caps_off = h.programs_off + s->nprograms * sizeof(bi_program_rec_t);
     h.strings_off = h.caps_off + s->ncaps * sizeof(bi_cap_rec_t);
     h.strings_size = slen;
-    uint64_t elf_off = tb_align(h.strings_off + slen);
+    h.init_off = tb_align(h.strings_off + slen);   /* init's ELF: the same test ELF */
+    h.init_size = elf_size;
+    uint64_t elf_off = tb_align(h.init_off + elf_size);
     h.total_size = tb_align(elf_off + elf_size);
     for (uint32_t i = 0; i < s->nprograms; i++) {
         recs[i].elf_off = elf_off;
@@ -124,6 +126,7 @@ static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
     memcpy(b + h.programs_off, recs, s->nprograms * sizeof recs[0]);
     memcpy(b + h.caps_off, s->caps, s->ncaps * sizeof s->caps[0]);
     memcpy(b + h.strings_off, strings, slen);
+    memcpy(b + h.init_off, elf, elf_size);
     memcpy(b + elf_off, elf, elf_size);
     free(elf);
     *size = h.total_size;
@@ -322,6 +325,55 @@ static void test_every_truncation_refused(void **state)
     free(b);
 }
 
+/* The kernel's reader: init's ELF and the config string, and nothing it need not read. */
+static void test_init_reader(void **state)
+{
+    (void)state;
+    size_t size;
+    uint8_t *b = tb_build(&spec, &size);
+    bi_header_t h = get_hdr(b);
+    bootimage_init_t v;
+    char err[160];
+    assert_int_equal(bootimage_init(b, size, &v, err, sizeof err), 0);
+    assert_ptr_equal(v.elf, b + h.init_off);
+    assert_int_equal(v.elf_size, h.init_size);
+    assert_int_equal(v.total_size, h.total_size);
+    assert_string_equal(v.config, spec.config);
+    bootimage_t view;
+    assert_int_equal(bootimage_parse(b, size, &view, err, sizeof err), 0);
+    assert_ptr_equal(view.init, v.elf);
+    assert_int_equal(view.init_size, v.elf_size);
+
+    /* It does not read the program table: a damaged one is init's to refuse, not the kernel's. */
+    bi_header_t d = h;
+    d.nprograms = 0;
+    put_hdr(b, &d);
+    assert_int_equal(bootimage_init(b, size, &v, err, sizeof err), 0);
+    assert_int_equal(bootimage_parse(b, size, &view, err, sizeof err), -AK_EINVAL);
+
+    /* An archive without init: tools may read it, the kernel may not start it. */
+    d = h;
+    d.init_off = 0;
+    d.init_size = 0;
+    put_hdr(b, &d);
+    assert_int_equal(bootimage_init(b, size, &v, err, sizeof err), -AK_EINVAL);
+    assert_non_null(strstr(err, "no init ELF file"));
+    assert_int_equal(bootimage_parse(b, size, &view, err, sizeof err), 0);
+    assert_null(view.init);
+    d.init_off = h.init_off;   /* an offset with no file is a lie */
+    put_hdr(b, &d);
+    assert_int_equal(bootimage_parse(b, size, &view, err, sizeof err), -AK_EINVAL);
+
+    /* Every truncation is refused, with a reason. */
+    put_hdr(b, &h);
+    for (size_t n = 0; n < h.init_off + h.init_size; n += 7) {
+        err[0] = '\0';
+        assert_int_equal(bootimage_init(b, n, &v, err, sizeof err), -AK_EINVAL);
+        assert_true(err[0] != '\0');
+    }
+    free(b);
+}
+
 static void test_header_lies(void **state)
 {
     (void)state;
@@ -337,7 +389,7 @@ static void test_header_lies(void **state)
         refused(b, size, want);         \
     } while (0)
     HDR_REFUSED(magic, 0x464c457f, "bad magic 0x464c457f");
-    HDR_REFUSED(version, 2, "format version 2");
+    HDR_REFUSED(version, 1, "format version 1");
     HDR_REFUSED(header_size, 64, "header size 64");
     HDR_REFUSED(flags, 1, "unknown flags 0x1");
     HDR_REFUSED(total_size, UINT64_MAX, "image is truncated");
@@ -348,11 +400,11 @@ static void test_header_lies(void **state)
     HDR_REFUSED(nendpoints, BI_MAX_ENDPOINTS + 1, "33 endpoints, at most 32");
     HDR_REFUSED(ncaps, BI_MAX_CAPS + 1, "129 capabilities, at most 128");
     HDR_REFUSED(ncaps, UINT32_MAX, "capabilities, at most 128");
-    HDR_REFUSED(programs_off, good.programs_off + 4, "program table at offset 0x4c is not 8-byte aligned");
+    HDR_REFUSED(programs_off, good.programs_off + 4, "program table at offset 0x5c is not 8-byte aligned");
     HDR_REFUSED(programs_off, 0, "program table at offset 0x0 overlaps what precedes it");
     HDR_REFUSED(programs_off, UINT64_MAX - 7, "program table (offset 0xfffffffffffffff8");
     HDR_REFUSED(programs_off, good.total_size, "program table (offset");
-    HDR_REFUSED(caps_off, good.programs_off, "capability table at offset 0x48 overlaps");
+    HDR_REFUSED(caps_off, good.programs_off, "capability table at offset 0x58 overlaps");
     HDR_REFUSED(caps_off, UINT64_MAX & ~UINT64_C(7), "capability table (offset 0xfffffffffffffff8");
     HDR_REFUSED(strings_off, good.caps_off, "string area at offset");
     HDR_REFUSED(strings_size, UINT64_MAX, "string area (offset");
@@ -360,6 +412,12 @@ static void test_header_lies(void **state)
     HDR_REFUSED(strings_off, UINT64_MAX & ~UINT64_C(7), "string area (offset");
     HDR_REFUSED(config, (uint32_t)good.strings_size, "is outside the string area");
     HDR_REFUSED(config, UINT32_MAX, "is outside the string area");
+    HDR_REFUSED(init_off, good.init_off + 4, "init's ELF file at offset");
+    HDR_REFUSED(init_off, good.strings_off, "init's ELF file at offset");
+    HDR_REFUSED(init_off, UINT64_MAX & ~UINT64_C(7), "init's ELF file (offset 0xfffffffffffffff8");
+    HDR_REFUSED(init_size, UINT64_MAX, "init's ELF file (offset");
+    HDR_REFUSED(init_size, 0, "no init ELF file");
+    HDR_REFUSED(init_size, good.total_size - good.init_off + 1, "extends past the image");
 #undef HDR_REFUSED
     /* The string area made one byte shorter: its last string (ping's args) loses its NUL. */
     h = good;
@@ -604,6 +662,7 @@ int main(void)
         cmocka_unit_test_setup(test_limits_reached_exactly, setup),
         cmocka_unit_test_setup(test_every_truncation_refused, setup),
         cmocka_unit_test_setup(test_header_lies, setup),
+        cmocka_unit_test_setup(test_init_reader, setup),
         cmocka_unit_test_setup(test_bad_strings, setup),
         cmocka_unit_test_setup(test_bad_program_fields, setup),
         cmocka_unit_test_setup(test_bad_elf_placement, setup),

@@ -67,6 +67,7 @@ static int group_setup(void **state)
     write_elf("vmm.elf", &t);
     write_elf("pong.elf", &t);
     write_elf("ping.elf", &t);
+    write_elf("init.elf", &t);
     t.ph[1].p_flags |= ELF_PF_X;
     write_elf("wx.elf", &t);
     return 0;
@@ -75,7 +76,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    static const char *files[] = { "vmm.elf", "pong.elf", "ping.elf", "wx.elf", "m.manifest",
+    static const char *files[] = { "vmm.elf", "pong.elf", "ping.elf", "wx.elf", "init.elf", "m.manifest",
                                    "out.bin", "out.d", "bad.manifest" };
     char path[FILE_MAX];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

@@ -128,14 +128,6 @@ typedef enum proc_state {
     P_ENDED,
 } proc_state_t;
 
-/* How a program is expected to end (from the boot manifest). */
-typedef enum expect_kind {
-    EXPECT_EXIT = 0,    /* exit with the given code */
-    EXPECT_KILLED,      /* be killed by the kernel or its pager */
-    EXPECT_SERVE,       /* a server: runs until the system halts */
-    EXPECT_NONE,        /* created at run time: its creator judges it */
-} expect_kind_t;
-
 struct proc {
     uint32_t pid;               /* see the top of this file; 0 for a slot never used */
     proc_state_t state;
@@ -144,10 +136,10 @@ struct proc {
     char name[AK_NAME_MAX];
     vspace_t vs;
     thread_t thread;
-    expect_kind_t expect;
-    int64_t expect_code;
     bool killed;
     int64_t exit_status;
+    notification_t *on_end;     /* signalled with on_end_bits when it has ended (process.watch) */
+    uint64_t on_end_bits;
     frame_range_t memory;       /* the range of the physmem capability in its lowest slot holding one */
     cap_table_t caps;           /* last: 4 KiB, and the hot fields above stay close together */
 };

@@ -13,8 +13,11 @@
 
 #include <ukernel/proc.h>
 
-/* A boot program holds the power-off capability: only a power-off ends the system. */
+/* init holds the power-off capability (the target of its capability). */
 extern bool proc_power_holder;
+
+/* init, the root task the kernel starts (bootstrap.c): its end is the system's. */
+extern proc_t *proc_root;
 
 /*
  * Could anything wake a blocked thread without another thread running (a
@@ -58,11 +61,17 @@ int proc_configure(proc_t *p, vaddr_t entry, vaddr_t sp, const char name[AK_NAME
 void proc_destroy(proc_t *p, const proc_t *by);
 
 /*
- * No thread can run: ends the system.  With a holder of the power-off
- * capability in the image, that is a deadlock (only its power-off ends the
- * system); without one, the rule of the boot manifest: every program ended,
- * as expected or not, or a deadlock.  Reports and halts; never returns.
+ * No thread can run: a deadlock, since only init's power-off (or init's
+ * end) ends the system.  Reports every thread's state and halts with
+ * status 1; never returns.
  */
 _Noreturn void proc_system_end(void);
+
+/*
+ * process.watch: when p has ended (after its pager's answer to EXIT), n is
+ * signalled with bits; replaces an earlier watch.  0, -AK_ESRCH (p ended
+ * or free) or -AK_EINVAL (bits 0 or above AK_BADGE_MAX).
+ */
+int proc_watch(proc_t *p, notification_t *n, uint64_t bits);
 
 #endif /* UKERNEL_PROCESS_H */

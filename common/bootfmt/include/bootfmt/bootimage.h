@@ -12,18 +12,21 @@
  *   string area                      at strings_off: NUL-terminated names,
  *                                    arguments and the config string, each
  *                                    named by its offset in the area
+ *   init's ELF file                  at init_off, after the string area
  *   ELF files                        each at its program's elf_off, after
- *                                    the string area; instances of the same
- *                                    ELF may share one copy
+ *                                    init's; instances of the same ELF may
+ *                                    share one copy
  *
  * Endpoints have no records: an image has nendpoints of them, numbered
  * 0 .. nendpoints-1, and capabilities and pagers name them by number.
  *
- * bootimage_parse is the kernel's gate: it decodes and checks the whole
- * blob, ELF files included, before the kernel creates anything, so that
- * building the processes from the view cannot fail halfway (decode, then
- * invoke).  It compiles for the kernel and for the host (mkimage checks its
- * own output with it).
+ * The blob is the boot archive.  The kernel reads only its header, with
+ * bootimage_init, to find init's ELF file and the config string; init
+ * reads the rest with bootimage_parse, which decodes and checks the whole
+ * blob, ELF files included, before init creates anything, so that building
+ * the processes from the view cannot fail halfway (decode, then invoke).
+ * Both compile for the kernel, for init and for the host (mkimage checks
+ * its own output with them).
  */
 #ifndef BOOTFMT_BOOTIMAGE_H
 #define BOOTFMT_BOOTIMAGE_H
@@ -32,12 +35,13 @@
 
 #include <akuma/abi/bootinfo.h>
 #include <akuma/abi/caps.h>
+#include <akuma/abi/init.h>
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "the boot image is read and written in the machine's byte order: little-endian");
 
 #define BI_MAGIC   UINT32_C(0x49424B41)  /* "AKBI" */
-#define BI_VERSION 1u
+#define BI_VERSION 2u
 #define BI_ALIGN   8u                    /* alignment of every region and ELF file */
 
 #define BI_MAX_PROGRAMS  16u
@@ -46,9 +50,6 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define BI_PRIORITY_MAX  255u            /* higher runs first */
 #define BI_CONFIG_MAX    128u            /* bytes of the config string, NUL included */
 #define BI_NO_PAGER      UINT32_MAX      /* bi_program_rec_t.pager: the program has none */
-/* The devices a manifest may grant (target of a device capability): their names, by number. */
-#define BI_DEVICE_NAMES  { "pl011" }
-#define BI_NDEVICES      1u
 
 /* Expected outcome of a program (bi_program_rec_t.expect). */
 #define BI_EXPECT_EXIT   1u  /* exits by itself with status expect_code */
@@ -76,6 +77,9 @@ typedef struct bi_header {
     uint64_t caps_off;
     uint64_t strings_off;
     uint64_t strings_size;
+    uint64_t init_off;      /* init's ELF file: BI_ALIGN-aligned, after the string area, */
+    uint64_t init_size;     /* before the programs' ELF files; 0 and 0: none (an image only */
+                            /* tools read; the kernel refuses it) */
 } bi_header_t;
 
 typedef struct bi_program_rec {
@@ -99,7 +103,7 @@ typedef struct bi_cap_rec {
     uint64_t badge;         /* endpoint: <= AK_BADGE_MAX; others: 0 */
 } bi_cap_rec_t;
 
-_Static_assert(sizeof(bi_header_t) == 72, "bi_header_t layout");
+_Static_assert(sizeof(bi_header_t) == 88, "bi_header_t layout");
 _Static_assert(sizeof(bi_program_rec_t) == 40, "bi_program_rec_t layout");
 _Static_assert(sizeof(bi_cap_rec_t) == 32, "bi_cap_rec_t layout");
 _Static_assert(sizeof(bi_header_t) % BI_ALIGN == 0 && sizeof(bi_program_rec_t) % BI_ALIGN == 0 &&
@@ -137,6 +141,8 @@ typedef struct bootimage_cap {
  * outlive the view.  About 10 KiB: keep it static, not on a kernel stack.
  */
 typedef struct bootimage {
+    const uint8_t *init;    /* init's ELF file, or NULL if the image has none */
+    size_t init_size;
     const char *config;     /* printable, < BI_CONFIG_MAX bytes with the NUL */
     uint32_t nprograms;     /* 1 .. BI_MAX_PROGRAMS; programs[] is in start order */
     uint32_t nendpoints;    /* 0 .. BI_MAX_ENDPOINTS */
@@ -171,5 +177,24 @@ typedef struct bootimage {
  * or a second physmem capability.  *out is unspecified after an error.
  */
 int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, size_t errlen);
+
+/* What the kernel needs of the archive: init's ELF file and the config string. */
+typedef struct bootimage_init {
+    const uint8_t *elf;     /* init's ELF file, not yet checked: the kernel's elf_parse does that */
+    size_t elf_size;        /* > 0 */
+    size_t total_size;      /* the archive's bytes, header included (<= the size given) */
+    const char *config;     /* printable, < BI_CONFIG_MAX bytes with the NUL */
+} bootimage_init_t;
+
+/*
+ * Reads only the header of the archive of size bytes at blob, and the
+ * config string: the part the kernel trusts to start init.  Returns 0 and
+ * fills *out, or -AK_EINVAL with a one-line reason in err (as
+ * bootimage_parse): a blob shorter than its header or than total_size, a
+ * wrong magic, version, header_size or nonzero flags, a string area or
+ * init's ELF outside the blob, misaligned, or before the string area's
+ * end, no init (init_size 0), or a bad config string.
+ */
+int bootimage_init(const void *blob, size_t size, bootimage_init_t *out, char *err, size_t errlen);
 
 #endif /* BOOTFMT_BOOTIMAGE_H */

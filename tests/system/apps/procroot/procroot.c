@@ -35,6 +35,7 @@
 #include <akuma/abi/mman.h>
 #include <akuma/abi/notif.h>
 #include <akuma/abi/pager.h>
+#include <akuma/abi/syscall.h>
 #include <akuma/abi/process.h>
 #include <akuma/counter.h>
 #include <akuma/ipc.h>
@@ -694,6 +695,47 @@ static void notif_tests(void)
         result(name, true, "");
 }
 
+/* process.watch: how init learns of every ending.  Bad requests change nothing. */
+static void watch_tests(void)
+{
+    const char *name = "proc-watch";
+    census_t before = census();
+    child_t c;
+    uint32_t pid;
+    uint8_t state;
+    uint64_t status;
+    if (!expect_eq(name, "notification", procctl_notification(SLOT_PROCCTL, SLOT_N1), 0) ||
+        !expect_eq(name, "create", child_create(&c, CHILD_EXIT, 7, PRIO, "watched"), 0) ||
+        !expect_eq(name, "an empty slot", process_watch(c.proc_slot, SLOT_N2, 1), -AK_EBADF) ||
+        !expect_eq(name, "a slot past the table", process_watch(c.proc_slot, AK_CAP_SLOTS, 1), -AK_EBADF) ||
+        !expect_eq(name, "slot 2^32-1", process_watch(c.proc_slot, UINT32_MAX, 1), -AK_EBADF) ||
+        !expect_eq(name, "an endpoint", process_watch(c.proc_slot, SLOT_EP, 1), -AK_ENOTSUP) ||
+        !expect_eq(name, "no bits", process_watch(c.proc_slot, SLOT_N1, 0), -AK_EINVAL) ||
+        !expect_eq(name, "a reserved bit", process_watch(c.proc_slot, SLOT_N1, AK_BADGE_MAX + 1), -AK_EINVAL) ||
+        !expect_eq(name, "bit 63", process_watch(c.proc_slot, SLOT_N1, UINT64_C(1) << 63), -AK_EINVAL) ||
+        !expect_eq(name, "watch", process_watch(c.proc_slot, SLOT_N1, 0x30), 0) ||
+        !expect_eq(name, "a second watch replaces the first", process_watch(c.proc_slot, SLOT_N1, 0x10), 0) ||
+        !expect_eq(name, "nothing signalled before it ends", ak_poll(SLOT_N1), 0) ||
+        !expect_eq(name, "start", child_start(&c), 0) || !expect_eq(name, "its end", child_wait(&c, &status), 0) ||
+        !expect_eq(name, "the end signalled the bits", ak_wait(SLOT_N1, 1000), 0x10) ||
+        !expect_eq(name, "status", process_status(c.proc_slot, &pid, &state, &status), 0) ||
+        !expect_eq(name, "ended", state, AK_PROC_ENDED) ||
+        !expect_eq(name, "an ended process", process_watch(c.proc_slot, SLOT_N1, 1), -AK_ESRCH) ||
+        !expect_eq(name, "destroy", child_destroy(&c), 0))
+        return;
+    child_release(&c);
+    /* A process destroyed before it started gives its watch's reference back; nothing is signalled. */
+    if (!expect_eq(name, "create again", child_create(&c, CHILD_EXIT, 0, PRIO, "unstarted"), 0) ||
+        !expect_eq(name, "watch it", process_watch(c.proc_slot, SLOT_N1, 0x4), 0) ||
+        !expect_eq(name, "destroy it", child_destroy(&c), 0) ||
+        !expect_eq(name, "no signal", ak_poll(SLOT_N1), 0))
+        return;
+    child_release(&c);
+    ak_cap_drop(SLOT_N1);
+    if (census_same(name, before, census()))
+        result(name, true, "");
+}
+
 /* Nothing else runs: procroot's sleep must idle the CPU, not end the system. */
 static void idle_tests(void)
 {
@@ -813,9 +855,10 @@ static void dev_tests(void)
     int64_t bits = ak_wait(SLOT_RXN, 20000);
     if (!expect_eq(name, "the first interrupt", bits, 1))
         return;
-    /* procroot waited alone: the CPU idled until the interrupt instead of ending the system. */
+    /* procroot waited alone (init, which started it, waits for its end): the CPU idled until the
+       interrupt instead of ending the system. */
     census_t now = census();
-    result("idle-wait-irq", now.procs == now.max - 1, "another process ran while procroot waited");
+    result("idle-wait-irq", now.procs == now.max - 2, "another process ran while procroot waited");
     ak_sleep(100); /* both bytes in */
     uart_drain(got, sizeof got);
     if (strcmp(got, "ab") != 0) {
@@ -1092,6 +1135,7 @@ int main(int argc, char **argv)
         return 1;
     } else if (strcmp(suite, "notif") == 0) {
         notif_tests();
+        watch_tests();
         idle_tests();
     } else if (strcmp(suite, "bench") == 0) {
         bench();
