@@ -23,6 +23,7 @@ typedef struct idlc_name_entry {
     const char *name;
     idlc_loc_t loc;
     const char *owner;      /* labels: the method; parameters: their list ("(in)", "(out)", an error) */
+    const idlc_struct_t *st;    /* structs: the declaration */
 } idlc_name_entry_t;
 
 /* An open-addressing hash set in the arena; keeps the checks linear. */
@@ -103,26 +104,97 @@ static const idlc_name_entry_t *idlc_declare(idlc_checker_t *c, idlc_loc_t at, c
     return idlc_set_add(c->a, &c->decls, idlc_gen_name(c->a, fmt, scope, name), at, owner);
 }
 
+/* The owner of a name a bounded parameter adds for its length word. */
+static const char idlc_length_owner[] = "(length)";
+
+/* Reports that name at `at` clashes with old, an earlier declaration of the list `list`. */
+static void idlc_clash(idlc_checker_t *c, idlc_loc_t at, const char *name, const idlc_name_entry_t *old,
+                       const char *list)
+{
+    if (old->owner == idlc_length_owner)
+        idlc_error(c->d, at, "'%s' is already the length word of the string or array at %u:%u",
+                   name, old->loc.line, old->loc.col);
+    else if (strcmp(old->owner, list) == 0)
+        idlc_error(c->d, at, "duplicate parameter '%s' (first at %u:%u)", name, old->loc.line, old->loc.col);
+    else
+        idlc_error(c->d, at,
+                   "'%s' is already a reply word at %u:%u (outs and error words share one namespace)",
+                   name, old->loc.line, old->loc.col);
+}
+
 /*
- * Declares every name of list l (called `list`) in scope.  A name met
- * again in the same list is a duplicate parameter; one already declared
- * by another list of the scope is a clash between reply words.
+ * Declares every name of list l (called `list`) in scope, and the name of
+ * the length word of each bounded one (it becomes a struct field and a C
+ * parameter).  A name met again in the same list is a duplicate
+ * parameter; one already declared by another list of the scope is a clash
+ * between reply words.
  */
 static bool idlc_unique_params(idlc_checker_t *c, const char *scope, const idlc_params_t *l, const char *list)
 {
     for (const idlc_param_t *p = l->head; p; p = p->next) {
         const idlc_name_entry_t *old = idlc_declare(c, p->loc, list, "p:%s.%s", scope, p->name);
-        if (old == NULL)
+        if (old != NULL) {
+            idlc_clash(c, p->loc, p->name, old, list);
+            return false;
+        }
+        if (p->kind == IDLC_SCALAR)
             continue;
-        if (strcmp(old->owner, list) == 0)
-            idlc_error(c->d, p->loc, "duplicate parameter '%s' (first at %u:%u)",
-                       p->name, old->loc.line, old->loc.col);
-        else
-            idlc_error(c->d, p->loc,
-                       "'%s' is already a reply word at %u:%u (outs and error words share one namespace)",
-                       p->name, old->loc.line, old->loc.col);
-        return false;
+        const char *len = idlc_gen_length_name(c->a, p);
+        old = idlc_declare(c, p->loc, idlc_length_owner, "p:%s.%s", scope, len);
+        if (old != NULL) {
+            idlc_error(c->d, p->loc, "the length word of '%s' is called '%s', which is already declared at %u:%u",
+                       p->name, len, old->loc.line, old->loc.col);
+            return false;
+        }
     }
+    return true;
+}
+
+/* The entry of set that has name, or NULL. */
+static idlc_name_entry_t *idlc_set_find(const idlc_name_set_t *set, const char *name)
+{
+    if (set->cap == 0)
+        return NULL;
+    for (size_t j = (size_t)idlc_hash(name) & (set->cap - 1); set->slots[j].name != NULL; j = (j + 1) & (set->cap - 1))
+        if (strcmp(set->slots[j].name, name) == 0)
+            return &set->slots[j];
+    return NULL;
+}
+
+/* The struct called name, or NULL. */
+static const idlc_struct_t *idlc_find_struct(idlc_checker_t *c, const char *name)
+{
+    const idlc_name_entry_t *e = idlc_set_find(&c->decls, idlc_gen_name(c->a, "s:%s", name));
+    return e ? e->st : NULL;
+}
+
+/*
+ * Resolves the arrays of l to their structs and sets l's max_words: its
+ * fixed words and the tail of every bounded parameter at its bound, each
+ * rounded up to whole words.
+ */
+static bool idlc_measure(idlc_checker_t *c, idlc_params_t *l)
+{
+    uint64_t words = l->count;
+    for (idlc_param_t *p = l->head; p; p = p->next) {
+        if (p->kind == IDLC_SCALAR)
+            continue;
+        l->bounded = true;
+        uint64_t bytes = p->bound;
+        if (p->kind == IDLC_ARRAY) {
+            p->elem = idlc_find_struct(c, p->elem_name);
+            if (p->elem == NULL) {
+                idlc_error(c->d, p->elem_loc, "unknown struct '%s' (declare it with `struct %s { ... }`)",
+                           p->elem_name, p->elem_name);
+                return false;
+            }
+            bytes *= p->elem->size;     /* both at most IDLC_MAX_BOUND: no overflow */
+        }
+        words += (bytes + 7u) / 8u;
+        if (words > IDLC_MAX_WORDS + 1u)
+            words = IDLC_MAX_WORDS + 1u;    /* too long already; keeps the sum small */
+    }
+    l->max_words = (unsigned)words;
     return true;
 }
 
@@ -138,22 +210,30 @@ static void idlc_number_words(idlc_params_t *l)
  * NAME".  Notes a message that uses the IPC buffer.
  */
 static bool idlc_check_size(idlc_checker_t *c, const idlc_method_t *m, const char *what,
-                            const idlc_params_t *l)
+                            idlc_params_t *l)
 {
-    if (l->count > IDLC_MAX_WORDS) {
-        idlc_error(c->d, m->loc, "%s of '%s' has %u words; a message has at most %u",
-                   what, m->name, l->count, IDLC_MAX_WORDS);
+    if (!idlc_measure(c, l))
+        return false;
+    const char *has = l->bounded ? "has up to" : "has";
+    const char *when = l->bounded ? " with every string and array at its bound" : "";
+    if (l->max_words > IDLC_MAX_WORDS) {
+        if (l->bounded && l->count <= IDLC_MAX_WORDS)
+            idlc_error(c->d, m->loc, "%s of '%s' has more than %u words%s; a message has at most %u",
+                       what, m->name, IDLC_MAX_WORDS, when, IDLC_MAX_WORDS);
+        else
+            idlc_error(c->d, m->loc, "%s of '%s' has %u words; a message has at most %u",
+                       what, m->name, l->count, IDLC_MAX_WORDS);
         return false;
     }
-    if (m->fastpath && l->count > IDLC_REG_WORDS) {
+    if (m->fastpath && l->max_words > IDLC_REG_WORDS) {
         idlc_error(c->d, m->loc,
-                   "%s of fastpath method '%s' has %u words; a fastpath message has at most %u",
-                   what, m->name, l->count, IDLC_REG_WORDS);
+                   "%s of fastpath method '%s' %s %u words%s; a fastpath message has at most %u",
+                   what, m->name, has, l->max_words, when, IDLC_REG_WORDS);
         return false;
     }
-    if (l->count > IDLC_REG_WORDS)
-        idlc_note(c->d, m->loc, "%s of '%s' has %u words: words %u..%u travel in the IPC buffer",
-                  what, m->name, l->count, IDLC_REG_WORDS, l->count - 1);
+    if (l->max_words > IDLC_REG_WORDS)
+        idlc_note(c->d, m->loc, "%s of '%s' %s %u words: words %u..%u travel in the IPC buffer",
+                  what, m->name, has, l->max_words, IDLC_REG_WORDS, l->max_words - 1);
     return true;
 }
 
@@ -163,9 +243,25 @@ static bool idlc_claim_message(idlc_checker_t *c, const char *prefix, const char
 {
     if (!IDLC_CLAIM(c, at, "%s_%s_WORDS", prefix, tag))
         return false;
-    for (const idlc_param_t *p = l->head; p; p = p->next)
+    if (l->bounded && !IDLC_CLAIM(c, at, "%s_%s_MAX_WORDS", prefix, tag))
+        return false;
+    for (const idlc_param_t *p = l->head; p; p = p->next) {
         if (!IDLC_CLAIM(c, p->loc, "%s_%s_W_%s", prefix, tag, idlc_upper(c->a, p->name)))
             return false;
+        if (p->kind != IDLC_SCALAR && !IDLC_CLAIM(c, p->loc, "%s_%s_%s_MAX", prefix, tag, idlc_upper(c->a, p->name)))
+            return false;
+    }
+    return true;
+}
+
+/* A kernel message is bound to fixed ABI words: no strings or arrays. */
+static bool idlc_check_kernel_params(idlc_checker_t *c, const idlc_method_t *m)
+{
+    for (const idlc_param_t *p = m->ins.head; p; p = p->next)
+        if (p->kind != IDLC_SCALAR) {
+            idlc_error(c->d, p->loc, "kernel message '%s' cannot carry a %s", m->name, idlc_kind_name(p->kind));
+            return false;
+        }
     return true;
 }
 
@@ -199,6 +295,8 @@ static bool idlc_check_method(idlc_checker_t *c, const idlc_iface_t *ifc, idlc_m
         idlc_error(c->d, m->errors->loc, "kernel message '%s' cannot have error clauses", m->name);
         return false;
     }
+    if (m->kernel && !idlc_check_kernel_params(c, m))
+        return false;
 
     /*
      * Names: ins in one namespace; outs and every error word in another,
@@ -265,6 +363,55 @@ static bool idlc_check_method(idlc_checker_t *c, const idlc_iface_t *ifc, idlc_m
     return true;
 }
 
+/*
+ * Declares a struct, lays it out as C does (each field at the next
+ * multiple of its alignment, the size rounded up to the largest), and
+ * claims its C names.
+ */
+static bool idlc_check_struct(idlc_checker_t *c, idlc_struct_t *st)
+{
+    const idlc_name_entry_t *old = idlc_declare(c, st->loc, NULL, "s:%s%s", "", st->name);
+    if (old != NULL) {
+        idlc_error(c->d, st->loc, "duplicate struct '%s' (first at %u:%u)", st->name, old->loc.line, old->loc.col);
+        return false;
+    }
+    idlc_set_find(&c->decls, idlc_gen_name(c->a, "s:%s", st->name))->st = st;
+    if (st->fields.head == NULL) {
+        idlc_error(c->d, st->loc, "struct '%s' has no fields", st->name);
+        return false;
+    }
+    const char *up = idlc_upper(c->a, st->name);
+    if (!IDLC_CLAIM(c, st->loc, "%s_t", st->name) || !IDLC_CLAIM(c, st->loc, "struct %s", st->name) ||
+        !IDLC_CLAIM(c, st->loc, "%s_SIZE", up) || !IDLC_CLAIM(c, st->loc, "idlc_get_%s", st->name) ||
+        !IDLC_CLAIM(c, st->loc, "idlc_put_%s", st->name) || !IDLC_CLAIM(c, st->loc, "idlc_check_%s", st->name))
+        return false;
+    unsigned size = 0, align = 1;
+    for (idlc_param_t *f = st->fields.head; f; f = f->next) {
+        old = idlc_declare(c, f->loc, "(field)", "f:%s.%s", st->name, f->name);
+        if (old != NULL) {
+            idlc_error(c->d, f->loc, "duplicate field '%s' (first at %u:%u)", f->name, old->loc.line, old->loc.col);
+            return false;
+        }
+        if (!IDLC_CLAIM(c, f->loc, "%s_OFF_%s", up, idlc_upper(c->a, f->name)) ||
+            (f->kind == IDLC_STR && !IDLC_CLAIM(c, f->loc, "%s_%s_MAX", up, idlc_upper(c->a, f->name))))
+            return false;
+        unsigned fa = f->kind == IDLC_STR ? 1u : idlc_type_bits(f->type) / 8u;
+        unsigned fs = f->kind == IDLC_STR ? (unsigned)f->bound + 1u : fa;
+        size = (size + fa - 1u) / fa * fa;
+        f->offset = size;
+        size += fs;
+        align = fa > align ? fa : align;
+        if (size > IDLC_MAX_BOUND) {
+            idlc_error(c->d, f->loc, "struct '%s' is larger than a message (%u bytes) at field '%s'",
+                       st->name, IDLC_MAX_BOUND, f->name);
+            return false;
+        }
+    }
+    st->size = (size + align - 1u) / align * align;
+    st->align = align;
+    return true;
+}
+
 static bool idlc_check_iface(idlc_checker_t *c, idlc_iface_t *ifc)
 {
     if (strcmp(ifc->name, "ak") == 0 || strcmp(ifc->name, "idlc") == 0) {
@@ -298,6 +445,7 @@ static bool idlc_check_iface(idlc_checker_t *c, idlc_iface_t *ifc)
 
 static bool idlc_check_stem(idlc_diag_t *d, const idlc_file_t *f)
 {
+    _Static_assert(IDLC_MAX_BOUND == IDLC_MAX_WORDS * 8u, "a bound is at most a message's bytes");
     bool ok = f->stem[0] != '\0';
     for (const char *s = f->stem; *s && ok; s++)
         ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
@@ -329,6 +477,9 @@ bool idlc_check(idlc_arena_t *a, idlc_diag_t *d, idlc_file_t *f)
             return false;
         }
     }
+    for (idlc_struct_t *st = f->structs; st; st = st->next)
+        if (!idlc_check_struct(&c, st))
+            return false;
     for (idlc_iface_t *ifc = f->ifaces; ifc; ifc = ifc->next)
         if (!idlc_check_iface(&c, ifc))
             return false;

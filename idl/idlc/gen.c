@@ -86,16 +86,59 @@ bool idlc_gen_has_stub(const idlc_method_t *m)
 
 unsigned idlc_gen_max_words(const idlc_method_t *m)
 {
-    unsigned n = m->ins.count > m->outs.count ? m->ins.count : m->outs.count;
+    unsigned n = m->ins.max_words > m->outs.max_words ? m->ins.max_words : m->outs.max_words;
     for (const idlc_errclause_t *e = m->errors; e; e = e->next)
-        if (e->words.count > n)
-            n = e->words.count;
+        if (e->words.max_words > n)
+            n = e->words.max_words;
     return n;
 }
 
 const char *idlc_gen_decl(idlc_arena_t *a, const idlc_param_t *p, bool ptr)
 {
     return idlc_gen_name(a, ptr ? "%s *out_%s" : "%s %s", idlc_type_ctype(p->type), p->name);
+}
+
+const char *idlc_gen_length_name(idlc_arena_t *a, const idlc_param_t *p)
+{
+    return idlc_gen_name(a, p->kind == IDLC_ARRAY ? "%s_count" : "%s_len", p->name);
+}
+
+const char *idlc_gen_field(idlc_arena_t *a, const idlc_param_t *p)
+{
+    return p->kind == IDLC_SCALAR ? p->name : idlc_gen_length_name(a, p);
+}
+
+unsigned idlc_gen_param_decls(idlc_arena_t *a, const idlc_param_t *p, bool out, bool handler,
+                              const char **args)
+{
+    const char *len = idlc_gen_length_name(a, p);
+    switch (p->kind) {
+    case IDLC_SCALAR:
+        args[0] = idlc_gen_decl(a, p, out);
+        return 1;
+    case IDLC_STR:
+        args[0] = idlc_gen_name(a, out ? "char *out_%s" : "const char *%s", p->name);
+        return 1;
+    case IDLC_STRS:
+        args[0] = idlc_gen_name(a, out ? "char *out_%s" : "const char *%s", p->name);
+        break;
+    case IDLC_BYTES:
+        args[0] = idlc_gen_name(a, out ? "uint8_t *out_%s" : handler ? "const uint8_t *%s" : "const void *%s",
+                                p->name);
+        break;
+    case IDLC_ARRAY:
+        args[0] = idlc_gen_name(a, out ? "%s_t *out_%s" : "const %s_t *%s", p->elem->name, p->name);
+        break;
+    }
+    args[1] = idlc_gen_name(a, out ? "uint64_t *out_%s" : "uint64_t %s", len);
+    return 2;
+}
+
+const char *idlc_gen_data_bytes(idlc_arena_t *a, const idlc_param_t *p, const char *len)
+{
+    if (p->kind == IDLC_ARRAY)
+        return idlc_gen_name(a, "%s * %s_SIZE", len, idlc_upper(a, p->elem->name));
+    return len;
 }
 
 const char *idlc_gen_wire_type(const idlc_param_t *p)
@@ -116,7 +159,7 @@ const char *idlc_gen_errtag(idlc_arena_t *a, const idlc_errclause_t *e)
 bool idlc_gen_needs_sword(const idlc_params_t *l)
 {
     for (const idlc_param_t *p = l->head; p; p = p->next)
-        if (idlc_type_signed(p->type))
+        if (p->kind == IDLC_SCALAR && idlc_type_signed(p->type))
             return true;
     return false;
 }
@@ -144,14 +187,14 @@ void idlc_gen_decode(idlc_gen_t *g, const idlc_params_t *l, const char *var, con
 {
     for (const idlc_param_t *p = l->head; p; p = p->next) {
         const char *src = idlc_gen_name(g->a, "%s[%u]", p->word < IDLC_REG_WORDS ? regs : bufwords, p->word);
-        if (idlc_type_signed(p->type))
+        if (p->kind == IDLC_SCALAR && idlc_type_signed(p->type))
             idlc_sbuf_printf(g->out, "%s%s.%s = idlc_sword(%s);\n", indent, var, p->name, src);
         else
-            idlc_sbuf_printf(g->out, "%s%s.%s = %s;\n", indent, var, p->name, src);
+            idlc_sbuf_printf(g->out, "%s%s.%s = %s;\n", indent, var, idlc_gen_field(g->a, p), src);
     }
     bool first = true;
     for (const idlc_param_t *p = l->head; p; p = p->next) {
-        if (idlc_type_bits(p->type) == 64)
+        if (p->kind != IDLC_SCALAR || idlc_type_bits(p->type) == 64)
             continue;
         idlc_sbuf_printf(g->out, first ? "%sif (" : " ||\n%s    ", indent);
         if (idlc_type_signed(p->type))

@@ -18,22 +18,60 @@ static void idlc_types_label(idlc_gen_t *g, const idlc_method_t *m)
         idlc_sbuf_printf(g->out, "UINT64_C(0x%llx)", (unsigned long long)m->label);
 }
 
+/* What the length word of a bounded parameter counts: "bytes of str<15> name". */
+static const char *idlc_types_length_of(idlc_gen_t *g, const idlc_param_t *p)
+{
+    if (p->kind == IDLC_ARRAY)
+        return idlc_gen_name(g->a, "elements of array<%s, %llu> %s", p->elem->name,
+                             (unsigned long long)p->bound, p->name);
+    return idlc_gen_name(g->a, "bytes of %s<%llu> %s", idlc_kind_name(p->kind), (unsigned long long)p->bound,
+                         p->name);
+}
+
 /* Word count, word indices, struct and layout assertions of one message. */
 static void idlc_types_message(idlc_gen_t *g, const idlc_method_t *m, const char *mac, const char *tag,
                                const char *type, const char *what, const idlc_params_t *l)
 {
+    const char *words = l->bounded ? "MAX_WORDS" : "WORDS";
     idlc_sbuf_printf(g->out, "#define %s_%s_WORDS %uu\n", mac, tag, l->count);
+    if (l->bounded)
+        idlc_sbuf_printf(g->out, "#define %s_%s_MAX_WORDS %uu\n", mac, tag, l->max_words);
     for (const idlc_param_t *p = l->head; p; p = p->next)
         idlc_sbuf_printf(g->out, "#define %s_%s_W_%s %uu\n", mac, tag, idlc_upper(g->a, p->name), p->word);
-    if (l->count > IDLC_REG_WORDS)
+    for (const idlc_param_t *p = l->head; p; p = p->next)
+        if (p->kind != IDLC_SCALAR)
+            idlc_sbuf_printf(g->out, "#define %s_%s_%s_MAX %lluu\n", mac, tag, idlc_upper(g->a, p->name),
+                             (unsigned long long)p->bound);
+    if (l->bounded)
+        idlc_sbuf_printf(g->out, "/* The %s has %u fixed words, then the bytes of each string and array\n"
+                                 " * from a word boundary: at most %u words%s. */\n",
+                         what, l->count, l->max_words,
+                         l->max_words > IDLC_REG_WORDS ? idlc_gen_name(g->a, ", words %u..%u in the IPC buffer",
+                                                                       IDLC_REG_WORDS, l->max_words - 1) : "");
+    else if (l->count > IDLC_REG_WORDS)
         idlc_sbuf_printf(g->out, "/* The %s has %u words: words %u..%u travel in the IPC buffer. */\n",
                          what, l->count, IDLC_REG_WORDS, l->count - 1);
-    idlc_sbuf_printf(g->out, "_Static_assert(%s_%s_WORDS <= AK_MSG_MAX_WORDS, \"%s:%u: %s of %s fits a message\");\n",
-                     mac, tag, g->f->base, m->loc.line, what, m->name);
+    for (const idlc_param_t *p = l->head; p; p = p->next)
+        if (p->bound_const)
+            idlc_sbuf_printf(g->out, "_Static_assert(%s_%s_%s_MAX == %s, \"%s:%u: the bound of %s is %s\");\n",
+                             mac, tag, idlc_upper(g->a, p->name), p->bound_const, g->f->base, p->loc.line,
+                             p->name, p->bound_const);
+    if (l->bounded) {
+        idlc_sbuf_printf(g->out, "_Static_assert(%s_%s_MAX_WORDS == %s_%s_WORDS", mac, tag, mac, tag);
+        for (const idlc_param_t *p = l->head; p; p = p->next)
+            if (p->kind != IDLC_SCALAR)
+                idlc_sbuf_printf(g->out, " +\n               (%s + 7u) / 8u",
+                                 idlc_gen_data_bytes(g->a, p, idlc_gen_name(g->a, "%s_%s_%s_MAX", mac, tag,
+                                                                            idlc_upper(g->a, p->name))));
+        idlc_sbuf_printf(g->out, ",\n               \"%s:%u: the longest %s of %s has every string and array at its bound\");\n",
+                         g->f->base, m->loc.line, what, m->name);
+    }
+    idlc_sbuf_printf(g->out, "_Static_assert(%s_%s_%s <= AK_MSG_MAX_WORDS, \"%s:%u: %s of %s fits a message\");\n",
+                     mac, tag, words, g->f->base, m->loc.line, what, m->name);
     if (m->fastpath)
         idlc_sbuf_printf(g->out,
-                         "_Static_assert(%s_%s_WORDS <= AK_MSG_REG_WORDS, \"%s:%u: %s of fastpath %s fits the registers\");\n",
-                         mac, tag, g->f->base, m->loc.line, what, m->name);
+                         "_Static_assert(%s_%s_%s <= AK_MSG_REG_WORDS, \"%s:%u: %s of fastpath %s fits the registers\");\n",
+                         mac, tag, words, g->f->base, m->loc.line, what, m->name);
     if (l->count == 0) {
         idlc_sbuf_puts(g->out, "\n");
         return;
@@ -41,12 +79,16 @@ static void idlc_types_message(idlc_gen_t *g, const idlc_method_t *m, const char
     idlc_sbuf_printf(g->out, "\ntypedef struct %s {\n", type);
     int width = 0;
     for (const idlc_param_t *p = l->head; p; p = p->next) {
-        int n = (int)(strlen(idlc_gen_wire_type(p)) + strlen(p->name) + 2);
+        int n = (int)(strlen(idlc_gen_wire_type(p)) + strlen(idlc_gen_field(g->a, p)) + 2);
         width = n > width ? n : width;
     }
     for (const idlc_param_t *p = l->head; p; p = p->next) {
-        const char *field = idlc_gen_name(g->a, "%s %s;", idlc_gen_wire_type(p), p->name);
-        idlc_sbuf_printf(g->out, "    %-*s /* word %u: %s */\n", width, field, p->word, idlc_type_name(p->type));
+        const char *field = idlc_gen_name(g->a, "%s %s;", idlc_gen_wire_type(p), idlc_gen_field(g->a, p));
+        if (p->kind == IDLC_SCALAR)
+            idlc_sbuf_printf(g->out, "    %-*s /* word %u: %s */\n", width, field, p->word, idlc_type_name(p->type));
+        else
+            idlc_sbuf_printf(g->out, "    %-*s /* word %u: %s */\n", width, field, p->word,
+                             idlc_types_length_of(g, p));
     }
     idlc_sbuf_printf(g->out, "} %s_t;\n", type);
     idlc_sbuf_printf(g->out, "_Static_assert(sizeof(%s_t) == %s_%s_WORDS * sizeof(uint64_t), \"%s_t is the wire image\");\n",
@@ -54,7 +96,8 @@ static void idlc_types_message(idlc_gen_t *g, const idlc_method_t *m, const char
     for (const idlc_param_t *p = l->head; p; p = p->next)
         idlc_sbuf_printf(g->out,
                          "_Static_assert(offsetof(%s_t, %s) == %s_%s_W_%s * sizeof(uint64_t), \"%s_t.%s is word %u\");\n",
-                         type, p->name, mac, tag, idlc_upper(g->a, p->name), type, p->name, p->word);
+                         type, idlc_gen_field(g->a, p), mac, tag, idlc_upper(g->a, p->name), type,
+                         idlc_gen_field(g->a, p), p->word);
     for (const idlc_param_t *p = l->head; p; p = p->next)
         if (p->abi_index)
             idlc_sbuf_printf(g->out, "_Static_assert(%s_%s_W_%s == %s, \"%s:%u: %s is word %s\");\n",
@@ -124,6 +167,7 @@ void idlc_gen_types_h(idlc_gen_t *g)
         "\n_Static_assert(AK_MSG_MAX_WORDS == 64u && AK_MSG_REG_WORDS == 4u, \"idlc's message limits\");\n"
         "_Static_assert(AK_MSGINFO_LABEL_MAX == (UINT64_C(1) << 52) - 1u, \"idlc's label limit\");\n");
 
+    idlc_gen_struct_types(g);
     for (const idlc_iface_t *ifc = g->f->ifaces; ifc; ifc = ifc->next) {
         unsigned max = 0;
         for (const idlc_method_t *m = ifc->methods; m; m = m->next)

@@ -239,6 +239,7 @@ static idlc_tok_kind_t idlc_lex_token(idlc_lexer_t *lx, idlc_token_t *t)
         { '[', IDLC_TOK_LBRACKET }, { ']', IDLC_TOK_RBRACKET },
         { ',', IDLC_TOK_COMMA },    { ';', IDLC_TOK_SEMI },
         { '=', IDLC_TOK_EQUALS },
+        { '<', IDLC_TOK_LANGLE },   { '>', IDLC_TOK_RANGLE },
     };
     for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++) {
         if (c == punct[i].c) {

@@ -196,22 +196,105 @@ static const char *idlc_cident(idlc_parser_t *p, const char *what)
     return name;
 }
 
-static idlc_type_t idlc_parse_type(idlc_parser_t *p)
+static const char *const idlc_kind_names[] = {
+    [IDLC_SCALAR] = "scalar", [IDLC_STR] = "str", [IDLC_STRS] = "strs",
+    [IDLC_BYTES] = "bytes", [IDLC_ARRAY] = "array",
+};
+
+const char *idlc_kind_name(idlc_kind_t k) { return idlc_kind_names[k]; }
+
+/* Where a type is read: which kinds the place allows. */
+typedef enum idlc_place {
+    IDLC_PLACE_PARAM,   /* an in or out: every kind */
+    IDLC_PLACE_ERROR,   /* a word of an error reply: scalars */
+    IDLC_PLACE_FIELD,   /* a struct field: scalars and str */
+} idlc_place_t;
+
+/* bound := NUMBER | CONST "=" NUMBER, in 1..IDLC_MAX_BOUND. */
+static void idlc_parse_bound(idlc_parser_t *p, idlc_param_t *prm)
+{
+    prm->bound_loc = p->tok.loc;
+    if (p->tok.kind == IDLC_TOK_IDENT) {
+        prm->bound_const = idlc_cident(p, "a bound");
+        if (p->tok.kind != IDLC_TOK_EQUALS)
+            idlc_expected(p, "'=' and the number the constant stands for (a bound is written N or CONSTANT = N)");
+        idlc_next(p);
+    }
+    if (p->tok.kind != IDLC_TOK_NUMBER)
+        idlc_expected(p, "a bound (a number, or CONSTANT = number)");
+    idlc_loc_t at = p->tok.loc;
+    prm->bound = p->tok.value;
+    if (prm->bound == 0) {
+        idlc_error(p->diag, at, "a bound is at least 1");
+        idlc_fail(p);
+    }
+    if (prm->bound > IDLC_MAX_BOUND) {
+        idlc_error(p->diag, at, "bound %llu is larger than a message (%u bytes)",
+                   (unsigned long long)prm->bound, IDLC_MAX_BOUND);
+        idlc_fail(p);
+    }
+    idlc_next(p);
+}
+
+/*
+ * TYPE := SCALAR | ("str" | "strs" | "bytes") "<" bound ">"
+ *       | "array" "<" NAME "," bound ">"
+ * into prm, if the place allows it.
+ */
+static void idlc_parse_type(idlc_parser_t *p, idlc_param_t *prm, idlc_place_t place)
 {
     if (p->tok.kind != IDLC_TOK_IDENT)
         idlc_expected(p, "a type");
     for (unsigned t = 0; t < IDLC_NTYPES; t++)
         if (idlc_is_word(p, idlc_types[t].name)) {
             idlc_next(p);
-            return (idlc_type_t)t;
+            prm->kind = IDLC_SCALAR;
+            prm->type = (idlc_type_t)t;
+            return;
         }
+    idlc_kind_t kind = IDLC_SCALAR;
+    for (unsigned k = IDLC_STR; k <= IDLC_ARRAY; k++)
+        if (idlc_is_word(p, idlc_kind_names[k]))
+            kind = (idlc_kind_t)k;
+    bool bad = true;
     idlc_sbuf_t q = { 0 };
     idlc_lex_describe(&p->tok, &q);
-    idlc_error(p->diag, p->tok.loc,
-               "unknown type %s (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size)",
-               idlc_sbuf_str(&q));
+    if (kind == IDLC_SCALAR)
+        idlc_error(p->diag, p->tok.loc,
+                   "unknown type %s (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size, "
+                   "str<N> strs<N> bytes<N> array<S, N>)", idlc_sbuf_str(&q));
+    else if (place == IDLC_PLACE_ERROR)
+        idlc_error(p->diag, p->tok.loc, "error words are scalars; %s travels only in ins and outs",
+                   idlc_sbuf_str(&q));
+    else if (place == IDLC_PLACE_FIELD && kind != IDLC_STR)
+        idlc_error(p->diag, p->tok.loc, "a struct field is a scalar or str<N>, not %s", idlc_sbuf_str(&q));
+    else
+        bad = false;
     idlc_sbuf_free(&q);
-    idlc_fail(p);
+    if (bad)
+        idlc_fail(p);
+    prm->kind = kind;
+    idlc_next(p);
+    if (p->tok.kind != IDLC_TOK_LANGLE)
+        idlc_expected(p, kind == IDLC_ARRAY ? "'<' after 'array' (array<STRUCT, BOUND>)"
+                                            : "'<' and a bound after '%s'", idlc_kind_names[kind]);
+    idlc_next(p);
+    if (kind == IDLC_ARRAY) {
+        if (p->tok.kind != IDLC_TOK_IDENT)
+            idlc_expected(p, "the name of a struct");
+        for (unsigned t = 0; t < IDLC_NTYPES; t++)
+            if (idlc_is_word(p, idlc_types[t].name)) {
+                idlc_error(p->diag, p->tok.loc, "array elements are structs, not '%s' (bytes<N> carries bytes)",
+                           idlc_types[t].name);
+                idlc_fail(p);
+            }
+        prm->elem_loc = p->tok.loc;
+        prm->elem_name = idlc_strndup(p->arena, p->tok.text, p->tok.len);
+        idlc_next(p);
+        idlc_expect(p, IDLC_TOK_COMMA, "',' and a bound after the element type");
+    }
+    idlc_parse_bound(p, prm);
+    idlc_expect(p, IDLC_TOK_RANGLE, "'>' after the bound");
 }
 
 /* What an attribute list said; `seen` detects duplicates. */
@@ -310,10 +393,15 @@ static void idlc_params_add(idlc_params_t *l, idlc_param_t *prm)
 }
 
 /* [attrs] TYPE NAME, after the direction (if any) has been read. */
-static idlc_param_t *idlc_parse_param_rest(idlc_parser_t *p, const idlc_attrs_t *at)
+static idlc_param_t *idlc_parse_param_rest(idlc_parser_t *p, const idlc_attrs_t *at, idlc_place_t place)
 {
     idlc_param_t *prm = idlc_alloc(p->arena, sizeof *prm);
-    prm->type = idlc_parse_type(p);
+    idlc_loc_t type_loc = p->tok.loc;
+    idlc_parse_type(p, prm, place);
+    if (at->abi && prm->kind != IDLC_SCALAR) {
+        idlc_error(p->diag, type_loc, "abi(...) binds a scalar word, not a %s", idlc_kind_names[prm->kind]);
+        idlc_fail(p);
+    }
     prm->loc = p->tok.loc;
     prm->name = idlc_name(p, "parameter name");
     prm->abi_index = at->abi ? at->abi_args[0] : NULL;
@@ -339,7 +427,7 @@ static void idlc_parse_params(idlc_parser_t *p, idlc_method_t *m)
         else
             idlc_expected(p, "'in' or 'out'");
         idlc_next(p);
-        idlc_params_add(dir, idlc_parse_param_rest(p, &at));
+        idlc_params_add(dir, idlc_parse_param_rest(p, &at, IDLC_PLACE_PARAM));
         if (p->tok.kind == IDLC_TOK_RPAREN)
             break;
         idlc_expect(p, IDLC_TOK_COMMA, "',' or ')'");
@@ -362,7 +450,7 @@ static idlc_errclause_t *idlc_parse_errclause(idlc_parser_t *p)
     for (;;) {
         idlc_attrs_t at;
         idlc_parse_attrs(p, &at, false);
-        idlc_params_add(&e->words, idlc_parse_param_rest(p, &at));
+        idlc_params_add(&e->words, idlc_parse_param_rest(p, &at, IDLC_PLACE_ERROR));
         if (p->tok.kind == IDLC_TOK_RPAREN)
             break;
         idlc_expect(p, IDLC_TOK_COMMA, "',' or ')'");
@@ -427,11 +515,35 @@ static idlc_iface_t *idlc_parse_iface(idlc_parser_t *p)
     return ifc;
 }
 
-/* file := { include | interface } EOF */
+/* struct := "struct" NAME "{" { TYPE NAME ";" } "}" */
+static idlc_struct_t *idlc_parse_struct(idlc_parser_t *p)
+{
+    idlc_struct_t *st = idlc_alloc(p->arena, sizeof *st);
+    idlc_params_init(&st->fields);
+    idlc_next(p);
+    st->loc = p->tok.loc;
+    st->name = idlc_name(p, "struct name");
+    idlc_expect(p, IDLC_TOK_LBRACE, "'{'");
+    while (p->tok.kind != IDLC_TOK_RBRACE) {
+        if (p->tok.kind != IDLC_TOK_IDENT)
+            idlc_expected(p, "a field or '}'");
+        idlc_param_t *f = idlc_alloc(p->arena, sizeof *f);
+        idlc_parse_type(p, f, IDLC_PLACE_FIELD);
+        f->loc = p->tok.loc;
+        f->name = idlc_name(p, "field name");
+        idlc_expect_semi(p, "the field");
+        idlc_params_add(&st->fields, f);
+    }
+    idlc_next(p);
+    return st;
+}
+
+/* file := { include | struct | interface } EOF */
 static void idlc_parse_file(idlc_parser_t *p, idlc_file_t *f)
 {
     idlc_include_t **itail = &f->includes;
     idlc_iface_t **ftail = &f->ifaces;
+    idlc_struct_t **stail = &f->structs;
     idlc_next(p);
     while (p->tok.kind != IDLC_TOK_EOF) {
         if (idlc_is_word(p, "include")) {
@@ -453,8 +565,12 @@ static void idlc_parse_file(idlc_parser_t *p, idlc_file_t *f)
             *ftail = idlc_parse_iface(p);
             ftail = &(*ftail)->next;
             f->nifaces++;
+        } else if (idlc_is_word(p, "struct")) {
+            *stail = idlc_parse_struct(p);
+            (*stail)->index = f->nstructs++;
+            stail = &(*stail)->next;
         } else {
-            idlc_expected(p, "'interface' or 'include'");
+            idlc_expected(p, "'interface', 'struct' or 'include'");
         }
     }
 }

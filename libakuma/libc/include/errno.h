@@ -17,6 +17,7 @@ extern int errno;
 #define EINTR     AK_EINTR
 #define EIO       AK_EIO
 #define E2BIG     AK_E2BIG
+#define ENOEXEC   AK_ENOEXEC
 #define EBADF     AK_EBADF
 #define EAGAIN    AK_EAGAIN
 #define ENOMEM    AK_ENOMEM

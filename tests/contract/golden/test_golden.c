@@ -2,8 +2,11 @@
  * Round trips through the code idlc generates for golden.idl, which uses
  * every feature of the IDL: fastpath and long messages (IPC buffer) both
  * ways, the 64-word maximum, narrow signed and unsigned types, declared
- * error replies with words (short and long), a kernel message, and two
- * interfaces in one file.
+ * error replies with words (short and long), a kernel message, several
+ * interfaces in one file, and bounded strings and arrays of a struct with
+ * padding (interface texts): round trips, and every malformed tail refused
+ * by the dispatch before a handler runs and by the stub before an out
+ * pointer is written.
  *
  * A fake kernel stands in for ak_ipc_call: it moves the request the way
  * the real one does (registers as they are, words 4..len-1 from the
@@ -28,6 +31,7 @@
 
 #define EP_GOLD   3u
 #define EP_SECOND 4u
+#define EP_TEXTS  5u
 #define BADGE     UINT64_C(0x77)
 #define JUNK      UINT64_C(0xa5a5a5a5a5a5a5a5)
 
@@ -43,6 +47,11 @@ _Static_assert(GOLD_LOOKUP_ERR_AK_ENOENT_WORDS == 0, "lookup");
 _Static_assert(GOLD_OVERFLOW_ERR_AK_E2BIG_WORDS == 6, "overflow");
 _Static_assert(GOLD_LABEL_BYE == AK_PAGER_EXIT && GOLD_LABEL_LOOKUP == 5, "labels");
 _Static_assert(SECOND_MAX_WORDS == 1, "second");
+_Static_assert(GOLD_ITEM_SIZE == 32 && GOLD_ITEM_OFF_DELTA == 2 && GOLD_ITEM_OFF_LABEL == 4 &&
+               GOLD_ITEM_OFF_BIG == 16 && GOLD_ITEM_OFF_SMALL == 24, "gold_item");
+_Static_assert(TEXTS_ECHO_REQ_WORDS == 5 && TEXTS_ECHO_REQ_MAX_WORDS == 5 + 3 + 4 + 3 + 12, "echo");
+_Static_assert(TEXTS_ECHO_REP_WORDS == 5 && TEXTS_ECHO_REP_MAX_WORDS == 27, "echo");
+_Static_assert(TEXTS_TINY_REQ_MAX_WORDS == 3 && TEXTS_TINY_REP_MAX_WORDS == 2, "tiny");
 
 /* ---- the fake kernel ----------------------------------------------------------- */
 
@@ -50,6 +59,10 @@ static ak_ipcbuf_t client_buf, server_buf;
 static uint64_t stamped_badge = BADGE;  /* what the kernel stamps on a call */
 static const ak_msg_t *rogue;           /* non-NULL: reply this instead of dispatching */
 static int64_t kernel_rc;               /* non-zero: fail the call with it, m unchanged */
+static unsigned kernel_calls;
+/* Non-NULL: changes the request before the dispatch, or the reply after it. */
+static void (*tamper_request)(ak_msg_t *m, ak_ipcbuf_t *buf);
+static void (*tamper_reply)(ak_msg_t *m, ak_ipcbuf_t *buf);
 static int dispatched;                  /* the dispatch's return value */
 
 typedef struct seen {
@@ -69,6 +82,7 @@ static void *const CTX = &seen;
 
 static const gold_handlers_t gold_handlers;
 static const second_handlers_t second_handlers;
+static const texts_handlers_t texts_handlers;
 
 ak_ipcbuf_t *ak_ipc_buffer(void)
 {
@@ -78,6 +92,7 @@ ak_ipcbuf_t *ak_ipc_buffer(void)
 int64_t ak_ipc_call(uint64_t slot, ak_msg_t *m)
 {
     uint64_t len = ak_msginfo_len(m->info);
+    kernel_calls++;
     assert_true(ak_msginfo_valid(m->info));
     for (uint64_t i = len; i < AK_MSG_REG_WORDS; i++)
         assert_int_equal(m->w[i], 0);
@@ -90,12 +105,18 @@ int64_t ak_ipc_call(uint64_t slot, ak_msg_t *m)
     for (unsigned i = 0; i < AK_MSG_MAX_WORDS; i++)
         server_buf.words[i] = i >= AK_MSG_REG_WORDS && i < len ? client_buf.words[i] : JUNK;
     ak_msg_t sm = *m;
-    if (slot == EP_GOLD)
+    if (tamper_request != NULL)
+        tamper_request(&sm, &server_buf);
+    if (slot == EP_TEXTS)
+        dispatched = texts_dispatch(&texts_handlers, CTX, stamped_badge, &sm, &server_buf);
+    else if (slot == EP_GOLD)
         dispatched = gold_dispatch(&gold_handlers, CTX, stamped_badge, &sm, &server_buf);
     else if (slot == EP_SECOND)
         dispatched = second_dispatch(&second_handlers, CTX, stamped_badge, &sm, &server_buf);
     else
         return -AK_EBADF;
+    if (tamper_reply != NULL)
+        tamper_reply(&sm, &server_buf);
     uint64_t rlen = ak_msginfo_len(sm.info);
     for (unsigned i = 0; i < AK_MSG_MAX_WORDS; i++)
         client_buf.words[i] = i >= AK_MSG_REG_WORDS && i < rlen ? server_buf.words[i] : JUNK;
@@ -229,6 +250,40 @@ static const gold_handlers_t gold_handlers = {
 };
 static const second_handlers_t second_handlers = { .hello = h_hello };
 
+/* texts: echo returns what it got (k negated); tiny answers answer.out[0] bytes of "abcdefghijk". */
+static int h_echo(void *ctx, uint64_t badge, const char *s, uint8_t k, const char *l, uint64_t l_len,
+                  const uint8_t *b, uint64_t b_len, const gold_item_t *items, uint64_t items_count,
+                  uint8_t *out_b, uint64_t *out_b_len, char *out_s, int16_t *out_k, char *out_l,
+                  uint64_t *out_l_len, gold_item_t *out_items, uint64_t *out_items_count)
+{
+    record(ctx, badge);
+    assert_true(strlen(s) <= TEXTS_ECHO_REQ_S_MAX);
+    assert_true(l_len <= TEXTS_ECHO_REQ_L_MAX && b_len <= TEXTS_ECHO_REQ_B_MAX);
+    assert_true(items_count <= TEXTS_ECHO_REQ_ITEMS_MAX);
+    assert_true(*out_b_len == 0 && *out_l_len == 0 && *out_items_count == 0 && *out_k == 0);
+    assert_true(out_s[0] == '\0' && out_s[TEXTS_ECHO_REP_S_MAX] == '\0');
+    memcpy(out_b, b, b_len);
+    *out_b_len = b_len;
+    memcpy(out_s, s, strlen(s) + 1);
+    *out_k = (int16_t)-k;
+    memcpy(out_l, l, l_len);
+    *out_l_len = l_len;
+    for (uint64_t i = 0; i < items_count; i++)
+        out_items[i] = items[i];
+    *out_items_count = items_count + answer.out[1];    /* answer.out[1]: a handler bug */
+    return answer.rc;
+}
+
+static int h_tiny(void *ctx, uint64_t badge, const char *s, char *out_t)
+{
+    record(ctx, badge);
+    seen.in[0] = strlen(s);
+    memcpy(out_t, "abcdefghijk", answer.out[0]);
+    return answer.rc;
+}
+
+static const texts_handlers_t texts_handlers = { .echo = h_echo, .tiny = h_tiny };
+
 static int setup(void **state)
 {
     (void)state;
@@ -238,6 +293,9 @@ static int setup(void **state)
     stamped_badge = BADGE;
     rogue = NULL;
     kernel_rc = 0;
+    kernel_calls = 0;
+    tamper_request = NULL;
+    tamper_reply = NULL;
     dispatched = 1;
     return 0;
 }
@@ -516,6 +574,205 @@ static void test_error_words_only_from_real_replies(void **state)
     assert_int_equal(seen.calls, 1);
 }
 
+
+/* ---- strings and arrays ------------------------------------------------------------ */
+
+static const char echo_l[] = "a\0bc\0";                  /* two strings, 5 bytes */
+static const uint8_t echo_b[17] = { 0, 0xff, 1, 0x80, 7, 0, 0, 9, 10, 11, 12, 13, 14, 15, 16, 0, 0xfe };
+
+static gold_item_t item(uint8_t tag, int16_t delta, const char *label, int64_t big, uint16_t small)
+{
+    gold_item_t it;
+    memset(&it, 0x3c, sizeof it);       /* padding and the bytes after a label's NUL are never sent */
+    it.tag = tag;
+    it.delta = delta;
+    memcpy(it.label, label, strlen(label) + 1);
+    it.big = big;
+    it.small = small;
+    return it;
+}
+
+/* The outs of echo, filled with junk before each call. */
+typedef struct echo_out {
+    uint8_t b[TEXTS_ECHO_REP_B_MAX];
+    uint64_t b_len;
+    char s[TEXTS_ECHO_REP_S_MAX + 1];
+    int16_t k;
+    char l[TEXTS_ECHO_REP_L_MAX];
+    uint64_t l_len;
+    gold_item_t items[TEXTS_ECHO_REP_ITEMS_MAX];
+    uint64_t items_count;
+} echo_out_t;
+
+static int call_echo(const char *str, uint8_t k, const char *l, uint64_t l_len, const void *b, uint64_t b_len,
+                     const gold_item_t *items, uint64_t n, echo_out_t *o)
+{
+    memset(o, 0x6b, sizeof *o);
+    return texts_echo(EP_TEXTS, str, k, l, l_len, b, b_len, items, n, o->b, &o->b_len, o->s, &o->k, o->l,
+                      &o->l_len, o->items, &o->items_count);
+}
+
+static void assert_untouched(const echo_out_t *o)
+{
+    const unsigned char *p = (const unsigned char *)o;
+    for (size_t i = 0; i < sizeof *o; i++)
+        assert_int_equal(p[i], 0x6b);
+}
+
+static const gold_item_t *three_items(void)
+{
+    static gold_item_t its[3];
+    its[0] = item(1, -2, "abcd", INT64_MIN, 0xffff);
+    its[1] = item(255, INT16_MIN, "", -1, 0);
+    its[2] = item(0, INT16_MAX, "z", INT64_MAX, 7);
+    return its;
+}
+
+static void test_texts_round_trip(void **state)
+{
+    (void)state;
+    const gold_item_t *its = three_items();
+    echo_out_t o;
+    assert_int_equal(call_echo("hello", 200, echo_l, 5, echo_b, 17, its, 3, &o), 0);
+    assert_int_equal(seen.calls, 1);
+    assert_int_equal(kernel_calls, 1);
+    assert_int_equal(o.b_len, 17);
+    assert_memory_equal(o.b, echo_b, 17);
+    assert_string_equal(o.s, "hello");
+    assert_int_equal(o.k, -200);
+    assert_int_equal(o.l_len, 5);
+    assert_memory_equal(o.l, echo_l, 5);
+    assert_int_equal(o.items_count, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(o.items[i].tag, its[i].tag);
+        assert_int_equal(o.items[i].delta, its[i].delta);
+        assert_string_equal(o.items[i].label, its[i].label);
+        assert_int_equal(o.items[i].big, its[i].big);
+        assert_int_equal(o.items[i].small, its[i].small);
+    }
+    /* Nothing past the lengths is written. */
+    assert_int_equal(o.s[6], 0x6b);
+    assert_int_equal(o.l[5], 0x6b);
+
+    /* Everything empty; a 20-byte string. */
+    assert_int_equal(call_echo("01234567890123456789", 0, NULL, 0, NULL, 0, NULL, 0, &o), 0);
+    assert_string_equal(o.s, "01234567890123456789");
+    assert_int_equal(o.b_len + o.l_len + o.items_count, 0);
+
+    /* A handler error: no outs, no words. */
+    answer.rc = -AK_ENOSPC;
+    assert_int_equal(call_echo("x", 1, NULL, 0, NULL, 0, its, 1, &o), -AK_ENOSPC);
+    assert_untouched(&o);
+}
+
+static void test_texts_fastpath(void **state)
+{
+    (void)state;
+    char t[TEXTS_TINY_REP_T_MAX + 1];
+    answer.out[0] = 8;
+    memset(t, 1, sizeof t);
+    assert_int_equal(texts_tiny(EP_TEXTS, "0123456789abcdef", t), 0);
+    assert_int_equal(seen.in[0], 16);
+    assert_string_equal(t, "abcdefgh");
+    /* A handler that fills the whole buffer leaves no NUL: its bug, replied AK_EIO. */
+    answer.out[0] = 9;
+    memset(t, 1, sizeof t);
+    assert_int_equal(texts_tiny(EP_TEXTS, "", t), -AK_EIO);
+    assert_int_equal(t[0], 1);
+}
+
+/* Refused by the stub: nothing is sent. */
+static void test_texts_client_refuses(void **state)
+{
+    (void)state;
+    const gold_item_t *its = three_items();
+    echo_out_t o;
+    assert_int_equal(call_echo("012345678901234567890", 0, NULL, 0, NULL, 0, NULL, 0, &o), -AK_E2BIG);
+    assert_int_equal(call_echo("", 0, NULL, 0, echo_b, 18, NULL, 0, &o), -AK_E2BIG);
+    assert_int_equal(call_echo("", 0, NULL, 0, echo_b, UINT64_MAX, NULL, 0, &o), -AK_E2BIG);
+    assert_int_equal(call_echo("", 0, echo_l, 31, NULL, 0, NULL, 0, &o), -AK_E2BIG);
+    assert_int_equal(call_echo("", 0, NULL, 0, NULL, 0, its, 4, &o), -AK_E2BIG);
+    assert_int_equal(call_echo("", 0, NULL, 0, NULL, 0, its, UINT64_MAX, &o), -AK_E2BIG);
+    assert_int_equal(call_echo("", 0, "ab", 2, NULL, 0, NULL, 0, &o), -AK_EINVAL);
+    gold_item_t bad = item(1, 1, "abcd", 1, 1);
+    memset(bad.label, 'q', sizeof bad.label);           /* no NUL within the str<4> field */
+    assert_int_equal(call_echo("", 0, NULL, 0, NULL, 0, &bad, 1, &o), -AK_E2BIG);
+    assert_int_equal(kernel_calls, 0);
+    assert_untouched(&o);
+}
+
+/* The request of test_texts_round_trip: fixed words 0..4, s at 5, l at 6, b at 7..9, items at 10..21. */
+static void t_pad_in_item(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[10] |= UINT64_C(0x01) << 8; }
+static void t_pad_after_item_label(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[11] |= UINT64_C(0x01) << 8; }
+static void t_tail_pad_of_item(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[13] |= UINT64_C(0x01) << 63; }
+static void t_label_without_nul(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[11] |= 'x'; }
+static void t_nul_in_s(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[5] &= ~(UINT64_C(0xff) << 8); }
+static void t_pad_after_s(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[5] |= UINT64_C(0x20) << 48; }
+static void t_l_unterminated(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[6] |= UINT64_C(0x7a) << 32; }
+static void t_pad_after_b(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[9] |= UINT64_C(1) << 40; }
+static void t_items_past_bound(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; b->words[4] = 4; m->info += 4; }
+static void t_items_past_message(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[4] = 3; m->info -= 1; }
+static void t_s_len_wraps(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; m->w[0] = UINT64_MAX - 2; m->info -= 1; }
+static void t_k_wide(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; m->w[1] = 0x100; }
+static void t_len_below_fixed(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; m->info = ak_msginfo(TEXTS_LABEL_ECHO, 4); }
+
+static void test_texts_server_refuses(void **state)
+{
+    (void)state;
+    static void (*const tampers[])(ak_msg_t *, ak_ipcbuf_t *) = {
+        t_pad_in_item, t_pad_after_item_label, t_tail_pad_of_item, t_label_without_nul, t_nul_in_s,
+        t_pad_after_s, t_l_unterminated, t_pad_after_b, t_items_past_bound, t_items_past_message,
+        t_s_len_wraps, t_k_wide, t_len_below_fixed,
+    };
+    const gold_item_t *its = three_items();
+    echo_out_t o;
+    for (size_t i = 0; i < sizeof tampers / sizeof tampers[0]; i++) {
+        tamper_request = tampers[i];
+        int rc = call_echo("hello", 200, echo_l, 5, echo_b, 17, its, 3, &o);
+        if (rc != -AK_EBADMSG || dispatched != -AK_EBADMSG)
+            fail_msg("tamper %zu: rc %d, dispatch %d", i, rc, dispatched);
+        assert_untouched(&o);
+    }
+    assert_int_equal(seen.calls, 0);
+    /* Unchanged, the same request goes through. */
+    tamper_request = NULL;
+    assert_int_equal(call_echo("hello", 200, echo_l, 5, echo_b, 17, its, 3, &o), 0);
+    assert_int_equal(seen.calls, 1);
+}
+
+/* The reply of test_texts_round_trip: fixed 0..4 (b_len, s_len, k, l_len, count), b at 5..7, s at 8, l at 9, items 10.. */
+static void r_pad_after_b(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[7] |= UINT64_C(1) << 8; }
+static void r_nul_in_s(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[8] &= ~UINT64_C(0xff); }
+static void r_l_unterminated(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[9] |= UINT64_C(1) << 32; }
+static void r_pad_in_item(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[10 + 4 + 1] |= UINT64_C(1) << 56; }
+static void r_count_past_bound(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; b->words[4] = 4; m->info += 4; }
+static void r_count_wraps(ak_msg_t *m, ak_ipcbuf_t *b) { (void)m; b->words[4] = UINT64_C(1) << 59; }
+static void r_k_not_sign_extended(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; m->w[2] = 0xff38; }
+static void r_one_word_long(ak_msg_t *m, ak_ipcbuf_t *b) { (void)b; m->info += 1; }
+
+static void test_texts_client_rejects_replies(void **state)
+{
+    (void)state;
+    static void (*const tampers[])(ak_msg_t *, ak_ipcbuf_t *) = {
+        r_pad_after_b, r_nul_in_s, r_l_unterminated, r_pad_in_item, r_count_past_bound, r_count_wraps,
+        r_k_not_sign_extended, r_one_word_long,
+    };
+    const gold_item_t *its = three_items();
+    echo_out_t o;
+    for (size_t i = 0; i < sizeof tampers / sizeof tampers[0]; i++) {
+        tamper_reply = tampers[i];
+        int rc = call_echo("hello", 200, echo_l, 5, echo_b, 17, its, 3, &o);
+        if (rc != -AK_EBADMSG)
+            fail_msg("tamper %zu: rc %d", i, rc);
+        assert_untouched(&o);
+    }
+    /* A handler that claims more entries than its bound: AK_EIO, nothing sent. */
+    tamper_reply = NULL;
+    answer.out[1] = 1;
+    assert_int_equal(call_echo("hello", 200, echo_l, 5, echo_b, 17, its, 3, &o), -AK_EIO);
+    assert_untouched(&o);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -530,6 +787,11 @@ int main(void)
         cmocka_unit_test_setup(test_server_rejects_out_of_range_words, setup),
         cmocka_unit_test_setup(test_client_rejects_malformed_replies, setup),
         cmocka_unit_test_setup(test_error_words_only_from_real_replies, setup),
+        cmocka_unit_test_setup(test_texts_round_trip, setup),
+        cmocka_unit_test_setup(test_texts_fastpath, setup),
+        cmocka_unit_test_setup(test_texts_client_refuses, setup),
+        cmocka_unit_test_setup(test_texts_server_refuses, setup),
+        cmocka_unit_test_setup(test_texts_client_rejects_replies, setup),
     };
     return cmocka_run_group_tests_name("golden", tests, NULL, NULL);
 }

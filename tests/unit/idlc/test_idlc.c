@@ -170,7 +170,7 @@ typedef struct bad_case {
 
 static const bad_case_t bad_cases[] = {
     { "unknown type", IFACE("  a(in u65 x) = 1;\n"),
-      "t.idl:2:8: error: unknown type 'u65' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size)\n" },
+      "t.idl:2:8: error: unknown type 'u65' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size, str<N> strs<N> bytes<N> array<S, N>)\n" },
     { "missing semicolon", IFACE("  a() = 1\n  b() = 2;\n"),
       "t.idl:2:10: error: expected ';' after the method declaration, found 'b'\n" },
     { "missing semicolon at end of file", "interface t {\n  a() = 1",
@@ -291,7 +291,7 @@ static const bad_case_t bad_cases[] = {
     { "empty file", "",
       "t.idl:1:1: error: the file declares no interface\n" },
     { "stray semicolon", "interface t { };\n",
-      "t.idl:1:16: error: expected 'interface' or 'include', found ';'\n" },
+      "t.idl:1:16: error: expected 'interface', 'struct' or 'include', found ';'\n" },
     { "stray slash", "interface t { / }\n",
       "t.idl:1:15: error: unexpected character '/'\n" },
     { "unexpected character", IFACE("  a() = 1; @\n"),
@@ -309,11 +309,80 @@ static const bad_case_t bad_cases[] = {
     { "missing brace", "interface t\n  a() = 1;\n}\n",
       "t.idl:2:3: error: expected '{', found 'a'\n" },
     { "method outside an interface", "a() = 1;\n",
-      "t.idl:1:1: error: expected 'interface' or 'include', found 'a'\n" },
+      "t.idl:1:1: error: expected 'interface', 'struct' or 'include', found 'a'\n" },
     { "error clause without a constant", IFACE("  a() = 1 error (u8 x);\n"),
       "t.idl:2:17: error: expected the name of an error constant after 'error', found '('\n" },
     { "error word with a direction", IFACE("  a() = 1 error AK_EIO(out u8 x);\n"),
-      "t.idl:2:24: error: unknown type 'out' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size)\n" },
+      "t.idl:2:24: error: unknown type 'out' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size, str<N> strs<N> bytes<N> array<S, N>)\n" },
+    /* Strings, arrays and structs. */
+    { "str without a bound", IFACE("  a(in str x) = 1;\n"),
+      "t.idl:2:12: error: expected '<' and a bound after 'str', found 'x'\n" },
+    { "bound 0", IFACE("  a(in str<0> x) = 1;\n"),
+      "t.idl:2:12: error: a bound is at least 1\n" },
+    { "bound larger than a message", IFACE("  a(in bytes<513> x) = 1;\n"),
+      "t.idl:2:14: error: bound 513 is larger than a message (512 bytes)\n" },
+    { "bound that does not fit 64 bits", IFACE("  a(in bytes<18446744073709551616> x) = 1;\n"),
+      "t.idl:2:14: error: bad number '18446744073709551616': does not fit in 64 bits\n" },
+    { "bound is a name without its number", IFACE("  a(in strs<AK_X> y) = 1;\n"),
+      "t.idl:2:17: error: expected '=' and the number the constant stands for (a bound is written N or CONSTANT = N), found '>'\n" },
+    { "bound constant without a number", IFACE("  a(in strs<AK_X => y) = 1;\n"),
+      "t.idl:2:19: error: expected a bound (a number, or CONSTANT = number), found '>'\n" },
+    { "bound constant is a C keyword", IFACE("  a(in str<int = 4> y) = 1;\n"),
+      "t.idl:2:12: error: 'int' is a word of C, not the name of a constant\n" },
+    { "unclosed bound", IFACE("  a(in str<4 x) = 1;\n"),
+      "t.idl:2:14: error: expected '>' after the bound, found 'x'\n" },
+    { "negative bound", IFACE("  a(in str<-1> x) = 1;\n"),
+      "t.idl:2:12: error: unexpected character '-'\n" },
+    { "array without a struct", IFACE("  a(in array<4> x) = 1;\n"),
+      "t.idl:2:14: error: expected the name of a struct, found '4'\n" },
+    { "array without a bound", IFACE("  a(in array<s> x) = 1;\n"),
+      "t.idl:2:15: error: expected ',' and a bound after the element type, found '>'\n" },
+    { "array of an unknown struct", IFACE("  a(in array<nope, 2> x) = 1;\n"),
+      "t.idl:2:14: error: unknown struct 'nope' (declare it with `struct nope { ... }`)\n" },
+    { "array of a scalar", IFACE("  a(in array<u8, 2> x) = 1;\n"),
+      "t.idl:2:14: error: array elements are structs, not 'u8' (bytes<N> carries bytes)\n" },
+    { "string in an error reply", IFACE("  a() = 1 error AK_EIO(str<4> x);\n"),
+      "t.idl:2:24: error: error words are scalars; 'str' travels only in ins and outs\n" },
+    { "bytes in a struct", "struct s {\n  bytes<4> b;\n}\ninterface t { }\n",
+      "t.idl:2:3: error: a struct field is a scalar or str<N>, not 'bytes'\n" },
+    { "array in a struct", "struct s {\n  array<s, 1> b;\n}\ninterface t { }\n",
+      "t.idl:2:3: error: a struct field is a scalar or str<N>, not 'array'\n" },
+    { "struct without fields", "struct s { }\ninterface t { }\n",
+      "t.idl:1:8: error: struct 's' has no fields\n" },
+    { "duplicate struct", "struct s { u8 a; }\nstruct s { u8 b; }\ninterface t { }\n",
+      "t.idl:2:8: error: duplicate struct 's' (first at 1:8)\n" },
+    { "duplicate field", "struct s {\n  u8 a;\n  u16 a;\n}\ninterface t { }\n",
+      "t.idl:3:7: error: duplicate field 'a' (first at 2:6)\n" },
+    { "field without a semicolon", "struct s {\n  u8 a\n  u8 b;\n}\ninterface t { }\n",
+      "t.idl:2:7: error: expected ';' after the field, found 'u8'\n" },
+    { "field with a direction", "struct s {\n  in u8 a;\n}\ninterface t { }\n",
+      "t.idl:2:3: error: unknown type 'in' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size, str<N> strs<N> bytes<N> array<S, N>)\n" },
+    { "upper-case struct name", "struct S { u8 a; }\ninterface t { }\n",
+      "t.idl:1:8: error: struct name 'S' must be lower case: [a-z][a-z0-9_]*\n" },
+    { "struct larger than a message", "struct s {\n  str<300> a;\n  str<300> b;\n}\ninterface t { }\n",
+      "t.idl:3:12: error: struct 's' is larger than a message (512 bytes) at field 'b'\n" },
+    { "strings past a message", IFACE("  a(in u64 n, in bytes<512> x) = 1;\n"),
+      "t.idl:2:3: error: request of 'a' has more than 64 words with every string and array at its bound; a message has at most 64\n" },
+    { "array past a message", "struct s { u64 a; u32 b; }\n" IFACE("  a(out array<s, 32> x) = 1;\n"),
+      "t.idl:3:3: error: reply of 'a' has more than 64 words with every string and array at its bound; a message has at most 64\n" },
+    { "fastpath string too long", IFACE("  [fastpath] a(in str<25> x) = 1;\n"),
+      "t.idl:2:14: error: request of fastpath method 'a' has up to 5 words with every string and array at its bound; a fastpath message has at most 4\n" },
+    { "kernel message with a string", IFACE("  [kernel] a(in str<4> x) = 1;\n"),
+      "t.idl:2:24: error: kernel message 'a' cannot carry a str\n" },
+    { "abi binding on a string", IFACE("  a([abi(W)] in str<4> x) = 1;\n"),
+      "t.idl:2:17: error: abi(...) binds a scalar word, not a str\n" },
+    { "length word clashes with a later parameter", IFACE("  a(in str<4> x, in u64 x_len) = 1;\n"),
+      "t.idl:2:25: error: 'x_len' is already the length word of the string or array at 2:15\n" },
+    { "length word clashes with an earlier parameter", IFACE("  a(in u64 x_len, in bytes<4> x) = 1;\n"),
+      "t.idl:2:31: error: the length word of 'x' is called 'x_len', which is already declared at 2:12\n" },
+    { "array count clashes with an out", "struct s { u8 a; }\n" IFACE("  a(out u8 v_count, out array<s, 2> v) = 1;\n"),
+      "t.idl:3:37: error: the length word of 'v' is called 'v_count', which is already declared at 3:12\n" },
+    { "length word clashes with an error word", IFACE("  a(out strs<8> v) = 1 error AK_EIO(u8 v_len);\n"),
+      "t.idl:2:40: error: 'v_len' is already the length word of the string or array at 2:17\n" },
+    { "in parameter clashes with an out length pointer", IFACE("  a(in u8 out_x_len, out bytes<4> x) = 1;\n"),
+      "t.idl:2:11: error: in parameter 'out_x_len' clashes with the pointer for reply word 'x_len' at 2:35\n" },
+    { "struct name collides with generated names", "struct t_a_req { u8 x; }\n" IFACE("  a(in u8 y) = 1;\n"),
+      "t.idl:3:3: error: generated C name 't_a_req_t' is also generated by the declaration at 1:8; rename one\n" },
     { "long token is shortened", IFACE("  a() = 1 abcdefghijabcdefghijabcdefghijabcdefghij;\n"),
       "t.idl:2:10: error: expected ';' after the method declaration, found 'abcdefghijabcdefghijabcdefghijab...'\n" },
 };
@@ -402,6 +471,10 @@ static void test_valid_syntax(void **state)
         "interface t {\n  [fastpath, kernel, abi(A, B)] a([abi(C)] in u8 x) = 0XFFFFFFFFFFFFF;\n}\n",
         "interface t {\n  a(out size size, in size vaddr) = 1 error E_ONE() error E_TWO(i64 y);\n}\n",
         "include \"a/b.h\"; include \"c.h\";\ninterface one { x() = 1; }\ninterface two { x() = 1; }\n",
+        /* Strings and arrays: a struct used before its declaration, type words as names, spacing. */
+        ("interface t {\n  a(in str<1> str, in strs<C_MAX=8> bytes,\n"
+         "    out array< e ,1 > e) = 1;\n}\nstruct e { str<3> s; i8 b; u64 c; }\n"),
+        "struct one { u8 a; }\nstruct two { u8 a; }\ninterface t { [fastpath] a(in str<24> x) = 1; }\n",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         compiled_t c;
@@ -431,7 +504,8 @@ static unsigned method_line(const char *src, const char *name)
 static void test_product_idl(void **state)
 {
     (void)state;
-    static const char *const files[] = { "idl/vmm.idl", "idl/kernel.idl", "tests/contract/golden/golden.idl" };
+    static const char *const files[] = { "idl/vmm.idl", "idl/kernel.idl", "tests/contract/golden/golden.idl",
+                                         "idl/proc.idl" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         size_t len;
         char *src = read_file(files[i], &len);
@@ -443,6 +517,15 @@ static void test_product_idl(void **state)
             char want[256];
             snprintf(want, sizeof want, "idl/vmm.idl:%u:5: note: reply of 'stats' has 9 words: "
                      "words 4..8 travel in the IPC buffer\n", method_line(src, "stats"));
+            assert_string_equal(c.diag, want);
+        }
+        if (i == 3) {
+            /* spawn's strings fill exactly one message at their bounds. */
+            char want[512];
+            snprintf(want, sizeof want,
+                     "idl/proc.idl:%u:5: note: request of 'spawn' has up to 64 words: words 4..63 travel in the IPC buffer\n"
+                     "idl/proc.idl:%u:5: note: reply of 'list' has up to 58 words: words 4..57 travel in the IPC buffer\n",
+                     method_line(src, "spawn"), method_line(src, "list"));
             assert_string_equal(c.diag, want);
         }
         if (i == 1)
@@ -609,8 +692,9 @@ static void check_outcome(const compiled_t *c, const char *src, size_t len)
 static void test_fuzz_prefixes(void **state)
 {
     (void)state;
-    static const char *const files[] = { "idl/vmm.idl", "idl/kernel.idl", "tests/contract/golden/golden.idl" };
-    for (size_t f = 0; f < 3; f++) {
+    static const char *const files[] = { "idl/vmm.idl", "idl/kernel.idl", "tests/contract/golden/golden.idl",
+                                         "idl/proc.idl" };
+    for (size_t f = 0; f < 4; f++) {
         size_t len;
         char *src = read_file(files[f], &len);
         for (size_t n = 0; n <= len; n++) {
@@ -629,11 +713,12 @@ static void test_fuzz_prefixes(void **state)
 static void test_fuzz_mutations(void **state)
 {
     (void)state;
-    static const char alphabet[] = "{}()[];,=/*\"\n \t0x9azAZ_\\\377\0inoutu8i64errorabikernelfastpath";
-    static const char *const files[] = { "idl/vmm.idl", "idl/kernel.idl", "tests/contract/golden/golden.idl" };
-    for (int iter = 0; iter < 6000; iter++) {
+    static const char alphabet[] = "{}()[];,=<>/*\"\n \t0x9azAZ_\\\377\0inoutu8i64errorabikernelfastpathstrsbytesarray";
+    static const char *const files[] = { "idl/vmm.idl", "idl/kernel.idl", "tests/contract/golden/golden.idl",
+                                         "idl/proc.idl" };
+    for (int iter = 0; iter < 8000; iter++) {
         size_t len;
-        char *src = read_file(files[iter % 3], &len);
+        char *src = read_file(files[iter % 4], &len);
         size_t cap = len + 64;
         char *buf = malloc(cap);
         memcpy(buf, src, len);
@@ -712,7 +797,7 @@ static void test_cli_error(void **state)
     assert_int_equal(run(argv, &out), 1);
     char want[8192];
     snprintf(want, sizeof want,
-             "%s:2:8: error: unknown type 'u65' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size)\n", idl);
+             "%s:2:8: error: unknown type 'u65' (types: u8 u16 u32 u64 i8 i16 i32 i64 vaddr paddr size, str<N> strs<N> bytes<N> array<S, N>)\n", idl);
     assert_string_equal(out, want);
     free(out);
     struct stat st;
@@ -785,9 +870,19 @@ static void compile_generated(const assert_case_t *ac)
     const char *const gen[] = { IDLC_BIN, idl, "-o", dir, NULL };
     assert_int_equal(run(gen, &out), 0);
     free(out);
-    const char *const cc[] = { IDLC_CC, "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
-                               inc, server_c, NULL };
+    const char *const cc[] = { IDLC_CC, "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow",
+                               "-Wmissing-prototypes", "-fsyntax-only", inc, server_c, NULL };
     int st = run(cc, &out);
+    if (ac->message == NULL && st == 0) {
+        /* The control's client stubs compile too (they see libakuma's headers). */
+        char client_c[4096], lib[4096];
+        snprintf(client_c, sizeof client_c, "%s/pager_client.c", dir);
+        snprintf(lib, sizeof lib, "-I%s/libakuma/include", IDLC_TOP);
+        const char *const ccc[] = { IDLC_CC, "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow",
+                                    "-Wmissing-prototypes", "-fsyntax-only", inc, lib, client_c, NULL };
+        free(out);
+        st = run(ccc, &out);
+    }
     if (ac->message == NULL) {
         if (st != 0)
             fail_msg("control failed to compile:\n%s", out);
@@ -822,6 +917,19 @@ static void test_static_asserts_fire(void **state)
           "pager.idl:2: AK_OK is an error number" },
         { "interface p {\n  a() = 1 error AK_ERRNO_MAX() error AK_ENOTABLE(u8 level);\n}\n",
           NULL },
+        /* Bounds bound to ABI constants: the control, then each kind of mismatch. */
+        { "include \"akuma/abi/procmgr.h\";\nstruct e { i16 a; str<AK_PM_NAME_MAX = 15> n; u64 b; }\n"
+          "interface p {\n  a(in str<AK_PM_NAME_MAX = 15> s, in strs<9> l, in bytes<3> b, in array<e, 2> x,\n"
+          "    out str<7> t, out strs<AK_PM_ENV_MAX = 176> u, out bytes<1> c, out array<e, AK_PM_LIST_MAX = 7> y,\n"
+          "    out i8 z) = 1;\n}\n",
+          NULL },
+        { "include \"akuma/abi/procmgr.h\";\ninterface p {\n  a(in str<AK_PM_NAME_MAX = 16> s) = 1;\n}\n",
+          "pager.idl:3: the bound of s is AK_PM_NAME_MAX" },
+        { "include \"akuma/abi/procmgr.h\";\nstruct e {\n  str<AK_PM_ARGS_MAX = 255> n;\n}\ninterface p { }\n",
+          "pager.idl:3: the bound of n is AK_PM_ARGS_MAX" },
+        { "include \"akuma/abi/procmgr.h\";\nstruct e { u8 a; }\ninterface p {\n"
+          "  a(out array<e, AK_PM_LIST_MAX = 8> y) = 1;\n}\n",
+          "pager.idl:4: the bound of y is AK_PM_LIST_MAX" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         compile_generated(&cases[i]);

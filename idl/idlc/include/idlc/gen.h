@@ -10,9 +10,12 @@
  *   I_M_ERR_E_WORDS, I_M_ERR_E_W_P
  *   I_M_req_t, I_M_rep_t, I_M_err_e_t (e: E lower-cased), and their struct tags
  *   idlc_I_M                the server's static decoder of M
- * and file-local helpers named idlc_* (idlc_result, idlc_replied,
- * idlc_sword, idlc_fail, idlc_status), safe because no declared name may
- * start with idlc_.
+ * and for each struct S: S_t, struct S, S_SIZE, S_OFF_F, S_F_MAX (str
+ * fields), idlc_check_S, idlc_get_S, idlc_put_S; for a bounded parameter P
+ * also I_M_REQ_P_MAX (and I_M_REQ_MAX_WORDS for its message); and
+ * file-local helpers and locals named idlc_* (idlc_result, idlc_replied,
+ * idlc_sword, idlc_fail, idlc_status, idlc_gather, idlc_w, idlc_at ...),
+ * safe because no declared name may start with idlc_.
  * idlc_check() claims every one of them, so that two declarations never
  * produce the same identifier; a generator that emits a new kind of name
  * must claim it there too.
@@ -63,6 +66,62 @@ const char *idlc_gen_errtag(idlc_arena_t *a, const idlc_errclause_t *e);
  */
 void idlc_gen_decode(idlc_gen_t *g, const idlc_params_t *l, const char *var, const char *regs,
                      const char *bufwords, const char *fail, const char *indent);
+/* The name of a parameter's word in its message struct: NAME, or NAME_len / NAME_count for a bounded one. */
+const char *idlc_gen_field(idlc_arena_t *a, const idlc_param_t *p);
+/* The length word's name of a bounded parameter: NAME_count for arrays, else NAME_len. */
+const char *idlc_gen_length_name(idlc_arena_t *a, const idlc_param_t *p);
+/*
+ * Appends to args the C parameter declarations of p (one, or two for a
+ * bounded kind with a length) for the client stub (handler false) or the
+ * handler; returns how many.  See idl/README.md for the forms.
+ */
+unsigned idlc_gen_param_decls(idlc_arena_t *a, const idlc_param_t *p, bool out, bool handler,
+                              const char **args);
+/* The bytes of a bounded parameter's data as a C expression of its length expression len. */
+const char *idlc_gen_data_bytes(idlc_arena_t *a, const idlc_param_t *p, const char *len);
+
+/*
+ * Bounded messages (gen_bounded.c).  A generated .c file emits only the
+ * helpers it calls (clang warns of unused static functions), so each
+ * generator first collects what its messages need.
+ */
+typedef struct idlc_needs {
+    unsigned helpers;       /* IDLC_H_* */
+    bool *dec;              /* per struct (idlc_struct_t.index): check and get */
+    bool *enc;              /* per struct: put */
+} idlc_needs_t;
+
+void idlc_needs_init(idlc_gen_t *g, idlc_needs_t *n);
+/* Notes what decoding (or encoding) the bounded message l needs; nothing if it is not bounded. */
+void idlc_needs_message(idlc_needs_t *n, const idlc_params_t *l, bool decode);
+/* True if the helpers include the sign extension (idlc_sword is then needed). */
+bool idlc_needs_sword(const idlc_needs_t *n);
+/* Emits the helpers and struct codecs n names. */
+void idlc_gen_helpers(idlc_gen_t *g, const idlc_needs_t *n);
+/* Emits every struct of the file as a C type with its layout macros and assertions (X_types.h). */
+void idlc_gen_struct_types(idlc_gen_t *g);
+/*
+ * The tails of bounded message l, whose macros start with prefix
+ * ("PROC_SPAWN_REQ") and whose fixed words (the lengths among them) are in
+ * struct var; img names its word image; the cursor is the local idlc_at.
+ *
+ * decode_tail emits the checks: every length at most its bound, the
+ * message length `len` (a C expression) exactly the fixed words plus each
+ * tail, each tail well formed (a str without NUL, a strs ending in one,
+ * array elements valid, the bytes after each tail in its last word zero);
+ * a failure runs the statement `fail`.  copy_tail then copies each tail
+ * into dst_prefix NAME (a local array or an out_ pointer).
+ * encode_tail writes each tail from src_prefix NAME into the zeroed image
+ * and leaves the message length in idlc_at; an array element whose str
+ * field has no NUL runs `fail`.
+ */
+void idlc_gen_decode_tail(idlc_gen_t *g, const idlc_params_t *l, const char *prefix, const char *var,
+                          const char *img, const char *len, const char *fail, const char *indent);
+void idlc_gen_copy_tail(idlc_gen_t *g, const idlc_params_t *l, const char *prefix, const char *var,
+                        const char *img, const char *dst_prefix, const char *indent);
+void idlc_gen_encode_tail(idlc_gen_t *g, const idlc_params_t *l, const char *prefix, const char *var,
+                          const char *img, const char *src_prefix, const char *fail, const char *indent);
+
 /* Whether decoding l needs the sign-extension helper idlc_sword(). */
 bool idlc_gen_needs_sword(const idlc_params_t *l);
 /* Emits the static helper idlc_sword(). */

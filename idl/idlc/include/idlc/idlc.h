@@ -15,8 +15,13 @@
  *     every C identifier generated from the file is unique;
  *   - every method label is in 1..IDLC_LABEL_MAX and unique in its interface;
  *   - every message (request, reply, each error reply) has at most
- *     IDLC_MAX_WORDS words, at most IDLC_REG_WORDS if the method is fastpath;
- *   - idlc_param_t.word is the index of the parameter in its message.
+ *     IDLC_MAX_WORDS words with every string and array at its bound, at
+ *     most IDLC_REG_WORDS if the method is fastpath;
+ *   - idlc_param_t.word is the index of the parameter in its message;
+ *   - every array names a struct of the file; every struct has fields,
+ *     laid out (offset, size, align) as C lays out its generated type;
+ *   - bounded kinds appear only in ins and outs of non-kernel methods,
+ *     never in error words.
  */
 #ifndef IDLC_H
 #define IDLC_H
@@ -103,22 +108,66 @@ bool idlc_type_signed(idlc_type_t t);
 /* Width in bits of the C type (8..64). */
 unsigned idlc_type_bits(idlc_type_t t);
 
-/* One word of a message. */
+/* Largest bound: a message's bytes (IDLC_MAX_WORDS words of 8 bytes). */
+#define IDLC_MAX_BOUND 512u
+
+/*
+ * What a parameter or struct field holds: one scalar, or a bounded run of
+ * bytes.  A message parameter of a bounded kind takes one fixed word (its
+ * length: bytes, or elements for an array) and its data travels in the
+ * message's tail (idl/README.md, "Strings and arrays").  A struct field is
+ * a scalar or a str, which takes bound+1 bytes of the struct.
+ */
+typedef enum idlc_kind {
+    IDLC_SCALAR,    /* type */
+    IDLC_STR,       /* str<N>: text of at most N bytes, no NUL */
+    IDLC_STRS,      /* strs<N>: NUL-terminated strings end to end, N bytes in all */
+    IDLC_BYTES,     /* bytes<N>: any N bytes or fewer */
+    IDLC_ARRAY,     /* array<S, N>: at most N elements of struct S */
+} idlc_kind_t;
+
+/* The IDL spelling of a bounded kind: "str", "strs", "bytes", "array". */
+const char *idlc_kind_name(idlc_kind_t k);
+
+struct idlc_struct;
+
+/* One word of a message (for a bounded kind: its length word), or one field of a struct. */
 typedef struct idlc_param {
     struct idlc_param *next;
     idlc_loc_t loc;            /* of the name */
     const char *name;
-    idlc_type_t type;
+    idlc_kind_t kind;
+    idlc_type_t type;          /* IDLC_SCALAR */
+    uint64_t bound;            /* bounded kinds: the most bytes, or elements of an array */
+    const char *bound_const;   /* `str<C = 15>`: the C constant the bound must equal, or NULL */
+    idlc_loc_t bound_loc;
+    const char *elem_name;     /* IDLC_ARRAY: the struct's name, as written */
+    idlc_loc_t elem_loc;
+    const struct idlc_struct *elem;    /* IDLC_ARRAY: resolved by idlc_check */
     const char *abi_index;     /* [abi(C_CONST)]: the word index must equal it, or NULL */
     unsigned word;             /* index in its message (set by idlc_check) */
+    unsigned offset;           /* struct fields: byte offset in the struct (set by idlc_check) */
 } idlc_param_t;
 
 /* A list of parameters in declaration order. */
 typedef struct idlc_params {
     idlc_param_t *head;
     idlc_param_t **tail;       /* where the next one is linked */
-    unsigned count;
+    unsigned count;            /* the fixed words: one per parameter */
+    unsigned max_words;        /* count plus the tail at every bound (set by idlc_check) */
+    bool bounded;              /* a parameter has a bounded kind (set by idlc_check) */
 } idlc_params_t;
+
+/* `struct NAME { fields }`: the element of arrays, laid out by idlc_check. */
+typedef struct idlc_struct {
+    struct idlc_struct *next;
+    idlc_loc_t loc;            /* of the name */
+    const char *name;
+    idlc_params_t fields;      /* kinds IDLC_SCALAR and IDLC_STR only */
+    unsigned size;             /* bytes, a multiple of align (set by idlc_check) */
+    unsigned align;
+    unsigned index;            /* its place in the file, from 0 */
+} idlc_struct_t;
 
 /* `error C_CONST(words)`: the reply with that error label carries words. */
 typedef struct idlc_errclause {
@@ -162,6 +211,8 @@ typedef struct idlc_file {
     const char *base;          /* the input's file name without directories: "vmm.idl" */
     const char *stem;          /* base without ".idl": "vmm"; prefixes the output files */
     idlc_include_t *includes;
+    idlc_struct_t *structs;
+    unsigned nstructs;
     idlc_iface_t *ifaces;
     unsigned nifaces;
 } idlc_file_t;

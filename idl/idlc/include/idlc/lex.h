@@ -18,6 +18,7 @@ typedef enum idlc_tok_kind {
     IDLC_TOK_LPAREN, IDLC_TOK_RPAREN,
     IDLC_TOK_LBRACKET, IDLC_TOK_RBRACKET,
     IDLC_TOK_COMMA, IDLC_TOK_SEMI, IDLC_TOK_EQUALS,
+    IDLC_TOK_LANGLE, IDLC_TOK_RANGLE,
 } idlc_tok_kind_t;
 
 typedef struct idlc_token {

@@ -18,6 +18,7 @@
 #define AK_EINTR       4   /* the operation was cut short by the peer going away */
 #define AK_EIO         5   /* I/O error */
 #define AK_E2BIG       7   /* argument list or message too long */
+#define AK_ENOEXEC     8   /* not a valid executable (a damaged or foreign ELF file) */
 #define AK_EBADF       9   /* the slot is out of range or holds no capability */
 #define AK_EAGAIN     11   /* try again */
 #define AK_ENOMEM     12   /* out of memory (frames, bookkeeping or address space) */
