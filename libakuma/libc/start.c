@@ -1,63 +1,55 @@
 /*
- * C start-up (the kernel's loader has zeroed .bss): split the arguments from the boot-info page into
- * argv (words separated by spaces; double quotes group words), call main
- * and exit with its result.
+ * C start-up: the creator (init) wrote argc, argv and the environment on
+ * the initial stack (abi/start.h), and crt0 passes the stack pointer it
+ * started with.  The kernel's loader, or init, has zeroed .bss.
  */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <akuma/abi/errno.h>
+#include <akuma/abi/layout.h>
+#include <akuma/abi/start.h>
 #include <akuma/sys.h>
 
-#define ARGV_MAX 32
-
 int main(int argc, char **argv);
-_Noreturn void __ak_start(void);
+_Noreturn void __ak_start(uint64_t *sp);
 
-static char args_copy[AK_ARGS_MAX];
-static char *argv_store[ARGV_MAX + 2];
+char **environ;
 
-/* Splits s in place; returns argc.  argv[0] is the program's name. */
-static int split_args(char *s, char **argv, int max)
+/* A pointer the creator wrote: inside the stack, or the argument block is not trusted. */
+static bool on_stack(const void *p)
 {
-    int argc = 0;
-    while (*s && argc < max) {
-        while (*s == ' ')
-            s++;
-        if (!*s)
-            break;
-        char *out = s;
-        argv[argc++] = out;
-        int quoted = 0;
-        for (; *s && (quoted || *s != ' '); s++) {
-            if (*s == '"')
-                quoted = !quoted;
-            else
-                *out++ = *s;
-        }
-        if (*s)
-            s++;
-        *out = '\0';
-    }
-    return argc;
+    uintptr_t a = (uintptr_t)p;
+    return a >= AK_USER_STACK_BOTTOM && a < AK_USER_STACK_TOP;
 }
 
-_Noreturn void __ak_start(void)
+_Noreturn void __ak_start(uint64_t *sp)
 {
-    const ak_bootinfo_t *bi = ak_bootinfo();
-    static char name[AK_NAME_MAX];
-    memcpy(name, bi->name, sizeof name);
-    name[sizeof name - 1] = '\0';
-    argv_store[0] = name;
+    static char *no_env[1];
+    static char *no_argv[2];
+    uint64_t argc = sp[0];
+    char **argv = (char **)(sp + 1);
+    if (argc == 0 || argc > AK_START_ARGV_MAX || !on_stack(argv[0])) {
+        /* Not started by init (a machine-code child, say): no arguments. */
+        argc = 0;
+        argv = no_argv;
+        environ = no_env;
+    } else {
+        environ = argv + argc + 1;
+    }
+    exit(main((int)argc, argv));
+}
 
-    size_t n = bi->args_len < AK_ARGS_MAX - 1 ? bi->args_len : AK_ARGS_MAX - 1;
-    memcpy(args_copy, bi->args, n);
-    args_copy[n] = '\0';
-    int argc = 1 + split_args(args_copy, argv_store + 1, ARGV_MAX);
-    argv_store[argc] = NULL;
-    exit(main(argc, argv_store));
+char *getenv(const char *name)
+{
+    size_t n = strlen(name);
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
 }
 
 _Noreturn void exit(int status)

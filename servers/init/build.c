@@ -15,6 +15,7 @@
 #include <akuma/abi/errno.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
+#include <akuma/abi/start.h>
 #include <akuma/sys.h>
 #include <idl/kernel_client.h>
 
@@ -80,9 +81,23 @@ int build_program(const bootimage_t *image, uint32_t i, program_t *prog)
         return fail(image, i, "its address space", rc);
     if ((rc = load_segments(p, as)))
         return fail(image, i, "loading its segments", rc);
-    for (uint64_t va = AK_USER_STACK_BOTTOM; va < AK_USER_STACK_TOP; va += AK_PAGE_SIZE)
+    /* The stack; its top page starts with the arguments (abi/start.h). */
+    static char args[AK_ARGS_MAX];
+    static uint8_t top[AK_PAGE_SIZE];
+    const char *argv[AK_START_ARGV_MAX];
+    argv[0] = p->name;
+    memcpy(args, p->args, strlen(p->args) + 1);
+    int nargs = split_words(args, argv + 1, AK_START_ARGV_MAX - 1);
+    if (nargs < 0)
+        return fail(image, i, "too many arguments", nargs);
+    const uint64_t top_va = AK_USER_STACK_TOP - AK_PAGE_SIZE;
+    if ((rc = initial_stack(top, top_va, argv, 1u + (unsigned)nargs, NULL, 0, &prog->sp)))
+        return fail(image, i, "its arguments", rc);
+    for (uint64_t va = AK_USER_STACK_BOTTOM; va < top_va; va += AK_PAGE_SIZE)
         if ((rc = map_fresh(as, va, NULL, 0, AK_PROT_READ | AK_PROT_WRITE, NULL)))
             return fail(image, i, "its stack", rc);
+    if ((rc = map_fresh(as, top_va, top, sizeof top, AK_PROT_READ | AK_PROT_WRITE, NULL)))
+        return fail(image, i, "its stack", rc);
     if ((rc = map_fresh(as, AK_IPCBUF_VA, NULL, 0, AK_PROT_READ | AK_PROT_WRITE, NULL)) ||
         (rc = map_fresh(as, AK_BOOTINFO_VA, NULL, 0, AK_PROT_READ, &prog->bootinfo_pa)))
         return fail(image, i, "its IPC buffer and boot-info page", rc);
@@ -180,9 +195,6 @@ static void write_bootinfo(const bootimage_t *image, uint32_t i, const program_t
                 o->aspace_slot = c->slot;
         }
     }
-    size_t n = strlen(image->programs[i].args);
-    memcpy(bi->args, image->programs[i].args, n + 1);
-    bi->args_len = (uint32_t)n;
 }
 
 static uint64_t name_word(const char *name, unsigned w)
@@ -202,7 +214,7 @@ int finish_program(const bootimage_t *image, uint32_t i, program_t *progs)
     if (rc)
         return fail(image, i, "writing its boot info", rc);
     const char *name = image->programs[i].name;
-    rc = process_configure(SLOT_PROC0 + i, image->programs[i].image.entry, AK_USER_STACK_TOP,
+    rc = process_configure(SLOT_PROC0 + i, image->programs[i].image.entry, progs[i].sp,
                            name_word(name, 0), name_word(name, 1));
     if (rc)
         return fail(image, i, "configure", rc);

@@ -5,10 +5,12 @@
 #ifndef INIT_INIT_H
 #define INIT_INIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <akuma/abi/init.h>
+#include <akuma/abi/layout.h>
 #include <bootfmt/bootimage.h>
 
 /* init's own capability slots, past the ones the kernel filled (abi/init.h). */
@@ -43,11 +45,29 @@ uint64_t frames_limit(void);
  */
 int map_with_tables(uint32_t aspace_slot, uint64_t va, uint64_t pa, uint32_t prot);
 
+/* --- stack.c: how a program starts (abi/start.h) ------------------------ */
+
+/*
+ * Splits s in place into words separated by spaces (double quotes group
+ * words and are dropped); returns their number, or -AK_E2BIG past max.
+ */
+int split_words(char *s, const char *words[], unsigned max);
+
+/*
+ * Writes the initial stack of a program into page, which will be mapped at
+ * page_va, the top page of its stack: argv (argc >= 1), envp, auxv and
+ * their strings.  Sets *sp; 0, or -AK_E2BIG if it does not fit the page
+ * or the bounds of abi/start.h.
+ */
+int initial_stack(uint8_t page[AK_PAGE_SIZE], uint64_t page_va, const char *const argv[], unsigned argc,
+                  const char *const envp[], unsigned envc, uint64_t *sp);
+
 /* --- build.c: the processes of the manifest ---------------------------- */
 
 /* What init knows of a program it created. */
 typedef struct program {
     uint32_t pid;
+    uint64_t sp;            /* its initial stack pointer (abi/start.h) */
     uint64_t bootinfo_pa;   /* its boot-info page, written once its capabilities are granted */
     uint64_t ram_base;      /* its physical-memory capability's range, if it holds one */
     uint64_t ram_size;

@@ -19,6 +19,7 @@
 #include <akuma/abi/init.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
+#include <akuma/abi/start.h>
 #include <akuma/abi/syscall.h>
 #include <bootfmt/bootimage.h>
 #include <common/fmt.h>
@@ -127,6 +128,23 @@ static void map_archive(proc_t *p)
     }
 }
 
+/*
+ * init's initial stack (abi/start.h), in the stack's top frame top:
+ * argc 1, argv[0] "init", no environment, an auxiliary vector of the page
+ * size.  Returns the stack pointer.
+ */
+static vaddr_t initial_stack(paddr_t top)
+{
+    uint8_t *page = phys_to_virt(top);
+    const vaddr_t page_va = AK_USER_STACK_TOP - PAGE_SIZE;
+    const size_t name_at = PAGE_SIZE - sizeof AK_INIT_NAME;
+    memcpy(page + name_at, AK_INIT_NAME, sizeof AK_INIT_NAME);
+    const uint64_t words[] = { 1, page_va + name_at, 0, 0, AK_AT_PAGESZ, PAGE_SIZE, AK_AT_NULL, 0 };
+    const size_t at = ALIGN_DOWN(name_at - sizeof words, 16);
+    memcpy(page + at, words, sizeof words);
+    return page_va + at;
+}
+
 static void build_init(proc_t *p)
 {
     thread_t *t = &p->thread;
@@ -141,8 +159,9 @@ static void build_init(proc_t *p)
         refuse(boot_err);
     }
     load_segments(p, &init_image, archive.elf);
+    paddr_t top = 0;
     for (vaddr_t va = AK_USER_STACK_BOTTOM; va < AK_USER_STACK_TOP; va += PAGE_SIZE)
-        map_boot_frame(p, va, boot_frame(), PT_READ | PT_WRITE);
+        top = map_boot_frame(p, va, boot_frame(), PT_READ | PT_WRITE);
     paddr_t ipcbuf = map_boot_frame(p, AK_IPCBUF_VA, boot_frame(), PT_READ | PT_WRITE);
     map_boot_frame(p, AK_BOOTINFO_VA, boot_frame(), PT_READ);
     /* The boot-info page and the IPC buffer can never be unmapped. */
@@ -155,7 +174,7 @@ static void build_init(proc_t *p)
     t->console = (char *)t->ipcbuf + AK_CONSOLE_OFFSET;
     t->pager = NULL; /* its faults kill it: no one could serve them */
     t->regs.elr = init_image.entry;
-    t->regs.sp_el0 = AK_USER_STACK_TOP;
+    t->regs.sp_el0 = initial_stack(top);
     t->regs.spsr = SPSR_MODE_EL0T; /* interrupts unmasked */
 }
 

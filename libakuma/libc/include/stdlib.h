@@ -8,6 +8,12 @@
 
 #include <stddef.h>
 
+/* The environment: "KEY=VALUE" strings, NULL-terminated (from the initial stack). */
+extern char **environ;
+
+/* The value of name in the environment, or NULL. */
+char *getenv(const char *name);
+
 /* Writes out pending output, then ends the process with status. */
 _Noreturn void exit(int status);
 

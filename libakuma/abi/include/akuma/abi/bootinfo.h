@@ -1,8 +1,9 @@
 /*
  * The boot-info page: read-only, mapped at AK_BOOTINFO_VA in every
- * process at boot.  It tells a process who it is, which capabilities its
- * slots hold and its arguments; a pager's page also lists the physical
- * memory it owns and every process it serves.
+ * process by its creator.  It tells a process who it is and which
+ * capabilities its slots hold; a pager's page also lists the physical
+ * memory it owns and every process it serves.  Arguments and environment
+ * are on the initial stack (abi/start.h).
  */
 #ifndef AKUMA_ABI_BOOTINFO_H
 #define AKUMA_ABI_BOOTINFO_H
@@ -13,9 +14,9 @@
 #include <akuma/abi/layout.h>
 
 #define AK_BOOTINFO_MAGIC   UINT64_C(0x4F464E49424B41)  /* "AKBINFO" */
-#define AK_BOOTINFO_VERSION 1u
+#define AK_BOOTINFO_VERSION 2u
 #define AK_NAME_MAX         16u   /* bytes, including the NUL */
-#define AK_ARGS_MAX         256u  /* bytes, including the NUL */
+#define AK_ARGS_MAX         256u  /* a manifest's argument string: bytes, including the NUL */
 #define AK_BOOTINFO_PROCS   16u
 #define AK_BOOTINFO_MEMS    8u
 
@@ -46,11 +47,10 @@ typedef struct ak_bootinfo {
     uint32_t version;      /* AK_BOOTINFO_VERSION */
     uint32_t pid;
     char name[AK_NAME_MAX];
-    uint32_t ncaps, nprocs, nmems, args_len;
+    uint32_t ncaps, nprocs, nmems, reserved;
     ak_bootinfo_cap_t caps[AK_BOOT_CAP_SLOTS]; /* the manifest's, slots below AK_BOOT_CAP_SLOTS */
     ak_bootinfo_proc_t procs[AK_BOOTINFO_PROCS];
     ak_bootinfo_mem_t mems[AK_BOOTINFO_MEMS];
-    char args[AK_ARGS_MAX]; /* NUL-terminated, arguments separated by spaces */
 } ak_bootinfo_t;
 
 _Static_assert(sizeof(ak_bootinfo_t) <= AK_PAGE_SIZE, "boot info fits its page");
