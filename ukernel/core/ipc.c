@@ -9,6 +9,11 @@
  * answers it.  The call and reply_recv paths hand the CPU straight to the
  * thread they unblock (sched_switch_to), so a round trip between a client
  * and a waiting server does not touch the run queues.
+ *
+ * A call lends the caller's scheduling context to the thread that takes
+ * it (sched.h): take_call() sets the receiver's priority from the
+ * caller's, and a sender that has to wait lends its priority to the
+ * endpoint's server (lend_priority).
  */
 #include <ukernel/ipc.h>
 
@@ -110,16 +115,79 @@ static void deliver_from(thread_t *to, thread_t *sender)
                 sender->ipcbuf);
 }
 
-/* Receiving: after the message arrived in `to`, links or releases the sender. */
-static void after_receive(thread_t *to, thread_t *sender, bool is_call)
+/* The thread that holds caller t (t waits for its reply), or NULL. */
+static thread_t *holder_of(const thread_t *t)
 {
-    if (is_call) {
-        to->caller = sender;
-        sender->state = T_BLOCKED_REPLY;
-    } else {
-        sender->regs.x[REG_SLOT] = 0;
-        sched_wake(sender);
+    for (unsigned i = 0; i < PROC_MAX; i++)
+        if (procs[i].thread.caller == t)
+            return &procs[i].thread;
+    return NULL;
+}
+
+/* A thread serving a call that came through ep, or NULL. */
+static thread_t *server_of(const endpoint_t *ep)
+{
+    for (unsigned i = 0; i < PROC_MAX; i++)
+        if (procs[i].thread.caller && procs[i].thread.serving == ep)
+            return &procs[i].thread;
+    return NULL;
+}
+
+/*
+ * t's eff_prio changed: if t waits for a reply, the thread serving it
+ * runs at a priority derived from t's, and so on down the chain.
+ */
+static void ripple(thread_t *t)
+{
+    for (unsigned n = 0; n < PROC_MAX && t->state == T_BLOCKED_REPLY; n++) {
+        thread_t *s = holder_of(t);
+        if (!s || sched_lent_prio(s) == s->eff_prio)
+            return;
+        sched_set_eff(s, sched_lent_prio(s));
+        t = s;
     }
+}
+
+/*
+ * A sender of priority p waits on ep: the thread serving ep inherits p
+ * (capped at its own priority), and so does the thread that one waits
+ * for, if it waits too (sched.h, "inheritance").
+ */
+static void lend_priority(endpoint_t *ep, unsigned p)
+{
+    thread_t *s = server_of(ep);
+    for (unsigned n = 0; s && n < PROC_MAX; n++) {
+        if (s->inherit < p)
+            s->inherit = (uint8_t)p;
+        if (sched_lent_prio(s) != s->eff_prio) {
+            sched_set_eff(s, sched_lent_prio(s));
+            ripple(s);
+        }
+        s = s->state == T_BLOCKED_SEND ? server_of(s->blocked_on) : NULL;
+    }
+}
+
+/* r takes caller's call, which came through ep: it runs on caller's context (sched.h). */
+static void take_call(thread_t *r, thread_t *caller, endpoint_t *ep)
+{
+    r->caller = caller;
+    r->serving = ep;
+    unsigned waiting = 0;
+    for (const thread_t *s = ep->queue.head; s && s->state == T_BLOCKED_SEND; s = s->next)
+        if (s->eff_prio > waiting)
+            waiting = s->eff_prio;
+    r->inherit = (uint8_t)waiting;
+    if (r == current)
+        sched_set_eff(r, sched_lent_prio(r));
+    else
+        r->eff_prio = (uint8_t)sched_lent_prio(r);
+}
+
+void ipc_release_caller(thread_t *server)
+{
+    server->caller = NULL;
+    sched_own(server);
+    ripple(server);
 }
 
 /* Common part of send and call: rendezvous or block. */
@@ -133,12 +201,13 @@ static void send_common(const cap_t *cap, bool is_call)
         self->send_badge = cap->badge;
         self->send_is_call = is_call;
         q_append(ep, self);
+        lend_priority(ep, self->eff_prio);
         return;
     }
     q_take(ep);
     deliver(r, cap->badge, self->regs.x[REG_INFO], &self->regs.x[REG_WORD0], self->ipcbuf);
     if (is_call) {
-        r->caller = self;
+        take_call(r, self, ep);
         self->state = T_BLOCKED_REPLY;
         sched_switch_to(r);
     } else {
@@ -175,8 +244,10 @@ static void recv_common(endpoint_t *ep)
 {
     thread_t *self = current;
     /* A signal of its bound notification counts as a message (abi/notif.h). */
-    if (notif_deliver_bound(self))
+    if (notif_deliver_bound(self)) {
+        sched_own(self);
         return;
+    }
     thread_t *s = waiting(ep, T_BLOCKED_SEND);
     if (!s) {
         self->state = T_BLOCKED_RECV;
@@ -185,7 +256,14 @@ static void recv_common(endpoint_t *ep)
     }
     q_take(ep);
     deliver_from(self, s);
-    after_receive(self, s, s->send_is_call);
+    if (s->send_is_call) {
+        take_call(self, s, ep);
+        s->state = T_BLOCKED_REPLY;
+    } else {
+        sched_own(self);
+        s->regs.x[REG_SLOT] = 0;
+        sched_wake(s);
+    }
 }
 
 void ipc_recv(uint64_t slot)
@@ -252,6 +330,7 @@ void ipc_reply(void)
     }
     thread_t *caller = self->caller;
     self->caller = NULL;
+    sched_own(self);
     if (reply_to(caller))
         sched_wake(caller);
     self->regs.x[REG_SLOT] = 0;
@@ -284,6 +363,7 @@ void ipc_save_reply(uint64_t slot)
         return;
     }
     self->caller = NULL;
+    sched_own(self); /* what it does until it answers is its own work */
     caller->saved_by = self;
     caller->reply_seq++;
     obj_cap_put(self->proc, slot, AK_CAP_REPLY, AK_RIGHT_SEND, caller->proc->pid, 0, caller);
@@ -353,17 +433,23 @@ void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64
         t->kmsg_body.w[i] = i < len ? words[i] : 0;
     t->send_badge = t->proc->pid | AK_PAGER_BADGE_BIT;
     t->send_is_call = true;
+    /* A call of t's: on the context it runs on, its own unless it serves a caller (sched.h). */
+    if (!t->caller) {
+        t->eff_prio = t->prio;
+        t->inherit = 0;
+    }
 
     endpoint_t *ep = t->pager;
     thread_t *r = waiting(ep, T_BLOCKED_RECV);
     if (!r) {
         t->state = T_BLOCKED_SEND;
         q_append(ep, t);
+        lend_priority(ep, t->eff_prio);
         return;
     }
     q_take(ep);
     deliver_from(r, t);
-    r->caller = t;
+    take_call(r, t, ep);
     t->state = T_BLOCKED_REPLY;
     sched_wake(r);
 }
@@ -380,13 +466,28 @@ void ipc_kernel_call(thread_t *t, kmsg_kind_t kind, uint64_t label, const uint64
 /* Info with the reserved bits clear and at most 4 words, in one compare. */
 #define FAST_INFO_MASK (AK_MSGINFO_ZERO_MASK | AK_MSGINFO_LEN_MASK)
 
-/* Moves the message in x1.. of from to to, badge into x0 (see copy_reg_words). */
-static inline __attribute__((always_inline)) void copy_words(thread_t *to, const thread_t *from, uint64_t badge)
+/*
+ * Moves the message of info (at most 4 words, checked) from `from`'s
+ * registers to `to`'s, badge into x0; a message of exactly 4 words (bit 2
+ * of its length) skips the switch of copy_reg_words.
+ */
+static inline __attribute__((always_inline)) void copy_words(thread_t *to, const thread_t *from,
+                                                             uint64_t info, uint64_t badge)
 {
-    uint64_t info = from->regs.x[REG_INFO];
     to->regs.x[REG_SLOT] = badge;
     to->regs.x[REG_INFO] = info;
-    copy_reg_words(&to->regs.x[REG_WORD0], &from->regs.x[REG_WORD0], info & AK_MSGINFO_LEN_MASK);
+    uint64_t *dst = &to->regs.x[REG_WORD0];
+    const uint64_t *src = &from->regs.x[REG_WORD0];
+    if (__builtin_expect((info & AK_MSG_REG_WORDS) != 0, 1)) {
+        /* All loads first: to and from differ, and the compiler may then pair them. */
+        uint64_t w0 = src[0], w1 = src[1], w2 = src[2], w3 = src[3];
+        dst[0] = w0;
+        dst[1] = w1;
+        dst[2] = w2;
+        dst[3] = w3;
+    } else {
+        copy_reg_words(dst, src, info & AK_MSGINFO_LEN_MASK);
+    }
 }
 
 thread_t *ipc_fastpath(thread_t *self, uint64_t number)
@@ -398,6 +499,7 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
     const cap_t *cap = &self->proc->caps.slot[slot];
     uint8_t kind = cap->kind, rights = cap->rights;
     endpoint_t *ep = cap->object;
+    uint64_t badge = cap->badge;
     if (kind != AK_CAP_ENDPOINT) {
         /*
          * A call on an address space invokes the kernel and is answered at
@@ -411,12 +513,17 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
     thread_t *head = ep->queue.head;
 
     if (number == AK_SYS_CALL) {
-        if (!(rights & AK_RIGHT_SEND) || !head || head->state != T_BLOCKED_RECV ||
-            sched_highest_ready() > head->prio)
+        if (!(rights & AK_RIGHT_SEND) || !head || head->state != T_BLOCKED_RECV)
+            return NULL;
+        /* take_call() with nobody else waiting: the caller's priority, capped at head's own. */
+        unsigned eff = head->prio < self->eff_prio ? head->prio : self->eff_prio;
+        if (sched_outranked(eff))
             return NULL;
         q_take(ep);
-        copy_words(head, self, cap->badge);
+        copy_words(head, self, info, badge);
         head->caller = self;
+        head->serving = ep;
+        head->eff_and_inherit = (uint16_t)eff; /* eff_prio = eff, inherit = 0: one store */
         self->state = T_BLOCKED_REPLY;
         head->state = T_RUNNABLE;
         sched_switch_from(self, head);
@@ -425,10 +532,10 @@ thread_t *ipc_fastpath(thread_t *self, uint64_t number)
     /* AK_SYS_REPLY_RECV */
     thread_t *caller = self->caller;
     if (!(rights & AK_RIGHT_RECV) || !caller || caller->kmsg != KMSG_NONE ||
-        (head && head->state == T_BLOCKED_SEND) || sched_highest_ready() > caller->prio ||
+        (head && head->state == T_BLOCKED_SEND) || sched_outranked(caller->eff_prio) ||
         (self->bound && self->bound->word))
         return NULL;
-    copy_words(caller, self, 0);
+    copy_words(caller, self, info, 0);
     self->caller = NULL;
     self->state = T_BLOCKED_RECV;
     q_append(ep, self);

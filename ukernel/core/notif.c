@@ -238,7 +238,7 @@ thread_t *notif_fastpath(thread_t *self)
         return NULL;
     notification_t *s = sc->object, *w = wc->object;
     thread_t *t = s->waiters.head;
-    if (!t || w->word || sched_highest_ready() > t->prio)
+    if (!t || w->word || sched_outranked(t->eff_prio))
         return NULL;
     /* The waiter takes the bits at once (the word never holds them). */
     tq_pop_front(&s->waiters);

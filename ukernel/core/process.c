@@ -299,7 +299,7 @@ static void detach(thread_t *t)
            and a reply capability saved for it answers nothing (-AK_ESRCH). */
         for (unsigned i = 0; i < PROC_MAX; i++)
             if (procs[i].thread.caller == t)
-                procs[i].thread.caller = NULL;
+                ipc_release_caller(&procs[i].thread);
         t->saved_by = NULL;
         break;
     case T_BLOCKED_NOTIF:

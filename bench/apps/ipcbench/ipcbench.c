@@ -17,8 +17,13 @@
  * through the generated stub and dispatch, which is what an interface
  * call costs.
  *
- * Slots: 1 = the raw endpoint, 2 = the echo endpoint (send for the
- * client, recv for the servers).
+ * "replycap" serves slot 3 by keeping each call in a reply capability
+ * and answering through it (save_reply, reply_to, then recv): the row
+ * ipc,call-4w-reply-cap, a call answered later, as a server holding many
+ * callers answers each.
+ *
+ * Slots: 1 = the raw endpoint, 2 = the echo endpoint, 3 = the reply-cap
+ * endpoint (send for the client, recv for the servers).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +37,8 @@
 
 #define SLOT_EP   1
 #define SLOT_ECHO 2
+#define SLOT_RC   3
+#define SLOT_REPLY 20  /* where the replycap server keeps the reply capability */
 #define WARMUP  100
 #define ROUNDS  10000
 
@@ -46,6 +53,22 @@ static int serve(void)
         }
         /* Echo the request: same label and length, words 4+ stay in the buffer. */
         r = ak_ipc_reply_recv(SLOT_EP, &m);
+    }
+}
+
+static int serve_reply_cap(void)
+{
+    ak_msg_t m = { 0 };
+    for (;;) {
+        int64_t r = ak_ipc_recv(SLOT_RC, &m);
+        if (r >= 0)
+            r = ak_save_reply(SLOT_REPLY);
+        if (r >= 0)
+            r = ak_reply_to(SLOT_REPLY, &m); /* echo: same label, length and words */
+        if (r < 0) {
+            printf("ipcbench replycap: failed: %ld\n", (long)r);
+            return 1;
+        }
     }
 }
 
@@ -83,14 +106,14 @@ static void report(const char *bench, const char *variant, const char *metric, u
            (unsigned long)(hundredths % 100), unit);
 }
 
-static int call_rounds(unsigned words, unsigned rounds)
+static int call_rounds_on(uint64_t slot, unsigned words, unsigned rounds)
 {
     ak_ipcbuf_t *buf = ak_ipc_buffer();
     for (unsigned i = 4; i < words; i++)
         buf->words[i] = i;
     for (unsigned i = 0; i < rounds; i++) {
         ak_msg_t m = { ak_msginfo(1, words), { 1, 2, 3, 4 } };
-        int64_t r = ak_ipc_call(SLOT_EP, &m);
+        int64_t r = ak_ipc_call(slot, &m);
         if (r < 0 || ak_msginfo_len(m.info) != words || m.w[3] != 4) {
             printf("ipcbench: call %u failed: %ld\n", i, (long)r);
             return -1;
@@ -99,12 +122,12 @@ static int call_rounds(unsigned words, unsigned rounds)
     return 0;
 }
 
-static int measure_call(const char *variant, unsigned words)
+static int measure_call(const char *variant, uint64_t slot, unsigned words)
 {
-    if (call_rounds(words, WARMUP))
+    if (call_rounds_on(slot, words, WARMUP))
         return -1;
     uint64_t i0 = ak_instructions(), t0 = ak_counter();
-    if (call_rounds(words, ROUNDS))
+    if (call_rounds_on(slot, words, ROUNDS))
         return -1;
     uint64_t i1 = ak_instructions(), t1 = ak_counter();
     report("ipc", variant, "instructions", i1 - i0, ROUNDS, "guest instructions");
@@ -161,9 +184,12 @@ int main(int argc, char **argv)
         return serve();
     if (argc > 1 && !strcmp(argv[1], "idlserver"))
         return serve_idl();
+    if (argc > 1 && !strcmp(argv[1], "replycap"))
+        return serve_reply_cap();
     measure_syscall("null", ak_sys_null);
     measure_syscall("yield", ak_yield);
-    if (measure_call("call-4w", 4) || measure_call("call-32w", 32) || measure_idl())
+    if (measure_call("call-4w", SLOT_EP, 4) || measure_call("call-32w", SLOT_EP, 32) || measure_idl() ||
+        measure_call("call-4w-reply-cap", SLOT_RC, 4))
         return 1;
     return 0;
 }

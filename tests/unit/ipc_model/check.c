@@ -152,7 +152,7 @@ static void count_runnable(const world_t *w, unsigned on[])
 {
     for (int p = sched_highest_ready(); p >= 0; p--) {
         unsigned n = 0;
-        if (!((sched_ready[p / 64] >> (p % 64)) & 1))
+        if (!((sched_rq.ready[p / 64] >> (p % 64)) & 1))
             continue;
         for (const thread_t *t = sched_host_runq(p)->head; t; t = t->next) {
             int i = check_index(w, t);
@@ -261,9 +261,9 @@ static void check_objects(const world_t *w)
     int c = current ? check_index(w, current) : -1;
     if (c < 0)
         world_fail(w, "no thread of the world is current");
-    if (sched_highest_ready() > (int)current->prio)
+    if (sched_highest_ready() > (int)current->eff_prio)
         world_fail(w, "pid %d runs at priority %u while a thread of priority %d waits to run", c + 1,
-                   current->prio, sched_highest_ready());
+                   current->eff_prio, sched_highest_ready());
     if (sched_active_proc != current->proc || host_ttbr0 != current->proc->vs.ttbr)
         world_fail(w, "pid %d runs, but TTBR0 holds 0x%lx (the active process is %s)", c + 1,
                    (unsigned long)host_ttbr0,

@@ -11,35 +11,27 @@
 
 void sched_host_save(sched_host_state_t *s)
 {
-    memcpy(s->runq, runq, sizeof runq);
-    memcpy(s->ready, sched_ready, sizeof sched_ready);
-    s->ready_words = sched_ready_words;
-    s->resched = resched;
+    memcpy(&s->rq, &sched_rq, sizeof sched_rq); /* padding too: snapshots compare bytes */
     s->current = current;
     s->active_proc = sched_active_proc;
 }
 
 void sched_host_restore(const sched_host_state_t *s)
 {
-    memcpy(runq, s->runq, sizeof runq);
-    memcpy(sched_ready, s->ready, sizeof sched_ready);
-    sched_ready_words = s->ready_words;
-    resched = s->resched;
+    memcpy(&sched_rq, &s->rq, sizeof sched_rq);
     current = s->current;
     sched_active_proc = s->active_proc;
 }
 
 void sched_host_reset(void)
 {
-    memset(runq, 0, sizeof runq);
-    memset(sched_ready, 0, sizeof sched_ready);
-    sched_ready_words = 0;
-    resched = false;
+    memset(&sched_rq, 0, sizeof sched_rq);
+    sched_rq.top = -1;
     current = NULL;
     sched_active_proc = NULL;
 }
 
 const thread_queue_t *sched_host_runq(unsigned prio)
 {
-    return &runq[prio];
+    return &sched_rq.q[prio];
 }

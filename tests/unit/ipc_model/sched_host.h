@@ -1,20 +1,17 @@
 /*
  * A window on the scheduler's private state, for the ipc_model suite
- * (sched_host.c compiles the real ukernel/core/sched.c with it): the run
- * queues and the resched flag are static there, and the fastpath's
- * differential test must save and restore them with everything else.
+ * (sched_host.c compiles the real ukernel/core/sched.c with it): the
+ * fastpath's differential test must save and restore the run queues with
+ * everything else.
  */
 #ifndef IPC_MODEL_SCHED_HOST_H
 #define IPC_MODEL_SCHED_HOST_H
 
-#include <ukernel/proc.h>
+#include <ukernel/sched.h>
 
 /* Everything sched.c keeps between two exceptions. */
 typedef struct sched_host_state {
-    thread_queue_t runq[PRIO_LEVELS];
-    uint64_t ready[PRIO_LEVELS / 64];
-    unsigned ready_words;
-    bool resched;
+    sched_rq_t rq;
     thread_t *current;
     proc_t *active_proc;
 } sched_host_state_t;

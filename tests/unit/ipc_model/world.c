@@ -448,7 +448,7 @@ static const char *snap_diff(const world_t *w, const snapshot_t *a, const snapsh
          (unsigned long)b->tpidr_el0);
     DIFF(a->ttbr0 != b->ttbr0 || sa->active_proc != sb->active_proc, "TTBR0 is 0x%lx, not 0x%lx",
          (unsigned long)a->ttbr0, (unsigned long)b->ttbr0);
-    DIFF(sa->resched != sb->resched, "resched is %d, not %d", sa->resched, sb->resched);
+    DIFF(sa->rq.resched != sb->rq.resched, "resched is %d, not %d", sa->rq.resched, sb->rq.resched);
     for (unsigned i = 0; i < w->nprocs; i++) {
         const thread_t *ta = &a->procs[i].thread, *tb = &b->procs[i].thread;
         int pid = (int)i + 1;
@@ -462,6 +462,9 @@ static const char *snap_diff(const world_t *w, const snapshot_t *a, const snapsh
         DIFF(ta->tls != tb->tls, "pid %d's saved thread pointer is 0x%lx, not 0x%lx", pid,
              (unsigned long)ta->tls, (unsigned long)tb->tls);
         DIFF(ta->slice != tb->slice, "pid %d's slice is %u, not %u", pid, ta->slice, tb->slice);
+        DIFF(ta->eff_prio != tb->eff_prio || ta->inherit != tb->inherit,
+             "pid %d runs at priority %u (inherited %u), not %u (%u)", pid, ta->eff_prio, ta->inherit,
+             tb->eff_prio, tb->inherit);
         DIFF(ta->kmsg != tb->kmsg, "pid %d's kernel message differs", pid);
         // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
         DIFF(memcmp(&a->procs[i], &b->procs[i], sizeof a->procs[i]) != 0,
@@ -474,8 +477,9 @@ static const char *snap_diff(const world_t *w, const snapshot_t *a, const snapsh
         DIFF(memcmp(&a->endpoints[e], &b->endpoints[e], sizeof a->endpoints[e]) != 0,
              "endpoint %u's queue differs", e);
     for (unsigned p = 0; p < PRIO_LEVELS; p++)
-        DIFF(memcmp(&sa->runq[p], &sb->runq[p], sizeof sa->runq[p]) != 0, "run queue %u differs", p);
-    DIFF(memcmp(sa->ready, sb->ready, sizeof sa->ready) != 0 || sa->ready_words != sb->ready_words,
+        DIFF(memcmp(&sa->rq.q[p], &sb->rq.q[p], sizeof sa->rq.q[p]) != 0, "run queue %u differs", p);
+    DIFF(memcmp(sa->rq.ready, sb->rq.ready, sizeof sa->rq.ready) != 0 ||
+         sa->rq.ready_words != sb->rq.ready_words || sa->rq.top != sb->rq.top,
          "the ready bitmap differs");
     DIFF(memcmp(a->destroyed, b->destroyed, w->nprocs * sizeof a->destroyed[0]) != 0,
          "address spaces destroyed differ");

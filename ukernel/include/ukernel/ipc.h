@@ -33,6 +33,12 @@ void ipc_reply(void);
 void ipc_save_reply(uint64_t slot);
 void ipc_reply_to(uint64_t slot);
 
+/*
+ * server's caller is gone (it was destroyed): server runs on its own
+ * scheduling context again, and so do the threads serving it (sched.h).
+ */
+void ipc_release_caller(thread_t *server);
+
 /* A reply capability of holder goes unused: its caller, if still waiting, gets AK_ESRCH. */
 void ipc_reply_cap_dropped(const proc_t *holder, const cap_t *c);
 

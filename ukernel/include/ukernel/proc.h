@@ -101,8 +101,16 @@ struct thread {
     uint64_t tls;               /* the user thread pointer while it does not run */
     proc_t *proc;
     thread_state_t state;
-    uint8_t prio;
-    uint8_t slice;              /* ticks left in the time slice */
+    /* Scheduling (sched.h, "Time charged to the caller"). */
+    union {
+        struct {
+            uint8_t eff_prio;   /* the priority it runs and queues at: prio, or lower while serving */
+            uint8_t inherit;    /* while serving: the highest priority of a sender waiting for it */
+        };
+        uint16_t eff_and_inherit; /* both, for the IPC fastpath's single store */
+    };
+    uint8_t prio;               /* its own priority: the most it ever runs at */
+    uint8_t slice;              /* ticks left in its time slice (its scheduling context) */
     thread_t *next, *prev;      /* run queue or endpoint queue */
     endpoint_t *blocked_on;     /* BLOCKED_SEND / BLOCKED_RECV */
     notification_t *waiting_on; /* BLOCKED_NOTIF */
@@ -111,6 +119,7 @@ struct thread {
     uint64_t send_badge;        /* BLOCKED_SEND: badge of the capability used */
     bool send_is_call;          /* BLOCKED_SEND: wants a reply */
     thread_t *caller;           /* the thread waiting for this one's reply */
+    endpoint_t *serving;        /* while it has a caller: the endpoint the call came through */
     thread_t *saved_by;         /* BLOCKED_REPLY: the server holding a reply capability for it */
     uint64_t reply_seq;         /* saves of its calls so far: names the one a reply capability answers */
     ak_ipcbuf_t *ipcbuf;        /* kernel view of the IPC buffer */
@@ -143,6 +152,11 @@ struct proc {
     frame_range_t memory;       /* the range of the physmem capability in its lowest slot holding one */
     cap_table_t caps;           /* last: 4 KiB, and the hot fields above stay close together */
 };
+
+/* The IPC fastpath sets eff_prio and clears inherit with one 16-bit store of eff_and_inherit. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&
+               offsetof(thread_t, inherit) == offsetof(thread_t, eff_prio) + 1,
+               "eff_prio is the low byte of eff_and_inherit");
 
 /* Exception entry saves into the thread through its frame (el0.c relies on it). */
 _Static_assert(offsetof(thread_t, regs) == 0, "thread_t starts with its frame");
