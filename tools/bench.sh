@@ -2,7 +2,7 @@
 # The benchmark driver.  Boots each benchmark image twice: under
 # -icount shift=0,sleep=off, where PMCCNTR_EL0 counts guest instructions
 # exactly (the run's "instructions" lines are kept), and without it, for
-# host time (its "ns" lines are kept).  Writes the CSV of DESIGN.md 9:
+# host time (its "ns" and "ms" lines are kept).  Writes the CSV of DESIGN.md 9:
 #     benchmark,variant,metric,value,unit
 #
 # Usage: bench.sh OUT.csv KERNEL.elf...
@@ -28,7 +28,7 @@ for kernel in "$@"; do
             tr -d '\r' <"$log" | tail -n 20 >&2
             exit 1
         fi
-        if [ "$mode" = icount ]; then keep='instructions'; else keep='ns'; fi
+        if [ "$mode" = icount ]; then keep='instructions'; else keep='(ns|ms)'; fi
         tr -d '\r' <"$log" | sed -n 's/^BENCH //p' |
             awk -F, -v keep="$keep" '$3 ~ "^" keep { print }' >>"$out.tmp"
     done

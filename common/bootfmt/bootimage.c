@@ -173,6 +173,10 @@ static int bi_header(bi_ctx_t *c, const bi_header_t *h, uint64_t *data_start)
         return bi_fail(c, "%u endpoints, at most %u", h->nendpoints, BI_MAX_ENDPOINTS);
     if (h->ncaps > BI_MAX_CAPS)
         return bi_fail(c, "%u capabilities, at most %u", h->ncaps, BI_MAX_CAPS);
+    if (h->nfiles > BI_MAX_FILES)
+        return bi_fail(c, "%u files, at most %u", h->nfiles, BI_MAX_FILES);
+    if (h->reserved != 0)
+        return bi_fail(c, "reserved header field is 0x%x, want 0", h->reserved);
 
     uint64_t end = 0;
     rc = bi_region(c, "", "program table", h->programs_off,
@@ -180,6 +184,9 @@ static int bi_header(bi_ctx_t *c, const bi_header_t *h, uint64_t *data_start)
     if (!rc)
         rc = bi_region(c, "", "capability table", h->caps_off,
                        (uint64_t)h->ncaps * sizeof(bi_cap_rec_t), end, &end);
+    if (!rc)
+        rc = bi_region(c, "", "file table", h->files_off,
+                       (uint64_t)h->nfiles * sizeof(bi_file_rec_t), end, &end);
     if (!rc)
         rc = bi_region(c, "", "string area", h->strings_off, h->strings_size, end, &end);
     if (!rc)
@@ -261,6 +268,12 @@ static int bi_cap_authority(const bi_ctx_t *c, const bi_cap_rec_t *r, const char
     const char *target_kind;
     switch (r->kind) {
     case AK_CAP_ENDPOINT:
+        if (r->target == BI_ENDPOINT_INIT) {
+            /* init's process manager: a send right, badged by init itself. */
+            if (r->rights != AK_RIGHT_SEND || r->badge != 0 || r->reserved != 0)
+                return bi_fail(c, "%s: an endpoint to init carries send only, no badge", where);
+            return 0;
+        }
         allowed = AK_RIGHT_SEND | AK_RIGHT_RECV;
         limit = out->nendpoints;
         target_kind = "endpoint";
@@ -349,11 +362,39 @@ static int bi_cap(bi_ctx_t *c, const bi_cap_rec_t *r, uint32_t i, int *physmem_c
     return 0;
 }
 
+static int bi_file(bi_ctx_t *c, const bi_file_rec_t *r, uint32_t i, uint64_t data_start,
+                   bootimage_t *out)
+{
+    bootimage_file_t *f = &out->files[i];
+    char where[BI_WHERE_MAX];
+    fmt_snprintf(where, sizeof where, "file %u", i);
+    int rc = bi_string(c, r->name, AK_NAME_MAX, BI_CHARS_NAME, where, "name", &f->name);
+    if (rc)
+        return rc;
+    fmt_snprintf(where, sizeof where, "file %u (%s)", i, f->name);
+    for (uint32_t j = 0; j < i; j++)
+        if (strcmp(out->files[j].name, f->name) == 0)
+            return bi_fail(c, "%s: name already used by file %u", where, j);
+    if (r->reserved != 0)
+        return bi_fail(c, "%s: reserved field is 0x%x, want 0", where, r->reserved);
+    if (r->elf_size == 0)
+        return bi_fail(c, "%s: ELF file is empty", where);
+    uint64_t end = 0;
+    char elf_where[BI_WHERE_MAX + 2];
+    fmt_snprintf(elf_where, sizeof elf_where, "%s: ", where);
+    rc = bi_region(c, elf_where, "ELF file", r->elf_off, r->elf_size, data_start, &end);
+    if (rc)
+        return rc;
+    f->elf = c->blob + r->elf_off;
+    f->elf_size = (size_t)r->elf_size;
+    return 0;
+}
+
 int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, size_t errlen)
 {
     bi_ctx_t c = { .blob = blob, .size = size, .err = err, .errlen = errlen };
     memset(c.slot_cap, BI_NO_CAP, sizeof c.slot_cap);
-    bi_header_t h;
+    bi_header_t h = { 0 };
     uint64_t data_start = 0;
     int rc = bi_read_header(&c, size, &h);
     if (!rc)
@@ -385,13 +426,21 @@ int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, 
         if (rc)
             return rc;
     }
+    out->nfiles = h.nfiles;
+    for (uint32_t i = 0; i < h.nfiles; i++) {
+        bi_file_rec_t r;
+        memcpy(&r, c.blob + h.files_off + (uint64_t)i * sizeof r, sizeof r);
+        rc = bi_file(&c, &r, i, data_start, out);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 
 int bootimage_init(const void *blob, size_t size, bootimage_init_t *out, char *err, size_t errlen)
 {
     bi_ctx_t c = { .blob = blob, .size = size, .err = err, .errlen = errlen };
-    bi_header_t h;
+    bi_header_t h = { 0 };
     uint64_t end = 0;
     int rc = bi_read_header(&c, size, &h);
     if (!rc)

@@ -10,24 +10,53 @@
 #include <stdint.h>
 
 #include <akuma/abi/init.h>
+#include <akuma/abi/bootinfo.h>
 #include <akuma/abi/layout.h>
 #include <bootfmt/bootimage.h>
 
 /* init's own capability slots, past the ones the kernel filled (abi/init.h). */
+#define INIT_PROCS    48u                                  /* processes init created and still tracks */
 #define SLOT_EP0      AK_INIT_SLOT_FIRST_FREE              /* endpoint e of the manifest */
-#define SLOT_PROC0    (SLOT_EP0 + BI_MAX_ENDPOINTS)        /* program i's process capability */
-#define SLOT_ASPACE0  (SLOT_PROC0 + BI_MAX_PROGRAMS)       /* program i's address space, while built */
+#define SLOT_PROC0    (SLOT_EP0 + BI_MAX_ENDPOINTS)        /* entry i's process capability */
+#define SLOT_ASPACE0  (SLOT_PROC0 + INIT_PROCS)            /* program i's address space, while built */
 #define SLOT_ENDED    (SLOT_ASPACE0 + BI_MAX_PROGRAMS)     /* the notification every ending signals */
 #define SLOT_RAM      (SLOT_ENDED + 1u)                    /* the RAM the manifest hands out */
-_Static_assert(SLOT_RAM < AK_CAP_SLOTS, "init's slots fit its table");
+#define SLOT_PM       (SLOT_RAM + 1u)                      /* init's process-manager endpoint (proc.idl) */
+#define INIT_WAITERS  16u                                  /* callers of wait() answered later */
+#define SLOT_REPLY0   (SLOT_PM + 1u)                       /* their reply capabilities */
+_Static_assert(SLOT_REPLY0 + INIT_WAITERS <= AK_CAP_SLOTS, "init's slots fit its table");
+_Static_assert(INIT_PROCS <= 62u, "an entry's ending bit is a badge bit");
+_Static_assert(BI_MAX_PROGRAMS <= INIT_PROCS, "the manifest's programs are entries 0..15");
+
+/* The RAM init keeps past what the manifest's programs took: for programs spawned at run time. */
+#define INIT_SPAWN_RESERVE (UINT64_C(4) << 20)
+
+/* The most frames a spawned process may take (its segments, stack, pages and tables). */
+#define INIT_PROC_FRAMES 128u
+
+/* Frames recorded for one process, to be freed once it is gone. */
+typedef struct frame_list {
+    uint32_t n;
+    uint64_t pa[INIT_PROC_FRAMES];
+} frame_list_t;
 
 /* --- frames.c: init's physical memory ---------------------------------- */
 
 /* Takes init's range from its boot info and readies the window; 0 or an error. */
 int frames_init(void);
 
-/* A frame of init's range (not zeroed), or 0 when none is left. */
-uint64_t frame_alloc(void);
+/* A frame of init's range (not zeroed), or 0 when none is left; recorded in list if given
+   (0 too when the list is full). */
+uint64_t frame_alloc(frame_list_t *list);
+
+/* Gives back every frame of list (their process is gone) and empties it. */
+void frames_release(frame_list_t *list);
+
+/* init's range ends at end now (it split the rest off to hand it out). */
+void frames_shrink(uint64_t end);
+
+/* Frames handed out and not given back. */
+uint64_t frames_in_use(void);
 
 /* Writes n bytes of data (the rest zero) into the frame pa; 0 or an error. */
 int frame_fill(uint64_t pa, const void *data, size_t n);
@@ -41,9 +70,10 @@ uint64_t frames_limit(void);
 
 /*
  * Maps pa at va with prot (AK_PROT_*) in the address space of aspace_slot,
- * supplying translation tables from init's frames; 0 or an error.
+ * supplying translation tables from init's frames (recorded in list, if
+ * given); 0 or an error.
  */
-int map_with_tables(uint32_t aspace_slot, uint64_t va, uint64_t pa, uint32_t prot);
+int map_with_tables(uint32_t aspace_slot, uint64_t va, uint64_t pa, uint32_t prot, frame_list_t *list);
 
 /* --- stack.c: how a program starts (abi/start.h) ------------------------ */
 
@@ -62,29 +92,76 @@ int split_words(char *s, const char *words[], unsigned max);
 int initial_stack(uint8_t page[AK_PAGE_SIZE], uint64_t page_va, const char *const argv[], unsigned argc,
                   const char *const envp[], unsigned envc, uint64_t *sp);
 
-/* --- build.c: the processes of the manifest ---------------------------- */
+/* --- build.c: building a process ----------------------------------------- */
 
-/* What init knows of a program it created. */
-typedef struct program {
+/* What a process is built from. */
+typedef struct build_req {
+    const char *name;                 /* its name (argv[0]) */
+    const elf_image_t *image;         /* its ELF, decoded */
+    const uint8_t *elf;
+    const char *const *argv;          /* argv[0] included */
+    unsigned argc;
+    const char *const *envp;
+    unsigned envc;
+    uint8_t priority;
+    uint32_t pager_slot;              /* init's slot of its pager's endpoint, or AK_NO_SLOT */
+    uint32_t proc_slot, aspace_slot;  /* where its process and address-space capabilities go */
+} build_req_t;
+
+/* What building gave. */
+typedef struct built {
     uint32_t pid;
     uint64_t sp;            /* its initial stack pointer (abi/start.h) */
-    uint64_t bootinfo_pa;   /* its boot-info page, written once its capabilities are granted */
-    uint64_t ram_base;      /* its physical-memory capability's range, if it holds one */
-    uint64_t ram_size;
-    bool ended;
-} program_t;
+    uint64_t bootinfo_pa;   /* its boot-info page, to be written before it starts */
+} built_t;
 
 /*
- * Creates program i of image (its pid comes back in prog->pid), loads its
- * segments and maps its stack, IPC buffer and boot-info page; 0, or an
- * error with a line printed.
+ * Creates the process of r: a fresh address space with its segments,
+ * stack (with its arguments), IPC buffer and boot-info page, all frames of
+ * init's (recorded in frames, if given).  Returns 0, or an error after
+ * destroying what it made (the frames are then the caller's to release).
  */
-int build_program(const bootimage_t *image, uint32_t i, program_t *prog);
+int build_process(const build_req_t *r, frame_list_t *frames, built_t *out);
 
-/* Grants the manifest's capabilities (ram_slot: the RAM to hand out, or AK_NO_SLOT). */
-int grant_caps(const bootimage_t *image, uint32_t ram_slot);
+/* Writes its boot-info page, configures it (entry, sp, name); 0 or an error. */
+int finish_process(uint32_t proc_slot, const char *name, uint64_t entry, const built_t *b,
+                   const ak_bootinfo_t *bi);
 
-/* Writes program i's boot-info page, configures it and drops init's hold on its address space. */
-int finish_program(const bootimage_t *image, uint32_t i, program_t *progs);
+/* --- manifest.c: the programs of the manifest --------------------------- */
+
+/* Builds every program of the manifest, grants its capabilities and starts them; powers off
+   with 2 (after a line saying why) if it cannot. */
+void manifest_start(const bootimage_t *image);
+
+/* --- pm.c: the process table and proc.idl ------------------------------- */
+
+typedef struct pm_proc {
+    bool used;
+    bool ended;
+    bool manifest;           /* a program of the manifest: init judges its end */
+    bool killed_by_pm;       /* ended by proc.kill() */
+    uint8_t priority;
+    uint32_t pid;
+    uint32_t parent;         /* the pid that spawned it (init's for the manifest's) */
+    int32_t exit_status;
+    bool killed;
+    char name[AK_NAME_MAX];
+    char pager[AK_NAME_MAX];
+    uint32_t waiter;         /* the reply slot of a parent waiting for it, or AK_NO_SLOT */
+    frame_list_t frames;     /* spawned ones: the frames init gave it */
+} pm_proc_t;
+
+extern pm_proc_t pm_procs[INIT_PROCS];   /* entry i: process capability in SLOT_PROC0 + i */
+
+/* Records entry i (a manifest program, or a spawned one) and watches its end (bit i). */
+int pm_track(uint32_t i, uint32_t pid, const char *name, const char *pager, uint8_t priority, uint32_t parent,
+             bool manifest);
+
+/* The manifest's programs, for judging them; and how many of them must still end. */
+void pm_set_manifest(const bootimage_t *image);
+
+/* Serves proc.idl and judges endings until every manifest program that is not a server has ended;
+   returns whether all ended as expected. */
+bool pm_serve(void);
 
 #endif /* INIT_INIT_H */

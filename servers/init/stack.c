@@ -44,7 +44,7 @@ int initial_stack(uint8_t page[AK_PAGE_SIZE], uint64_t page_va, const char *cons
     memset(page, 0, AK_PAGE_SIZE);
     /* Strings from the top down; then the words: argc, argv, NULL, envp, NULL, auxv. */
     size_t top = AK_PAGE_SIZE;
-    uint64_t addr[AK_START_ARGV_MAX + AK_START_ENV_MAX];
+    uint64_t addr[AK_START_ARGV_MAX + AK_START_ENV_MAX] = { 0 };
     for (unsigned i = 0; i < argc + envc; i++) {
         const char *s = i < argc ? argv[i] : envp[i - argc];
         size_t n = strlen(s) + 1;

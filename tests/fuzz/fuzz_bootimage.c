@@ -60,6 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (uint32_t i = 0; i < view.ncaps; i++)
             if (view.caps[i].holder >= view.nprograms)
                 abort();
+        if (view.nfiles > BI_MAX_FILES)
+            abort();
+        for (uint32_t i = 0; i < view.nfiles; i++) {
+            const bootimage_file_t *f = &view.files[i];
+            if (!inside(f->name, strnlen(f->name, (size_t)(blob + size - (const uint8_t *)f->name)) + 1,
+                        blob, size) ||
+                f->name[0] == '\0' || f->elf_size == 0 || !inside(f->elf, f->elf_size, blob, size))
+                abort();
+        }
     } else if (err[0] == '\0') {
         abort(); /* a refusal always says why */
     }

@@ -26,8 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mkimage_manifest_parse("fuzz.manifest", (const char *)data, size, &m, diag) != 0)
         return 0;
     if (m.nprograms == 0 || m.nprograms > BI_MAX_PROGRAMS || m.nendpoints > BI_MAX_ENDPOINTS ||
-        m.ncaps > BI_MAX_CAPS)
+        m.ncaps > BI_MAX_CAPS || m.nfiles > BI_MAX_FILES)
         abort();
+    for (uint32_t k = 0; k < m.nfiles; k++)
+        if (!terminated(m.files[k].name, sizeof m.files[k].name) || m.files[k].name[0] == '\0')
+            abort();
     for (uint32_t i = 0; i < m.nprograms; i++) {
         const mkimage_program_t *p = &m.programs[i];
         if (!terminated(p->name, sizeof p->name) || p->name[0] == '\0' ||
@@ -38,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (uint32_t i = 0; i < m.ncaps; i++) {
         const mkimage_cap_t *c = &m.caps[i];
         if (c->holder >= m.nprograms || c->slot >= AK_CAP_SLOTS ||
-            (c->kind == AK_CAP_ENDPOINT && c->target >= m.nendpoints) ||
+            (c->kind == AK_CAP_ENDPOINT && c->target >= m.nendpoints &&
+             !(c->target == BI_ENDPOINT_INIT && c->rights == AK_RIGHT_SEND && c->badge == 0)) ||
             (c->kind == AK_CAP_ASPACE && c->target >= m.nprograms))
             abort();
     }

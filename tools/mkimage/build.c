@@ -25,8 +25,8 @@
 #define MK_PATH_MAX      4096u
 #define MK_ERR_MAX       256u
 #define MK_ELF_SUFFIX    ".elf"
-/* Every string of an image, NUL included: the config, then a name and args per program. */
-#define MK_STRINGS_MAX   (BI_CONFIG_MAX + BI_MAX_PROGRAMS * (AK_NAME_MAX + AK_ARGS_MAX))
+/* Every string of an image, NUL included: the config, a name and args per program, a name per file. */
+#define MK_STRINGS_MAX   (BI_CONFIG_MAX + BI_MAX_PROGRAMS * (AK_NAME_MAX + AK_ARGS_MAX) + BI_MAX_FILES * AK_NAME_MAX)
 #define MK_ASCII_FIRST_PRINTABLE 0x20
 #define MK_ASCII_LAST_PRINTABLE  0x7e
 
@@ -135,6 +135,70 @@ typedef struct mk_elf {
     uint64_t off;      /* its offset in the blob */
 } mk_elf_t;
 
+/* Reads BINDIR/<name>.elf into *e; 0, or 1 with an error printed at pos. */
+static unsigned mk_read_elf(const char *path, const char *bindir, const char *name, mkimage_pos_t pos,
+                            FILE *diag, mk_elf_t *e)
+{
+    char file[MK_PATH_MAX];
+    int n = snprintf(file, sizeof file, "%s/%s%s", bindir, name, MK_ELF_SUFFIX);
+    if (n < 0 || (size_t)n >= sizeof file) {
+        mk_error_at(diag, path, pos, "path of ELF '%s' is too long", name);
+        return 1;
+    }
+    if (mkimage_read_file(file, &e->data, &e->size)) {
+        mk_error_at(diag, path, pos, "cannot read '%s': %s", file, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* The files a spawn may name: every program's ELF once, then the manifest's `file`s not among them. */
+typedef struct mk_files {
+    uint32_t n;
+    const char *name[BI_MAX_FILES];
+    const mk_elf_t *elf[BI_MAX_FILES];
+    mk_elf_t extra[BI_MAX_FILES];   /* loaded here: the `file`s no program runs */
+} mk_files_t;
+
+/* Collects and loads the files; returns the number of errors. */
+static unsigned mk_load_files(const mkimage_manifest_t *m, const char *path, const char *bindir, FILE *diag,
+                              const mk_elf_t *elfs, mk_files_t *fs)
+{
+    unsigned errors = 0;
+    memset(fs, 0, sizeof *fs);
+    for (uint32_t i = 0; i < m->nprograms; i++) {
+        if (elfs[i].first != i)
+            continue;
+        if (fs->n == BI_MAX_FILES) {
+            mk_error_at(diag, path, m->programs[i].elf_pos, "too many ELF files (at most %u)", BI_MAX_FILES);
+            return errors + 1;
+        }
+        fs->name[fs->n] = m->programs[i].elf;
+        fs->elf[fs->n++] = &elfs[i];
+    }
+    for (uint32_t k = 0; k < m->nfiles; k++) {
+        const mkimage_file_t *f = &m->files[k];
+        bool known = false;
+        for (uint32_t j = 0; j < fs->n && !known; j++)
+            known = strcmp(fs->name[j], f->name) == 0;
+        if (known)
+            continue;
+        if (fs->n == BI_MAX_FILES) {
+            mk_error_at(diag, path, f->pos, "too many ELF files (at most %u)", BI_MAX_FILES);
+            return errors + 1;
+        }
+        mk_elf_t *e = &fs->extra[k];
+        *e = (mk_elf_t){ .first = k };
+        if (mk_read_elf(path, bindir, f->name, f->pos, diag, e)) {
+            errors++;
+            continue;
+        }
+        fs->name[fs->n] = f->name;
+        fs->elf[fs->n++] = e;
+    }
+    return errors;
+}
+
 /* Reads and checks every program's ELF. Returns the number of errors. */
 static unsigned mk_load_elfs(const mkimage_manifest_t *m, const char *path, const char *bindir,
                              FILE *diag, mk_elf_t *elfs)
@@ -151,18 +215,12 @@ static unsigned mk_load_elfs(const mkimage_manifest_t *m, const char *path, cons
         }
         if (elfs[i].first != i)
             continue;
+        if (mk_read_elf(path, bindir, p->elf, p->elf_pos, diag, &elfs[i])) {
+            errors++;
+            continue;
+        }
         char file[MK_PATH_MAX];
-        int n = snprintf(file, sizeof file, "%s/%s%s", bindir, p->elf, MK_ELF_SUFFIX);
-        if (n < 0 || (size_t)n >= sizeof file) {
-            mk_error_at(diag, path, p->elf_pos, "path of ELF '%s' is too long", p->elf);
-            errors++;
-            continue;
-        }
-        if (mkimage_read_file(file, &elfs[i].data, &elfs[i].size)) {
-            mk_error_at(diag, path, p->elf_pos, "cannot read '%s': %s", file, strerror(errno));
-            errors++;
-            continue;
-        }
+        snprintf(file, sizeof file, "%s/%s%s", bindir, p->elf, MK_ELF_SUFFIX);
         elf_image_t image;
         char why[MK_ERR_MAX];
         if (elf_parse(elfs[i].data, elfs[i].size, AK_USER_IMAGE_MIN, AK_USER_IMAGE_MAX, &image,
@@ -205,7 +263,7 @@ static void mk_free_elfs(const mkimage_manifest_t *m, mk_elf_t *elfs)
 
 /* Lays the blob out into a zeroed buffer of the right size; NULL if out of memory. */
 static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const mk_elf_t *init,
-                          mk_elf_t *elfs, size_t *size)
+                          mk_elf_t *elfs, mk_files_t *fs, size_t *size)
 {
     mk_strings_t st = { .len = 0 };
     bi_header_t h = {
@@ -232,7 +290,12 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const
     }
     h.programs_off = sizeof h;
     h.caps_off = h.programs_off + (uint64_t)m->nprograms * sizeof(bi_program_rec_t);
-    h.strings_off = h.caps_off + (uint64_t)m->ncaps * sizeof(bi_cap_rec_t);
+    h.nfiles = fs->n;
+    h.files_off = h.caps_off + (uint64_t)m->ncaps * sizeof(bi_cap_rec_t);
+    bi_file_rec_t files[BI_MAX_FILES];
+    for (uint32_t k = 0; k < fs->n; k++)
+        files[k] = (bi_file_rec_t){ .name = mk_string(&st, fs->name[k]), .elf_size = fs->elf[k]->size };
+    h.strings_off = h.files_off + (uint64_t)fs->n * sizeof(bi_file_rec_t);
     h.strings_size = st.len;
     h.init_off = mk_align(h.strings_off + h.strings_size);
     h.init_size = init->size;
@@ -243,6 +306,13 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const
             end = mk_align(end + elfs[i].size);
         }
         progs[i].elf_off = elfs[elfs[i].first].off;
+    }
+    for (uint32_t k = 0; k < fs->n; k++) {
+        if (fs->elf[k] == &fs->extra[fs->elf[k]->first]) {   /* a `file` no program runs */
+            fs->extra[fs->elf[k]->first].off = end;
+            end = mk_align(end + fs->elf[k]->size);
+        }
+        files[k].elf_off = fs->elf[k]->off;
     }
     h.total_size = end;
 
@@ -263,11 +333,15 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const
         };
         memcpy(blob + h.caps_off + (uint64_t)i * sizeof r, &r, sizeof r);
     }
+    memcpy(blob + h.files_off, files, (size_t)fs->n * sizeof files[0]);
     memcpy(blob + h.strings_off, st.buf, st.len);
     memcpy(blob + h.init_off, init->data, init->size);
     for (uint32_t i = 0; i < m->nprograms; i++)
-        if (elfs[i].first == i)
+        if (elfs[i].first == i && elfs[i].data)
             memcpy(blob + elfs[i].off, elfs[i].data, elfs[i].size);
+    for (uint32_t k = 0; k < fs->n; k++)
+        if (fs->elf[k] == &fs->extra[fs->elf[k]->first])
+            memcpy(blob + fs->elf[k]->off, fs->elf[k]->data, fs->elf[k]->size);
     *size = (size_t)end;
     return blob;
 }
@@ -280,14 +354,17 @@ int mkimage_build(const mkimage_manifest_t *m, const char *path, const char *bin
                 path, BI_CONFIG_MAX - 1u);
         return -1;
     }
-    mk_elf_t elfs[BI_MAX_PROGRAMS];
+    mk_elf_t elfs[BI_MAX_PROGRAMS] = { 0 };
     unsigned errors = mk_load_elfs(m, path, bindir, diag, elfs);
     mk_elf_t init = { .first = 0 };
     errors += mk_load_init(path, bindir, diag, &init);
+    static mk_files_t fs;
+    if (errors == 0)
+        errors += mk_load_files(m, path, bindir, diag, elfs, &fs);
     uint8_t *out = NULL;
     size_t out_size = 0;
     if (errors == 0) {
-        out = mk_layout(m, config, &init, elfs, &out_size);
+        out = mk_layout(m, config, &init, elfs, &fs, &out_size);
         if (!out) {
             fprintf(diag, "%s: error: out of memory laying out the image\n", path);
             errors++;
@@ -295,6 +372,10 @@ int mkimage_build(const mkimage_manifest_t *m, const char *path, const char *bin
     }
     mk_free_elfs(m, elfs);
     free(init.data);
+    for (uint32_t k = 0; k < BI_MAX_FILES; k++) {
+        free(fs.extra[k].data);
+        fs.extra[k].data = NULL;
+    }
     if (errors)
         return -1;
 

@@ -123,10 +123,14 @@ static int mk_write_depfile(const mk_args_t *a, const mkimage_manifest_t *m)
     for (uint32_t i = 0; i < m->nprograms; i++)
         if (mk_first_user(m, i))
             fprintf(f, " \\\n  %s/%s%s", a->bindir, m->programs[i].elf, MK_ELF_SUFFIX);
+    for (uint32_t k = 0; k < m->nfiles; k++)
+        fprintf(f, " \\\n  %s/%s%s", a->bindir, m->files[k].name, MK_ELF_SUFFIX);
     fprintf(f, "\n\n%s:\n%s/%s%s:\n", a->manifest, a->bindir, AK_INIT_NAME, MK_ELF_SUFFIX);
     for (uint32_t i = 0; i < m->nprograms; i++)
         if (mk_first_user(m, i))
             fprintf(f, "%s/%s%s:\n", a->bindir, m->programs[i].elf, MK_ELF_SUFFIX);
+    for (uint32_t k = 0; k < m->nfiles; k++)
+        fprintf(f, "%s/%s%s:\n", a->bindir, m->files[k].name, MK_ELF_SUFFIX);
     if (fclose(f) != 0) {
         fprintf(stderr, "mkimage: cannot write '%s': %s\n", a->depfile, strerror(errno));
         return -1;

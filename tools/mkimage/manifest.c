@@ -29,6 +29,7 @@
 #define MP_RIGHTS_SEPARATOR      ','
 #define MP_EXIT_PREFIX           "exit:"
 #define MP_NONE                  "none"
+#define MP_INIT                  "init"   /* the endpoint name of init's process manager */
 #define MP_HEX_BASE              16u
 #define MP_DEC_BASE              10u
 #define MP_HEX_PREFIX_LEN        2u    /* "0x" */
@@ -450,6 +451,10 @@ static void mp_endpoint(mp_t *p)
         mp_error(p, t.col, "'none' is reserved (it means 'no pager')");
         return;
     }
+    if (strcmp(name, MP_INIT) == 0) {
+        mp_error(p, t.col, "'init' is reserved (it names init's process manager)");
+        return;
+    }
     if (m->nendpoints == BI_MAX_ENDPOINTS) {
         mp_error(p, t.col, "too many endpoints (at most %u)", BI_MAX_ENDPOINTS);
         return;
@@ -643,6 +648,36 @@ static void mp_cap(mp_t *p)
     m->caps[m->ncaps++] = cap;
 }
 
+/* file NAME: an ELF file the archive carries for spawning at run time. */
+static void mp_file(mp_t *p)
+{
+    mkimage_manifest_t *m = p->m;
+    mp_tok_t t;
+    char name[MKIMAGE_NAME_MAX];
+    if (mp_name(p, &t, "ELF name", name))
+        return;
+    unsigned name_col = t.col;
+    for (uint32_t i = 0; i < m->nfiles; i++) {
+        if (strcmp(m->files[i].name, name) == 0) {
+            mp_error(p, t.col, "file '%s' is already declared at line %u", name, m->files[i].pos.line);
+            return;
+        }
+    }
+    if (m->nfiles == BI_MAX_FILES) {
+        mp_error(p, t.col, "too many files (at most %u)", BI_MAX_FILES);
+        return;
+    }
+    if (mp_next(p, &t))
+        return;
+    if (t.kind != MP_TOK_END) {
+        mp_error(p, t.col, "unexpected text after the file name");
+        return;
+    }
+    mkimage_file_t *f = &m->files[m->nfiles++];
+    memcpy(f->name, name, sizeof name);
+    f->pos = (mkimage_pos_t){ p->lineno, name_col };
+}
+
 /* Resolves every name and checks the rules that span lines. */
 static void mp_resolve(mp_t *p)
 {
@@ -667,7 +702,13 @@ static void mp_resolve(mp_t *p)
             continue;
         }
         c->holder = (uint32_t)holder;
-        if (c->kind == AK_CAP_ENDPOINT || c->kind == AK_CAP_ASPACE) {
+        if (c->kind == AK_CAP_ENDPOINT && strcmp(p->target[i].name, MP_INIT) == 0) {
+            if (c->rights != AK_RIGHT_SEND || c->badge != 0) {
+                mp_error_at(p, c->pos, "an endpoint to init is send only, without a badge (init badges it)");
+                continue;
+            }
+            c->target = BI_ENDPOINT_INIT;
+        } else if (c->kind == AK_CAP_ENDPOINT || c->kind == AK_CAP_ASPACE) {
             const mp_ref_t *r = &p->target[i];
             int target = c->kind == AK_CAP_ENDPOINT ? mp_find_endpoint(m, r->name)
                                                     : mp_find_program(m, r->name);
@@ -709,10 +750,12 @@ static void mp_line(mp_t *p)
         mp_endpoint(p);
     else if (mp_is(&t, "cap"))
         mp_cap(p);
+    else if (mp_is(&t, "file"))
+        mp_file(p);
     else if (t.kind == MP_TOK_STRING)
         mp_error(p, t.col, "a line cannot start with a string");
     else
-        mp_error(p, t.col, "unknown directive '%.*s' (expected program, endpoint or cap)",
+        mp_error(p, t.col, "unknown directive '%.*s' (expected program, endpoint, cap or file)",
                  (int)t.len, t.word);
 }
 

@@ -110,7 +110,8 @@ static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
 
     h.programs_off = sizeof h;
     h.caps_off = h.programs_off + s->nprograms * sizeof(bi_program_rec_t);
-    h.strings_off = h.caps_off + s->ncaps * sizeof(bi_cap_rec_t);
+    h.files_off = h.caps_off + s->ncaps * sizeof(bi_cap_rec_t);
+    h.strings_off = h.files_off;   /* no files */
     h.strings_size = slen;
     h.init_off = tb_align(h.strings_off + slen);   /* init's ELF: the same test ELF */
     h.init_size = elf_size;
@@ -400,11 +401,11 @@ static void test_header_lies(void **state)
     HDR_REFUSED(nendpoints, BI_MAX_ENDPOINTS + 1, "33 endpoints, at most 32");
     HDR_REFUSED(ncaps, BI_MAX_CAPS + 1, "129 capabilities, at most 128");
     HDR_REFUSED(ncaps, UINT32_MAX, "capabilities, at most 128");
-    HDR_REFUSED(programs_off, good.programs_off + 4, "program table at offset 0x5c is not 8-byte aligned");
+    HDR_REFUSED(programs_off, good.programs_off + 4, "program table at offset 0x6c is not 8-byte aligned");
     HDR_REFUSED(programs_off, 0, "program table at offset 0x0 overlaps what precedes it");
     HDR_REFUSED(programs_off, UINT64_MAX - 7, "program table (offset 0xfffffffffffffff8");
     HDR_REFUSED(programs_off, good.total_size, "program table (offset");
-    HDR_REFUSED(caps_off, good.programs_off, "capability table at offset 0x58 overlaps");
+    HDR_REFUSED(caps_off, good.programs_off, "capability table at offset 0x68 overlaps");
     HDR_REFUSED(caps_off, UINT64_MAX & ~UINT64_C(7), "capability table (offset 0xfffffffffffffff8");
     HDR_REFUSED(strings_off, good.caps_off, "string area at offset");
     HDR_REFUSED(strings_size, UINT64_MAX, "string area (offset");
@@ -412,6 +413,10 @@ static void test_header_lies(void **state)
     HDR_REFUSED(strings_off, UINT64_MAX & ~UINT64_C(7), "string area (offset");
     HDR_REFUSED(config, (uint32_t)good.strings_size, "is outside the string area");
     HDR_REFUSED(config, UINT32_MAX, "is outside the string area");
+    HDR_REFUSED(nfiles, BI_MAX_FILES + 1, "33 files, at most 32");
+    HDR_REFUSED(reserved, 1, "reserved header field is 0x1");
+    HDR_REFUSED(files_off, good.files_off + 4, "file table at offset");
+    HDR_REFUSED(nfiles, 1, "string area at offset");   /* a file table now overlaps the strings */
     HDR_REFUSED(init_off, good.init_off + 4, "init's ELF file at offset");
     HDR_REFUSED(init_off, good.strings_off, "init's ELF file at offset");
     HDR_REFUSED(init_off, UINT64_MAX & ~UINT64_C(7), "init's ELF file (offset 0xfffffffffffffff8");

@@ -129,7 +129,7 @@ static void accepted_(const char *text, mkimage_manifest_t *m, const char *file,
 static void test_directive_and_lexical_errors(void **state)
 {
     (void)state;
-    refused("progrm x\n", PATH ":1:1: error: unknown directive 'progrm' (expected program, endpoint or cap)");
+    refused("progrm x\n", PATH ":1:1: error: unknown directive 'progrm' (expected program, endpoint, cap or file)");
     refused(BASE "  \"x\"\n", PATH ":3:3: error: a line cannot start with a string");
     refused("program v\xc3\xa9 vmm\n", PATH ":1:10: error: unexpected character 0xc3");
     refused(VMM_LINE "program p p priority 1 expect exit:0 args \"abc\n",
@@ -435,6 +435,52 @@ static void test_round_trip(void **state)
     free(blob);
 }
 
+/* The archive's file table: every program's ELF once, then the `file`s; an endpoint to init. */
+static void test_files_and_init_endpoint(void **state)
+{
+    (void)state;
+    refused("file pong\nfile pong\n", PATH ":2:6: error: file 'pong' is already declared at line 1");
+    refused("file\n", PATH ":1:5: error: expected ELF name before the end of the line");
+    refused("file pong ping\n", PATH ":1:11: error: unexpected text after the file name");
+    refused("endpoint init\n", PATH ":1:10: error: 'init' is reserved (it names init's process manager)");
+    refused(VMM_LINE "cap vmm 1 endpoint init rights send,recv\n",
+            PATH ":2:5: error: an endpoint to init is send only, without a badge (init badges it)");
+    refused(VMM_LINE "cap vmm 1 endpoint init badge 3 rights send\n",
+            PATH ":2:5: error: an endpoint to init is send only, without a badge (init badges it)");
+
+    static mkimage_manifest_t m;
+    accepted("program a pong priority 1 expect exit:0\n"
+             "program b pong priority 1 expect exit:0\n"
+             "program c ping priority 1 expect exit:0\n"
+             "file vmm\nfile ping\n"
+             "cap a 1 endpoint init rights send\n", &m);
+    uint8_t *blob;
+    size_t size;
+    char *diag;
+    size_t dlen;
+    FILE *f = open_memstream(&diag, &dlen);
+    int rc = mkimage_build(&m, PATH, bindir, "", f, &blob, &size);
+    fclose(f);
+    if (rc)
+        fail_msg("build failed:\n%s", diag);
+    free(diag);
+    static bootimage_t v;
+    char err[ERR_MAX] = "";
+    if (bootimage_parse(blob, size, &v, err, sizeof err))
+        fail_msg("bootimage_parse refused mkimage's output: %s", err);
+    assert_int_equal(v.nfiles, 3);   /* pong, ping (a program's, not twice), vmm */
+    assert_string_equal(v.files[0].name, "pong");
+    assert_string_equal(v.files[1].name, "ping");
+    assert_string_equal(v.files[2].name, "vmm");
+    assert_ptr_equal(v.files[0].elf, v.programs[0].elf);   /* one copy, shared */
+    assert_ptr_equal(v.files[1].elf, v.programs[2].elf);
+    for (uint32_t k = 0; k < v.nfiles; k++)
+        assert_int_equal(v.files[k].elf_size, TESTELF_SIZE);
+    assert_int_equal(v.caps[0].target, BI_ENDPOINT_INIT);
+    assert_int_equal(v.caps[0].rights, AK_RIGHT_SEND);
+    free(blob);
+}
+
 static void build_refused(const char *text, const char *config, const char *want)
 {
     static mkimage_manifest_t m;
@@ -656,6 +702,7 @@ int main(void)
         cmocka_unit_test(test_example_parses),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_build_errors),
+        cmocka_unit_test(test_files_and_init_endpoint),
         cmocka_unit_test(test_parser_fuzz),
         cmocka_unit_test(test_tool_success_and_depfile),
         cmocka_unit_test(test_tool_refuses_without_output),

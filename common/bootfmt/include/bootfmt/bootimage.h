@@ -9,6 +9,8 @@
  *   bi_header_t                      at offset 0
  *   bi_program_rec_t[nprograms]      at programs_off, in start order
  *   bi_cap_rec_t[ncaps]              at caps_off
+ *   bi_file_rec_t[nfiles]            at files_off: the ELF files init may
+ *                                    spawn at run time, by name
  *   string area                      at strings_off: NUL-terminated names,
  *                                    arguments and the config string, each
  *                                    named by its offset in the area
@@ -47,6 +49,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define BI_MAX_PROGRAMS  16u
 #define BI_MAX_ENDPOINTS 32u
 #define BI_MAX_CAPS      128u
+#define BI_MAX_FILES     32u
+/* The target of an endpoint capability to init's process manager (proc.idl), named `init`. */
+#define BI_ENDPOINT_INIT UINT32_MAX
 #define BI_PRIORITY_MAX  255u            /* higher runs first */
 #define BI_CONFIG_MAX    128u            /* bytes of the config string, NUL included */
 #define BI_NO_PAGER      UINT32_MAX      /* bi_program_rec_t.pager: the program has none */
@@ -80,6 +85,9 @@ typedef struct bi_header {
     uint64_t init_off;      /* init's ELF file: BI_ALIGN-aligned, after the string area, */
     uint64_t init_size;     /* before the programs' ELF files; 0 and 0: none (an image only */
                             /* tools read; the kernel refuses it) */
+    uint32_t nfiles;        /* 0 .. BI_MAX_FILES */
+    uint32_t reserved;      /* 0 */
+    uint64_t files_off;     /* after the capability table */
 } bi_header_t;
 
 typedef struct bi_program_rec {
@@ -103,7 +111,16 @@ typedef struct bi_cap_rec {
     uint64_t badge;         /* endpoint: <= AK_BADGE_MAX; others: 0 */
 } bi_cap_rec_t;
 
-_Static_assert(sizeof(bi_header_t) == 88, "bi_header_t layout");
+/* An ELF file init may spawn (proc.idl): every program's ELF, and those the manifest adds with `file`. */
+typedef struct bi_file_rec {
+    uint32_t name;          /* the ELF's name: 1 .. AK_NAME_MAX-1 bytes of [A-Za-z0-9_.-], unique */
+    uint32_t reserved;      /* 0 */
+    uint64_t elf_off;       /* BI_ALIGN-aligned, after init's ELF file */
+    uint64_t elf_size;      /* > 0; checked by elf_parse only when spawned */
+} bi_file_rec_t;
+
+_Static_assert(sizeof(bi_header_t) == 104, "bi_header_t layout");
+_Static_assert(sizeof(bi_file_rec_t) == 24, "bi_file_rec_t layout");
 _Static_assert(sizeof(bi_program_rec_t) == 40, "bi_program_rec_t layout");
 _Static_assert(sizeof(bi_cap_rec_t) == 32, "bi_cap_rec_t layout");
 _Static_assert(sizeof(bi_header_t) % BI_ALIGN == 0 && sizeof(bi_program_rec_t) % BI_ALIGN == 0 &&
@@ -131,10 +148,16 @@ typedef struct bootimage_cap {
     uint32_t holder;        /* program index */
     uint32_t slot;          /* < AK_BOOT_CAP_SLOTS */
     uint32_t kind;          /* AK_CAP_ENDPOINT, AK_CAP_ASPACE or AK_CAP_PHYSMEM */
-    uint32_t target;        /* endpoint number; program index; 0 = all RAM handed out */
-    uint64_t badge;         /* <= AK_BADGE_MAX; 0 for kinds other than endpoint */
+    uint32_t target;        /* endpoint number or BI_ENDPOINT_INIT; program index; 0 = all RAM handed out */
+    uint64_t badge;         /* <= AK_BADGE_MAX; 0 for kinds other than endpoint and for init's */
     uint32_t rights;        /* AK_RIGHT_*, valid for the kind */
 } bootimage_cap_t;
+
+typedef struct bootimage_file {
+    const char *name;       /* NUL-terminated, unique among files */
+    const uint8_t *elf;     /* not yet decoded: elf_parse it before use */
+    size_t elf_size;
+} bootimage_file_t;
 
 /*
  * A validated boot image.  Every pointer points into the blob, which must
@@ -147,8 +170,10 @@ typedef struct bootimage {
     uint32_t nprograms;     /* 1 .. BI_MAX_PROGRAMS; programs[] is in start order */
     uint32_t nendpoints;    /* 0 .. BI_MAX_ENDPOINTS */
     uint32_t ncaps;         /* 0 .. BI_MAX_CAPS; at most one is AK_CAP_PHYSMEM */
+    uint32_t nfiles;        /* 0 .. BI_MAX_FILES */
     bootimage_program_t programs[BI_MAX_PROGRAMS];
     bootimage_cap_t caps[BI_MAX_CAPS];
+    bootimage_file_t files[BI_MAX_FILES];
 } bootimage_t;
 
 /*

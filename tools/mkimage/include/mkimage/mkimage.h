@@ -57,12 +57,19 @@ typedef struct mkimage_cap {
     mkimage_pos_t pos;            /* of the holder name */
 } mkimage_cap_t;
 
+/* An ELF file the archive carries for spawning at run time (`file NAME`). */
+typedef struct mkimage_file {
+    char name[MKIMAGE_NAME_MAX];  /* the file is BINDIR/<name>.elf */
+    mkimage_pos_t pos;
+} mkimage_file_t;
+
 /* A parsed manifest with every name resolved to an index. */
 typedef struct mkimage_manifest {
-    uint32_t nprograms, nendpoints, ncaps;
+    uint32_t nprograms, nendpoints, ncaps, nfiles;
     mkimage_program_t programs[BI_MAX_PROGRAMS];  /* in start order */
     mkimage_endpoint_t endpoints[BI_MAX_ENDPOINTS];
     mkimage_cap_t caps[BI_MAX_CAPS];
+    mkimage_file_t files[BI_MAX_FILES];           /* beyond the programs' own ELF files */
 } mkimage_manifest_t;
 
 /*

@@ -1,0 +1,231 @@
+/*
+ * The programs of the manifest, started as the kernel started them before
+ * init existed: all built first, then the RAM init did not use (less the
+ * spawn reserve) handed to the manifest's physmem holder, the manifest's
+ * capabilities minted from init's own, each boot-info page written with
+ * the same contents (the manifest's endpoint numbers, the pids, and for a
+ * pager every process it serves), and then started in order.  Program i is
+ * entry i of the process table (pm.c).
+ */
+#include "init.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <akuma/abi/errno.h>
+#include <akuma/abi/process.h>
+#include <akuma/abi/start.h>
+#include <akuma/sys.h>
+#include <idl/kernel_client.h>
+
+static built_t built[BI_MAX_PROGRAMS];
+static uint64_t ram_base, ram_size;
+static int32_t ram_holder = -1;
+static char why[200];
+
+_Noreturn static void refuse(const char *what)
+{
+    printf("[init] manifest refused: %s\n", what);
+    fflush_stdout();
+    power_poweroff(AK_INIT_SLOT_POWER, AK_POWEROFF_REFUSED);
+    ak_exit(AK_POWEROFF_REFUSED);
+}
+
+static void build_program(const bootimage_t *image, uint32_t i)
+{
+    const bootimage_program_t *p = &image->programs[i];
+    static char args[AK_ARGS_MAX];
+    const char *argv[AK_START_ARGV_MAX];
+    argv[0] = p->name;
+    memcpy(args, p->args, strlen(p->args) + 1);
+    int nargs = split_words(args, argv + 1, AK_START_ARGV_MAX - 1);
+    int rc = nargs < 0 ? nargs : 0;
+    const char *what = "too many arguments";
+    if (!rc) {
+        build_req_t r = {
+            .name = p->name, .image = &p->image, .elf = p->elf, .argv = argv, .argc = 1u + (unsigned)nargs,
+            .priority = (uint8_t)p->priority,
+            .pager_slot = p->pager >= 0 ? SLOT_EP0 + (uint32_t)p->pager : AK_NO_SLOT,
+            .proc_slot = SLOT_PROC0 + i, .aspace_slot = SLOT_ASPACE0 + i,
+        };
+        rc = build_process(&r, NULL, &built[i]);
+        what = "cannot be built";
+    }
+    if (rc) {
+        printf("[init] program %u (%s): %s: error %d\n", i, p->name, what, rc);
+        refuse("a program cannot be built (above)");
+    }
+}
+
+/* init's slot holding what a capability record of the manifest grants. */
+static uint32_t source_slot(const bootimage_cap_t *c)
+{
+    switch (c->kind) {
+    case AK_CAP_ENDPOINT: return c->target == BI_ENDPOINT_INIT ? SLOT_PM : SLOT_EP0 + c->target;
+    case AK_CAP_ASPACE:   return SLOT_ASPACE0 + c->target;
+    case AK_CAP_PHYSMEM:  return SLOT_RAM;
+    case AK_CAP_PROCCTL:  return AK_INIT_SLOT_PROCCTL;
+    case AK_CAP_POWER:    return AK_INIT_SLOT_POWER;
+    case AK_CAP_IRQCTL:   return AK_INIT_SLOT_IRQCTL;
+    case AK_CAP_DEVICE:   return AK_INIT_SLOT_DEVICE0 + c->target;
+    default:              return AK_NO_SLOT;
+    }
+}
+
+static void grant_caps(const bootimage_t *image)
+{
+    for (uint32_t k = 0; k < image->ncaps; k++) {
+        const bootimage_cap_t *c = &image->caps[k];
+        /* An endpoint to init is badged with the holder's entry number, plus one. */
+        uint64_t badge = c->kind == AK_CAP_ENDPOINT && c->target == BI_ENDPOINT_INIT ? c->holder + 1u : c->badge;
+        int rc = process_cap_copy(SLOT_PROC0 + c->holder, source_slot(c), c->slot, (uint8_t)c->rights, badge);
+        if (rc) {
+            snprintf(why, sizeof why, "cap %u (%s slot %u): cannot grant it: error %d", k,
+                     image->programs[c->holder].name, c->slot, rc);
+            refuse(why);
+        }
+    }
+}
+
+/* The badge program q uses on an endpoint that program h receives on, or 0. */
+static uint64_t badge_towards(const bootimage_t *image, uint32_t q, uint32_t h)
+{
+    for (uint32_t a = 0; a < image->ncaps; a++) {
+        const bootimage_cap_t *c = &image->caps[a];
+        if (c->holder != q || c->kind != AK_CAP_ENDPOINT || !(c->rights & AK_RIGHT_SEND) ||
+            c->target == BI_ENDPOINT_INIT)
+            continue;
+        for (uint32_t b = 0; b < image->ncaps; b++) {
+            const bootimage_cap_t *r = &image->caps[b];
+            if (r->holder == h && r->kind == AK_CAP_ENDPOINT && (r->rights & AK_RIGHT_RECV) &&
+                r->target == c->target)
+                return c->badge;
+        }
+    }
+    return 0;
+}
+
+static void write_bootinfo(const bootimage_t *image, uint32_t i, ak_bootinfo_t *bi)
+{
+    memset(bi, 0, sizeof *bi);
+    bi->magic = AK_BOOTINFO_MAGIC;
+    bi->version = AK_BOOTINFO_VERSION;
+    bi->pid = built[i].pid;
+    memcpy(bi->name, image->programs[i].name, strlen(image->programs[i].name));
+    bool pager = false;
+    /* In slot order, as the kernel listed them. */
+    for (uint32_t s = 0; s < AK_BOOT_CAP_SLOTS; s++) {
+        for (uint32_t k = 0; k < image->ncaps; k++) {
+            const bootimage_cap_t *c = &image->caps[k];
+            if (c->holder != i || c->slot != s)
+                continue;
+            ak_bootinfo_cap_t *o = &bi->caps[bi->ncaps++];
+            o->slot = s;
+            o->kind = c->kind;
+            o->rights = c->rights;
+            o->target = c->kind == AK_CAP_ASPACE ? built[c->target].pid : c->target;
+            o->badge = c->kind == AK_CAP_ENDPOINT && c->target == BI_ENDPOINT_INIT ? i + 1u : c->badge;
+            if (c->kind == AK_CAP_PHYSMEM && bi->nmems < AK_BOOTINFO_MEMS) {
+                ak_bootinfo_mem_t *m = &bi->mems[bi->nmems++];
+                m->base = ram_base;
+                m->size = ram_size;
+                m->physmem_slot = s;
+            }
+            if (c->kind == AK_CAP_ASPACE)
+                pager = true;
+        }
+    }
+    /* A holder of address-space authority learns about every process. */
+    for (uint32_t q = 0; pager && q < image->nprograms; q++) {
+        ak_bootinfo_proc_t *o = &bi->procs[bi->nprocs++];
+        o->pid = built[q].pid;
+        memcpy(o->name, image->programs[q].name, strlen(image->programs[q].name));
+        o->badge = badge_towards(image, q, i);
+        o->aspace_slot = UINT32_MAX;
+        for (uint32_t k = 0; k < image->ncaps; k++) {
+            const bootimage_cap_t *c = &image->caps[k];
+            if (c->holder == i && c->kind == AK_CAP_ASPACE && c->target == q)
+                o->aspace_slot = c->slot;
+        }
+    }
+}
+
+/* The manifest's physical memory: all RAM init did not use, but for the spawn reserve. */
+static void split_ram(const bootimage_t *image)
+{
+    for (uint32_t k = 0; k < image->ncaps; k++) {
+        const bootimage_cap_t *c = &image->caps[k];
+        if (c->kind != AK_CAP_PHYSMEM)
+            continue;
+        uint64_t keep = frames_end() - frames_base() + INIT_SPAWN_RESERVE;
+        int rc = physmem_split(AK_INIT_SLOT_PHYSMEM, keep, SLOT_RAM);
+        if (!rc)
+            rc = physmem_info(SLOT_RAM, &ram_base, &ram_size);
+        if (rc) {
+            snprintf(why, sizeof why, "cannot split RAM at 0x%lx: error %d", (unsigned long)keep, rc);
+            refuse(why);
+        }
+        frames_shrink(frames_base() + keep);
+        ram_holder = (int32_t)c->holder;
+        printf("[init] %lu MiB of RAM to pid %u (%s); init keeps %lu KiB\n", (unsigned long)(ram_size >> 20),
+               built[c->holder].pid, image->programs[c->holder].name, (unsigned long)(keep >> 10));
+    }
+}
+
+static const char *pager_name(const bootimage_t *image, const bootimage_program_t *p)
+{
+    /* The program that receives on its pager endpoint, if any. */
+    for (uint32_t k = 0; p->pager >= 0 && k < image->ncaps; k++) {
+        const bootimage_cap_t *c = &image->caps[k];
+        if (c->kind == AK_CAP_ENDPOINT && c->target == (uint32_t)p->pager && (c->rights & AK_RIGHT_RECV))
+            return image->programs[c->holder].name;
+    }
+    return "";
+}
+
+void manifest_start(const bootimage_t *image)
+{
+    printf("[init] %u programs, %u endpoints, %u capabilities\n", image->nprograms, image->nendpoints,
+           image->ncaps);
+    for (uint32_t e = 0; e < image->nendpoints; e++) {
+        int rc = procctl_endpoint(AK_INIT_SLOT_PROCCTL, SLOT_EP0 + e);
+        if (rc) {
+            snprintf(why, sizeof why, "endpoint %u: error %d", e, rc);
+            refuse(why);
+        }
+    }
+    /* init's own endpoint after the manifest's, so that theirs have the kernel's first numbers. */
+    int rc = procctl_endpoint(AK_INIT_SLOT_PROCCTL, SLOT_PM);
+    if (rc) {
+        snprintf(why, sizeof why, "init's endpoint: error %d", rc);
+        refuse(why);
+    }
+    for (uint32_t i = 0; i < image->nprograms; i++)
+        build_program(image, i);
+    split_ram(image);
+    grant_caps(image);
+    if (ram_holder >= 0)
+        ak_cap_drop(SLOT_RAM);
+    for (uint32_t i = 0; i < image->nprograms; i++) {
+        const bootimage_program_t *p = &image->programs[i];
+        static ak_bootinfo_t bi;
+        write_bootinfo(image, i, &bi);
+        rc = finish_process(SLOT_PROC0 + i, p->name, p->image.entry, &built[i], &bi);
+        if (!rc)
+            rc = pm_track(i, built[i].pid, p->name, pager_name(image, p), (uint8_t)p->priority, AK_INIT_PID, true);
+        if (rc) {
+            snprintf(why, sizeof why, "program %u (%s) cannot be configured: error %d", i, p->name, rc);
+            refuse(why);
+        }
+    }
+    /* Built: only its pager keeps a process's address space from now on. */
+    for (uint32_t i = 0; i < image->nprograms; i++)
+        ak_cap_drop(SLOT_ASPACE0 + i);
+    for (uint32_t i = 0; i < image->nprograms; i++) {
+        rc = process_start(SLOT_PROC0 + i);
+        if (rc) {
+            snprintf(why, sizeof why, "starting program %u (%s): error %d", i, image->programs[i].name, rc);
+            refuse(why);
+        }
+    }
+}
