@@ -1,8 +1,8 @@
 /*
  * The frame pool (see vmm.h).  Invariants: a frame is on the free stack
  * exactly when its owner is FRAME_FREE_OWNER; nfree counts the stack; the
- * first frames, which hold the state array and the stack, belong to
- * FRAME_VMM forever.
+ * first frames, which hold the owner array, the windowed bitmap and the
+ * stack, belong to FRAME_VMM forever.
  */
 #include <string.h>
 
@@ -33,14 +33,14 @@ static uint64_t pop(frame_owner_t owner)
     if (f->nfree == 0)
         return 0;
     uint32_t i = f->stack[--f->nfree];
-    f->state[i] = (frame_owner_t)((f->state[i] & FRAME_WINDOWED) | owner);
+    f->owner[i] = owner;
     return f->base + (uint64_t)i * VMM_PAGE;
 }
 
 static void push(uint64_t i)
 {
     frames_t *f = &vmm_frames;
-    f->state[i] &= FRAME_WINDOWED;
+    f->owner[i] = FRAME_FREE_OWNER;
     f->stack[f->nfree++] = (uint32_t)i;
 }
 
@@ -70,13 +70,15 @@ uint64_t frames_alloc_table(frame_owner_t owner)
 
 bool frames_windowed(uint64_t pa)
 {
-    return vmm_frames.state[index_of(pa)] & FRAME_WINDOWED;
+    uint64_t i = index_of(pa);
+    return (vmm_frames.windowed[i / 64] >> (i % 64)) & 1;
 }
 
 void frames_set_windowed(uint64_t pa, bool on)
 {
-    frame_owner_t *s = &vmm_frames.state[index_of(pa)];
-    *s = (frame_owner_t)(on ? *s | FRAME_WINDOWED : *s & ~FRAME_WINDOWED);
+    uint64_t i = index_of(pa), bit = UINT64_C(1) << (i % 64);
+    uint64_t *w = &vmm_frames.windowed[i / 64];
+    *w = on ? *w | bit : *w & ~bit;
 }
 
 void frames_free(uint64_t pa)
@@ -88,7 +90,7 @@ uint64_t frames_free_owner(frame_owner_t owner)
 {
     uint64_t n = 0;
     for (uint64_t i = 0; i < vmm_frames.nframes; i++) {
-        if ((vmm_frames.state[i] & FRAME_OWNER_MASK) == owner) {
+        if (vmm_frames.owner[i] == owner) {
             push(i);
             n++;
         }
@@ -100,16 +102,17 @@ int frames_init(uint64_t base, uint64_t size)
 {
     frames_t *f = &vmm_frames;
     uint64_t n = size / VMM_PAGE;
-    uint64_t state_pages = (n * sizeof(frame_owner_t) + VMM_PAGE - 1) / VMM_PAGE;
+    uint64_t owner_pages = (n * sizeof(frame_owner_t) + VMM_PAGE - 1) / VMM_PAGE;
+    uint64_t bitmap_pages = ((n + 63) / 64 * sizeof(uint64_t) + VMM_PAGE - 1) / VMM_PAGE;
     uint64_t stack_pages = (n * sizeof(uint32_t) + VMM_PAGE - 1) / VMM_PAGE;
-    uint64_t carved = state_pages + stack_pages;
+    uint64_t carved = owner_pages + bitmap_pages + stack_pages;
     if (n < carved + 1 || n > UINT32_MAX)
         return -AK_ENOMEM;
     f->base = base;
     f->nframes = n;
     f->nfree = 0;
     /*
-     * The state and the stack sit in the first frames, contiguous in the
+     * The owners, the bitmap and the stack sit in the first frames, contiguous in the
      * window; the tables that mapping them needs come from the frames
      * right after them (window_map_early), before the pool exists.
      */
@@ -117,12 +120,17 @@ int frames_init(uint64_t base, uint64_t size)
     for (uint64_t i = 0; i < carved; i++)
         if (window_map_early(base + i * VMM_PAGE, &next_table, base + n * VMM_PAGE) != 0)
             return -AK_ENOMEM;
-    f->state = window_va(base);
-    f->stack = window_va(base + state_pages * VMM_PAGE);
+    f->owner = window_va(base);
+    f->windowed = window_va(base + owner_pages * VMM_PAGE);
+    f->stack = window_va(base + (owner_pages + bitmap_pages) * VMM_PAGE);
     uint64_t first_free = (next_table - base) / VMM_PAGE;
-    memset(f->state, FRAME_FREE_OWNER, n * sizeof(frame_owner_t));
-    for (uint64_t i = 0; i < first_free; i++)
-        f->state[i] = (frame_owner_t)(FRAME_VMM | (i < carved ? FRAME_WINDOWED : 0));
+    memset(f->owner, 0, n * sizeof(frame_owner_t));
+    memset(f->windowed, 0, (n + 63) / 64 * sizeof(uint64_t));
+    for (uint64_t i = 0; i < first_free; i++) {
+        f->owner[i] = FRAME_VMM;
+        if (i < carved)
+            frames_set_windowed(base + i * VMM_PAGE, true);
+    }
     /* Highest first, so that low frames come out first. */
     for (uint64_t i = n; i-- > first_free;)
         push(i);

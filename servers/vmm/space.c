@@ -24,19 +24,19 @@ vmm_proc_t *vmm_proc_by_badge(uint64_t badge)
 vmm_proc_t *vmm_proc_by_pid(uint64_t pid)
 {
     for (unsigned i = 0; i < vmm.nprocs; i++)
-        if (vmm.procs[i].pid == pid)
+        if ((uint64_t)vmm.procs[i].pid == pid)
             return &vmm.procs[i];
     return NULL;
 }
 
-frame_owner_t space_owner(const vmm_proc_t *p)
+frame_owner_t vmm_proc_owner(const vmm_proc_t *p)
 {
     return (frame_owner_t)(p - vmm.procs + 1);
 }
 
 int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot)
 {
-    uint64_t pa = frames_alloc_zeroed(space_owner(p));
+    uint64_t pa = frames_alloc_zeroed(vmm_proc_owner(p));
     if (!pa)
         return -AK_ENOMEM;
     for (;;) {
@@ -48,7 +48,7 @@ int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot)
             return 0;
         }
         if (rc == -AK_ENOTABLE) {
-            uint64_t table = frames_alloc_table(space_owner(p));
+            uint64_t table = frames_alloc_table(vmm_proc_owner(p));
             if (table) {
                 rc = aspace_table(p->aspace_slot, va, level, table);
                 if (rc == 0)
@@ -83,7 +83,7 @@ void space_reclaim(vmm_proc_t *p)
      * The kernel destroys the address space when this EXIT is answered,
      * before the vmm runs again: its frames can go back to the pool now.
      */
-    frames_free_owner(space_owner(p));
+    frames_free_owner(vmm_proc_owner(p));
     region_destroy(&p->regions);
     p->mapped_pages = 0;
     p->live = false;

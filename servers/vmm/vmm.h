@@ -32,24 +32,23 @@
 /* ---- frames.c: the physical frames the vmm owns -------------------- */
 
 /*
- * Two bytes of state per frame: who holds it (a process, by its index in
- * vmm.procs plus one, never by pid: pids are 32 bits and grow as
- * processes come and go; or FRAME_VMM for the vmm's own bookkeeping and
- * window tables) and whether it is mapped in the window.  Free frames are
- * on a LIFO stack, so a freed frame, still windowed, is the next one
- * handed out: no mapping needed to zero it.
+ * Per frame: who holds it, 16 bits (FRAME_FREE_OWNER, FRAME_VMM for the
+ * vmm's own bookkeeping and window tables, or a process's owner number:
+ * its index in vmm.procs plus one, never its pid, which the kernel makes
+ * as wide and as sparse as it likes), and one bit: whether it is mapped
+ * in the window.  Free frames are on a LIFO stack, so a freed frame,
+ * still windowed, is the next one handed out: no mapping needed to zero
+ * it.
  */
 typedef uint16_t frame_owner_t;
-#define FRAME_OWNER_MASK 0x7FFFu
-#define FRAME_FREE_OWNER 0x0000u    /* on the free stack */
-#define FRAME_VMM        0x7FFFu    /* the vmm's own */
-#define FRAME_WINDOWED   0x8000u
-_Static_assert(VMM_MAX_PROCS < FRAME_VMM, "every process the vmm serves has an owner number");
+#define FRAME_FREE_OWNER ((frame_owner_t)0)       /* on the free stack */
+#define FRAME_VMM        ((frame_owner_t)0xFFFF)  /* the vmm's own */
 
 typedef struct frames {
     uint64_t base;          /* physical address of the first frame */
     uint64_t nframes;
-    frame_owner_t *state;   /* nframes entries */
+    frame_owner_t *owner;   /* nframes owners */
+    uint64_t *windowed;     /* nframes bits */
     uint32_t *stack;        /* free frame indexes; stack[0..nfree) */
     uint64_t nfree;
 } frames_t;
@@ -63,7 +62,7 @@ extern frames_t vmm_frames;
  */
 int frames_init(uint64_t base, uint64_t size);
 
-/* A free frame for owner (space_owner() or FRAME_VMM), zeroed; 0 if none is left. */
+/* A free frame for owner (vmm_proc_owner() or FRAME_VMM), zeroed; 0 if none is left. */
 uint64_t frames_alloc_zeroed(frame_owner_t owner);
 
 /* A frame for a translation table (never windowed: the kernel refuses a mapped frame as a table). */
@@ -107,7 +106,7 @@ extern const region_mem_t vmm_region_mem;
 /* ---- space.c: one process's address space --------------------------- */
 
 typedef struct vmm_proc {
-    uint32_t pid;
+    uint32_t pid;            /* the kernel's: any 32-bit value, only compared */
     uint32_t aspace_slot;
     uint64_t badge;
     char name[AK_NAME_MAX];
@@ -117,12 +116,15 @@ typedef struct vmm_proc {
     uint64_t mmap_calls, munmap_calls;
 } vmm_proc_t;
 
-/* The process of this badge (a client call) or pid (a kernel message); NULL if none. */
+/*
+ * The process of this badge (a client call) or pid (a kernel message);
+ * NULL if none.  Both compare the whole value: a pid is not assumed small.
+ */
 vmm_proc_t *vmm_proc_by_badge(uint64_t badge);
 vmm_proc_t *vmm_proc_by_pid(uint64_t pid);
 
-/* p's number as the owner of its frames: its index in vmm.procs, plus one. */
-frame_owner_t space_owner(const vmm_proc_t *p);
+/* The frame owner number of p: its index in vmm.procs plus one. */
+frame_owner_t vmm_proc_owner(const vmm_proc_t *p);
 
 /* Maps a fresh zeroed frame at va in p with prot (AK_PROT_*). 0, -AK_ENOMEM or the kernel's error. */
 int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot);
@@ -143,5 +145,7 @@ typedef struct vmm {
 } vmm_t;
 
 extern vmm_t vmm;
+
+_Static_assert(VMM_MAX_PROCS < FRAME_VMM, "every process has an owner number of its own");
 
 #endif /* VMM_VMM_H */
