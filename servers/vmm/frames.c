@@ -35,21 +35,23 @@ static void set_owner(uint64_t i, frame_owner_t owner)
     f->owner[i] = owner;
 }
 
-/* Pops a free frame and gives it to owner; 0 if none. */
+/* Pops a free frame and gives it to owner; 0 if none.  (A free frame's owner is FRAME_FREE_OWNER.) */
 static uint64_t pop(frame_owner_t owner)
 {
     frames_t *f = &vmm_frames;
     if (f->nfree == 0)
         return 0;
     uint32_t i = f->stack[--f->nfree];
-    set_owner(i, owner);
+    f->owner[i] = owner;
+    f->vmm_held += owner == FRAME_VMM;
     return f->base + (uint64_t)i * VMM_PAGE;
 }
 
 static void push(uint64_t i)
 {
     frames_t *f = &vmm_frames;
-    set_owner(i, FRAME_FREE_OWNER);
+    f->vmm_held -= f->owner[i] == FRAME_VMM;
+    f->owner[i] = FRAME_FREE_OWNER;
     f->stack[f->nfree++] = (uint32_t)i;
 }
 
@@ -57,11 +59,6 @@ bool supply_refuses(void)
 {
     vmm_proc_t *p = vmm.current;
     return p && p->inject_in && --p->inject_in == 0;
-}
-
-uint64_t frames_available(void)
-{
-    return vmm_frames.nfree - vmm_frames.promised - vmm_frames.reserved;
 }
 
 int frames_reserve(uint64_t n)

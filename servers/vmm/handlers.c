@@ -88,13 +88,28 @@ static void begin(vmm_proc_t *p)
 /* The request is over: what it reserved and did not use goes back. */
 static int end(int rc)
 {
-    frames_end_request();
-    nodes_end_request();
+    vmm_frames.reserved = 0;
+    if (nodes_spare() > 1)
+        nodes_end_request();
     vmm.current = NULL;
     return rc;
 }
 
 /* ---- reserve: quota, frames, nodes, each refusal said in one line ---- */
+
+/*
+ * The usual case of every request at once: the quota holds, no failure
+ * is armed, the slab has the nodes and the pool the frames.  True when
+ * it reserved them; false sends the caller through the steps below,
+ * which say why they refuse.
+ */
+static bool reserve_at_once(const vmm_proc_t *p, uint64_t committed_after, uint64_t nodes, uint64_t frames)
+{
+    if (committed_after > p->quota || p->inject_in != 0 || nodes_free() < nodes || frames_available() < frames)
+        return false;
+    vmm_frames.reserved += frames;
+    return true;
+}
 
 static int reserve_quota(vmm_proc_t *p, uint64_t committed_after)
 {
@@ -213,8 +228,10 @@ static void release_pages(vmm_proc_t *p, uint64_t addr, uint64_t size)
         p->reserved_pages--;
         pmap_set(p, va, 0);
     }
-    frames_unpromise(unpromise);
-    p->promised -= unpromise;
+    if (unpromise) {
+        frames_unpromise(unpromise);
+        p->promised -= unpromise;
+    }
 }
 
 /*
@@ -234,27 +251,71 @@ static void commit_pages(vmm_proc_t *p, uint64_t va, uint64_t size, uint32_t pro
             promise++;  /* a page populate could not map (the kernel refused) is touched later */
         pmap_set(p, a, e);
     }
-    frames_promise(promise);
-    p->promised += promise;
+    if (promise) {
+        frames_promise(promise);
+        p->promised += promise;
+    }
     p->committed += prot != AK_PROT_NONE ? npages : 0;
     p->reserved_pages += npages;
 }
 
 /* ---- handlers ---------------------------------------------------------- */
 
+/*
+ * mmap of one page anywhere, the usual case of page-mode malloc, when
+ * everything is at hand (the caller checked reserve_at_once's terms for
+ * the worst case): mmap_anywhere's steps without the loops.
+ */
+static int map_one(vmm_proc_t *p, uint64_t hint, uint32_t prot, bool populate, uint64_t *out_addr)
+{
+    uint64_t va = 0;
+    int rc = region_alloc(&p->regions, VMM_PAGE, VMM_PAGE, hint, &va);
+    if (rc == -AK_ENOMEM)
+        return vmm_refuse(p, rc, "no free region of 0x%lx bytes in 0x%lx-0x%lx", (unsigned long)VMM_PAGE,
+                          (unsigned long)vmm.lo, (unsigned long)vmm.hi);
+    if (rc != 0)
+        return rc;
+    uint64_t commit = prot != AK_PROT_NONE;
+    if (space_ready(p, va)) {
+        vmm_frames.reserved = commit;
+    } else {
+        vmm_frames.reserved = space_frames_needed(p, va, VMM_PAGE) + commit;
+        space_prepare(p, va, VMM_PAGE);
+    }
+    uint8_t e = (uint8_t)(PM_RESERVED | prot);
+    if (populate && space_map_fresh(p, va, prot, FROM_RESERVED) == 0) {
+        e |= PM_PRESENT;
+    } else if (commit) {
+        frames_promise(1);
+        p->promised++;
+    }
+    pmap_set(p, va, e);
+    p->committed += commit;
+    p->reserved_pages++;
+    vmm_frames.reserved = 0;
+    *out_addr = va;
+    return 0;
+}
+
 static int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t align, uint32_t prot,
                          bool populate, uint64_t *out_addr)
 {
     uint64_t commit = prot != AK_PROT_NONE ? size / VMM_PAGE : 0;
-    int rc = reserve_quota(p, p->committed + commit);
-    if (rc == 0)
-        rc = reserve_nodes(p, 1);
-    if (rc == 0)
-        rc = reserve_frames(p, space_frames_bound(size) + commit);
-    if (rc != 0)
-        return rc;
+    uint64_t frames = space_frames_bound(size) + commit;
+    if (size == VMM_PAGE && align == VMM_PAGE && p->committed + commit <= p->quota && p->inject_in == 0 &&
+        nodes_free() != 0 && frames_available() >= frames)
+        return map_one(p, in_area(hint, size) ? hint : 0, prot, populate, out_addr);
+    if (!reserve_at_once(p, p->committed + commit, 1, frames)) {
+        int rc = reserve_quota(p, p->committed + commit);
+        if (rc == 0)
+            rc = reserve_nodes(p, 1);
+        if (rc == 0)
+            rc = reserve_frames(p, frames);
+        if (rc != 0)
+            return rc;
+    }
     uint64_t va = 0;
-    rc = region_alloc(&p->regions, size, align, in_area(hint, size) ? hint : 0, &va);
+    int rc = region_alloc(&p->regions, size, align, in_area(hint, size) ? hint : 0, &va);
     if (rc == -AK_ENOMEM)
         return vmm_refuse(p, rc, "no free region of 0x%lx bytes in 0x%lx-0x%lx", (unsigned long)size,
                           (unsigned long)vmm.lo, (unsigned long)vmm.hi);
@@ -333,6 +394,32 @@ static int on_mmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, uint3
     return end(rc);
 }
 
+/*
+ * munmap of one page, the usual case of page-mode malloc: the steps of
+ * on_munmap with nothing to walk.  The slab has the node region_free may
+ * take, so nothing here can fail.
+ */
+static int unmap_one(vmm_proc_t *p, uint64_t va)
+{
+    uint8_t e = pmap_get(p, va);
+    if (!(e & PM_RESERVED))
+        return 0;
+    region_free(&p->regions, va, VMM_PAGE);
+    bool was_charged = charged(e);
+    if (e & PM_PRESENT) {
+        space_unmap_page(p, va);
+    } else if (was_charged) {
+        frames_unpromise(1);
+        p->promised--;
+    }
+    p->committed -= was_charged;
+    p->reserved_pages--;
+    pmap_set(p, va, 0);
+    if (nodes_spare() > 1)
+        nodes_end_request();
+    return 0;
+}
+
 static int on_munmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len)
 {
     (void)ctx;
@@ -344,14 +431,24 @@ static int on_munmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len)
     int rc = range_of(addr, len, &size);
     if (rc != 0)
         return rc;
+    if (size == VMM_PAGE && nodes_free() != 0 && p->inject_in == 0)
+        return unmap_one(p, addr);
     begin(p);
     range_scan_t s;
     scan(p, addr, size, &s);
-    rc = reserve_nodes(p, s.used_runs);
-    if (rc != 0)
-        return end(rc);
-    /* Act: every run of it in use goes back to the free regions (nodes reserved), and its pages. */
-    each_run(p, addr, size, true, run_free);
+    if (!reserve_at_once(p, 0, s.used_runs, 0)) {
+        rc = reserve_nodes(p, s.used_runs);
+        if (rc != 0)
+            return end(rc);
+    }
+    /*
+     * Act: every run of it in use goes back to the free regions (nodes
+     * reserved), and its pages.  Usually the range is one whole mapping.
+     */
+    if (s.reserved == size / VMM_PAGE)
+        region_free(&p->regions, addr, size);
+    else
+        each_run(p, addr, size, true, run_free);
     release_pages(p, addr, size);
     return end(0);
 }

@@ -10,8 +10,10 @@
  * Supply: nodes_reserve(n) grows the slab beforehand (frames reserved
  * through frames_reserve, the seam counting it as one request) so that
  * the request's region operations can take n nodes without failing.
- * Invariants: free_objs counts the free objects of every page; a page is
- * on the partial list exactly when it has a free object.
+ * Invariants: vmm_nodes.free counts the free objects of every page and
+ * vmm_nodes.empty_pages the pages with none in use; a page is on the
+ * partial list exactly when it has a free object.  (One slab: the
+ * counts are global, so that the handlers' checks are a load.)
  */
 #include <akuma/abi/errno.h>
 
@@ -31,8 +33,10 @@ typedef struct slab {
     size_t size;              /* of an object, a multiple of 8 */
     size_t per_page;
     slab_page_t *partial;     /* pages with a free object */
-    uint64_t pages, empty_pages, free_objs, in_use;
+    uint64_t pages, in_use;   /* its free objects and empty pages: vmm_nodes */
 } slab_t;
+
+nodes_count_t vmm_nodes;
 
 _Static_assert(sizeof(slab_page_t) <= REGION_NODE_SIZE, "the header fits in the first object's place");
 
@@ -72,8 +76,8 @@ static bool grow(slab_t *s)
     }
     partial_add(s, pg);
     s->pages++;
-    s->empty_pages++;
-    s->free_objs += s->per_page;
+    vmm_nodes.empty_pages++;
+    vmm_nodes.free += s->per_page;
     return true;
 }
 
@@ -83,9 +87,9 @@ static int reserve(slab_t *s, uint64_t n)
         return 0;
     if (supply_refuses())
         return -AK_ENOMEM;
-    if (s->free_objs >= n)
+    if (vmm_nodes.free >= n)
         return 0;
-    uint64_t pages = (n - s->free_objs + s->per_page - 1) / s->per_page;
+    uint64_t pages = (n - vmm_nodes.free + s->per_page - 1) / s->per_page;
     int rc = frames_reserve(pages);
     if (rc != 0)
         return rc;
@@ -104,10 +108,10 @@ static void *slab_alloc(void *ctx)
     free_obj_t *o = pg->free;
     pg->free = o->next;
     if (pg->in_use++ == 0)
-        s->empty_pages--;
+        vmm_nodes.empty_pages--;
     if (!pg->free)
         partial_remove(s, pg);
-    s->free_objs--;
+    vmm_nodes.free--;
     s->in_use++;
     return o;  /* contents undefined, as region_mem_t allows: the region code writes every field */
 }
@@ -122,27 +126,27 @@ static void slab_free(void *ctx, void *p)
     o->next = pg->free;
     pg->free = o;
     if (--pg->in_use == 0)
-        s->empty_pages++;
-    s->free_objs++;
+        vmm_nodes.empty_pages++;
+    vmm_nodes.free++;
     s->in_use--;
 }
 
 /* Gives empty pages back to the pool, keeping one spare. */
 static void shrink(slab_t *s)
 {
-    for (slab_page_t *pg = s->partial, *next; pg && s->empty_pages > 1; pg = next) {
+    for (slab_page_t *pg = s->partial, *next; pg && vmm_nodes.empty_pages > 1; pg = next) {
         next = pg->next;
         if (pg->in_use != 0)
             continue;
         partial_remove(s, pg);
         frames_free(window_pa(pg));
         s->pages--;
-        s->empty_pages--;
-        s->free_objs -= s->per_page;
+        vmm_nodes.empty_pages--;
+        vmm_nodes.free -= s->per_page;
     }
 }
 
-static slab_t node_slab = { REGION_NODE_SIZE, VMM_PAGE / REGION_NODE_SIZE - 1, NULL, 0, 0, 0, 0 };
+static slab_t node_slab = { REGION_NODE_SIZE, VMM_PAGE / REGION_NODE_SIZE - 1, NULL, 0, 0 };
 
 const region_mem_t vmm_region_mem = { slab_alloc, slab_free, &node_slab };
 
@@ -153,6 +157,8 @@ int nodes_reserve(uint64_t n)
 
 void nodes_end_request(void)
 {
-    if (node_slab.empty_pages > 1)
+    if (vmm_nodes.empty_pages > 1)
         shrink(&node_slab);
 }
+
+

@@ -48,19 +48,6 @@ static uint64_t page_no(uint64_t va)
     return (va - AK_USER_MMAP_MIN) / VMM_PAGE;
 }
 
-uint8_t pmap_get(const vmm_proc_t *p, uint64_t va)
-{
-    uint64_t n = page_no(va);
-    const uint8_t *leaf = p->pmap[n / PMAP_LEAF_PAGES];
-    return leaf ? leaf[n % PMAP_LEAF_PAGES] : 0;
-}
-
-void pmap_set(vmm_proc_t *p, uint64_t va, uint8_t e)
-{
-    uint64_t n = page_no(va);
-    p->pmap[n / PMAP_LEAF_PAGES][n % PMAP_LEAF_PAGES] = e;
-}
-
 static uint64_t span_no(uint64_t va)
 {
     return (va - AK_USER_MMAP_MIN) / VMM_SPAN;

@@ -92,7 +92,10 @@ typedef enum { FROM_RESERVED, FROM_PROMISED } frame_src_t;
 int frames_init(uint64_t base, uint64_t size);
 
 /* Frames neither promised nor reserved. */
-uint64_t frames_available(void);
+static inline uint64_t frames_available(void)
+{
+    return vmm_frames.nfree - vmm_frames.promised - vmm_frames.reserved;
+}
 
 /*
  * A supply request: sets n free frames aside for the request being
@@ -178,6 +181,23 @@ int nodes_reserve(uint64_t n);
 /* The request is over: empty slab pages beyond one spare go back to the pool. */
 void nodes_end_request(void);
 
+/* The node slab's counts, kept by slab.c: objects free, pages empty. */
+typedef struct nodes_count {
+    uint64_t free, empty_pages;
+} nodes_count_t;
+extern nodes_count_t vmm_nodes;
+
+/* Nodes that can be taken now without growing the slab; its empty pages. */
+static inline uint64_t nodes_free(void)
+{
+    return vmm_nodes.free;
+}
+
+static inline uint64_t nodes_spare(void)
+{
+    return vmm_nodes.empty_pages;
+}
+
 /* ---- space.c: one process's address space --------------------------- */
 
 /* The page map's entry for a page: 0 is free, not reserved. */
@@ -225,9 +245,19 @@ vmm_proc_t *vmm_proc_by_pid(uint64_t pid);
 frame_owner_t vmm_proc_owner(const vmm_proc_t *p);
 
 /* The page map entry of va (in the area); 0 if its leaf does not exist. */
-uint8_t pmap_get(const vmm_proc_t *p, uint64_t va);
+static inline uint8_t pmap_get(const vmm_proc_t *p, uint64_t va)
+{
+    uint64_t n = (va - AK_USER_MMAP_MIN) / VMM_PAGE;
+    const uint8_t *leaf = p->pmap[n / PMAP_LEAF_PAGES];
+    return leaf ? leaf[n % PMAP_LEAF_PAGES] : 0;
+}
+
 /* Sets it; its leaf exists (space_prepare). */
-void pmap_set(vmm_proc_t *p, uint64_t va, uint8_t e);
+static inline void pmap_set(vmm_proc_t *p, uint64_t va, uint8_t e)
+{
+    uint64_t n = (va - AK_USER_MMAP_MIN) / VMM_PAGE;
+    p->pmap[n / PMAP_LEAF_PAGES][n % PMAP_LEAF_PAGES] = e;
+}
 
 /*
  * Frames a request over [va, va + size) may need for bookkeeping and
@@ -235,6 +265,13 @@ void pmap_set(vmm_proc_t *p, uint64_t va, uint8_t e);
  * upper) tables not yet accounted.  Exact for a known range.
  */
 uint64_t space_frames_needed(const vmm_proc_t *p, uint64_t va, uint64_t size);
+/* True if the page at va needs no frame for bookkeeping or tables: space_prepare would do nothing. */
+static inline bool space_ready(const vmm_proc_t *p, uint64_t va)
+{
+    uint64_t n = (va - AK_USER_MMAP_MIN) / VMM_PAGE, s = (va - AK_USER_MMAP_MIN) / VMM_SPAN;
+    return p->pmap[n / PMAP_LEAF_PAGES] && ((p->span_acct[s / 64] >> (s % 64)) & 1) && p->upper_acct;
+}
+
 /* The same, an upper bound for a range of size bytes anywhere. */
 uint64_t space_frames_bound(uint64_t size);
 
