@@ -269,12 +269,18 @@ static void commit_pages(vmm_proc_t *p, uint64_t va, uint64_t size, uint32_t pro
 static int map_one(vmm_proc_t *p, uint64_t hint, uint32_t prot, bool populate, uint64_t *out_addr)
 {
     uint64_t va = 0;
-    int rc = region_alloc(&p->regions, VMM_PAGE, VMM_PAGE, hint, &va);
-    if (rc == -AK_ENOMEM)
-        return vmm_refuse(p, rc, "no free region of 0x%lx bytes in 0x%lx-0x%lx", (unsigned long)VMM_PAGE,
-                          (unsigned long)vmm.lo, (unsigned long)vmm.hi);
-    if (rc != 0)
-        return rc;
+    if (p->ncached && !hint) {
+        /* The last page unmapped, still taken in the region set: no walk. */
+        va = p->cache[--p->ncached];
+        vmm_nodes.held--;
+    } else {
+        int rc = region_alloc(&p->regions, VMM_PAGE, VMM_PAGE, hint, &va);
+        if (rc == -AK_ENOMEM)
+            return vmm_refuse(p, rc, "no free region of 0x%lx bytes in 0x%lx-0x%lx", (unsigned long)VMM_PAGE,
+                              (unsigned long)vmm.lo, (unsigned long)vmm.hi);
+        if (rc != 0)
+            return rc;
+    }
     uint64_t commit = prot != AK_PROT_NONE;
     if (space_ready(p, va)) {
         vmm_frames.reserved = commit;
@@ -302,9 +308,13 @@ static int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t a
 {
     uint64_t commit = prot != AK_PROT_NONE ? size / VMM_PAGE : 0;
     uint64_t frames = space_frames_bound(size) + commit;
-    if (size == VMM_PAGE && align == VMM_PAGE && p->committed + commit <= p->quota && p->inject_in == 0 &&
-        nodes_free() != 0 && frames_available() >= frames)
-        return map_one(p, in_area(hint, size) ? hint : 0, prot, populate, out_addr);
+    hint = in_area(hint, size) ? hint : 0;
+    bool one = size == VMM_PAGE && align == VMM_PAGE;
+    if (!one || hint)
+        vmm_cache_flush(p); /* the region set decides: it must see every free page */
+    if (one && p->committed + commit <= p->quota && p->inject_in == 0 && nodes_free() != 0 &&
+        frames_available() >= frames)
+        return map_one(p, hint, prot, populate, out_addr);
     if (!reserve_at_once(p, p->committed + commit, 1, frames)) {
         int rc = reserve_quota(p, p->committed + commit);
         if (rc == 0)
@@ -315,7 +325,7 @@ static int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t a
             return rc;
     }
     uint64_t va = 0;
-    int rc = region_alloc(&p->regions, size, align, in_area(hint, size) ? hint : 0, &va);
+    int rc = region_alloc(&p->regions, size, align, hint, &va);
     if (rc == -AK_ENOMEM)
         return vmm_refuse(p, rc, "no free region of 0x%lx bytes in 0x%lx-0x%lx", (unsigned long)size,
                           (unsigned long)vmm.lo, (unsigned long)vmm.hi);
@@ -329,6 +339,7 @@ static int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t a
 static int mmap_fixed(vmm_proc_t *p, uint64_t addr, uint64_t size, uint32_t prot, bool populate,
                       bool noreplace)
 {
+    vmm_cache_flush(p); /* a cached page is free to the process: the region set must say so */
     range_scan_t s;
     scan(p, addr, size, &s);
     if (noreplace && s.reserved)
@@ -404,7 +415,13 @@ static int unmap_one(vmm_proc_t *p, uint64_t va)
     uint8_t e = pmap_get(p, va);
     if (!(e & PM_RESERVED))
         return 0;
-    region_free(&p->regions, va, VMM_PAGE);
+    if (region_reuses_va && p->ncached < VMM_PAGE_CACHE) {
+        /* Kept for the next one-page mmap, with a node held for its region_free. */
+        p->cache[p->ncached++] = va;
+        vmm_nodes.held++;
+    } else {
+        region_free(&p->regions, va, VMM_PAGE);
+    }
     bool was_charged = charged(e);
     if (e & PM_PRESENT) {
         space_unmap_page(p, va);
@@ -522,6 +539,7 @@ static int on_stats(void *ctx, uint64_t badge, uint64_t *nodes, uint64_t *mapped
     vmm_proc_t *p = client(badge);
     if (!p)
         return -AK_EPERM;
+    vmm_cache_flush(p);
     region_stats_t st;
     region_stats(&p->regions, &st);
     *nodes = st.nodes;

@@ -87,9 +87,10 @@ static int reserve(slab_t *s, uint64_t n)
         return 0;
     if (supply_refuses())
         return -AK_ENOMEM;
-    if (vmm_nodes.free >= n)
+    uint64_t have = nodes_free();
+    if (have >= n)
         return 0;
-    uint64_t pages = (n - vmm_nodes.free + s->per_page - 1) / s->per_page;
+    uint64_t pages = (n - have + s->per_page - 1) / s->per_page;
     int rc = frames_reserve(pages);
     if (rc != 0)
         return rc;
@@ -131,10 +132,11 @@ static void slab_free(void *ctx, void *p)
     s->in_use--;
 }
 
-/* Gives empty pages back to the pool, keeping one spare. */
+/* Gives empty pages back to the pool, keeping one spare and the held nodes. */
 static void shrink(slab_t *s)
 {
-    for (slab_page_t *pg = s->partial, *next; pg && vmm_nodes.empty_pages > 1; pg = next) {
+    for (slab_page_t *pg = s->partial, *next; pg && vmm_nodes.empty_pages > 1 && nodes_free() >= s->per_page;
+         pg = next) {
         next = pg->next;
         if (pg->in_use != 0)
             continue;

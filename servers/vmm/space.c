@@ -43,6 +43,15 @@ frame_owner_t vmm_proc_owner(const vmm_proc_t *p)
     return (frame_owner_t)(p - vmm.procs + 1);
 }
 
+void vmm_cache_flush(vmm_proc_t *p)
+{
+    while (p->ncached) {
+        uint64_t va = p->cache[--p->ncached];
+        vmm_nodes.held--;
+        (void)region_free(&p->regions, va, VMM_PAGE);  /* at most the node just released */
+    }
+}
+
 static uint64_t page_no(uint64_t va)
 {
     return (va - AK_USER_MMAP_MIN) / VMM_PAGE;
@@ -199,6 +208,8 @@ void space_reclaim(vmm_proc_t *p)
         p->span_acct[w] = p->span_made[w] = 0;
     p->upper_acct = p->upper_made = false;
     frames_unpromise(p->promised);
+    vmm_nodes.held -= p->ncached;
+    p->ncached = 0;
     region_destroy(&p->regions);
     p->leaves = p->reserved_pages = p->mapped_pages = p->committed = p->promised = p->tables = 0;
     p->live = false;

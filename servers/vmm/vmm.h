@@ -181,16 +181,21 @@ int nodes_reserve(uint64_t n);
 /* The request is over: empty slab pages beyond one spare go back to the pool. */
 void nodes_end_request(void);
 
-/* The node slab's counts, kept by slab.c: objects free, pages empty. */
+/*
+ * The node slab's counts, kept by slab.c: objects free, pages empty; and
+ * held: free objects set aside, one for each page in a process's cache of
+ * unmapped pages (vmm_proc_t.cache), whose region_free may take a node
+ * when the cache is emptied.  Invariant: held <= free.
+ */
 typedef struct nodes_count {
-    uint64_t free, empty_pages;
+    uint64_t free, empty_pages, held;
 } nodes_count_t;
 extern nodes_count_t vmm_nodes;
 
-/* Nodes that can be taken now without growing the slab; its empty pages. */
+/* Nodes that can be taken now without growing the slab (the held ones excepted); its empty pages. */
 static inline uint64_t nodes_free(void)
 {
-    return vmm_nodes.free;
+    return vmm_nodes.free - vmm_nodes.held;
 }
 
 static inline uint64_t nodes_spare(void)
@@ -209,6 +214,7 @@ static inline uint64_t nodes_spare(void)
 #define PMAP_LEAVES     (((AK_USER_MMAP_MAX - AK_USER_MMAP_MIN) / VMM_PAGE + PMAP_LEAF_PAGES - 1) / PMAP_LEAF_PAGES)
 #define SPAN_COUNT      ((AK_USER_MMAP_MAX - AK_USER_MMAP_MIN + 2 * VMM_SPAN - 1) / VMM_SPAN)
 #define SPAN_WORDS      ((SPAN_COUNT + 63) / 64)
+#define VMM_PAGE_CACHE  16u  /* unmapped one-page mappings kept for reuse, per process */
 
 typedef struct vmm_proc {
     uint32_t pid;            /* the kernel's: any 32-bit value, only compared */
@@ -231,6 +237,15 @@ typedef struct vmm_proc {
     uint64_t quota;          /* most committed pages */
     uint64_t refusals;       /* requests refused for want of memory */
     uint64_t inject_in;      /* the seam: the inject_in-th supply request fails (0: off) */
+    /*
+     * Pages of one-page mappings it unmapped, still taken in the region
+     * set (not in the page map: to the process they are free), a node held
+     * for each; the next one-page mmap without a hint takes the last one
+     * without walking the region set.  Emptied into the set before any
+     * other mmap, before stats and at exit (vmm_cache_flush).
+     */
+    uint64_t cache[VMM_PAGE_CACHE];
+    unsigned ncached;
     uint64_t mmap_calls, munmap_calls;
 } vmm_proc_t;
 
@@ -292,6 +307,9 @@ int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src);
 int space_unmap_page(vmm_proc_t *p, uint64_t va);
 /* Frees every frame and table of p, its page map and its promises: its address space is about to be destroyed. */
 void space_reclaim(vmm_proc_t *p);
+
+/* Gives p's cached pages back to its region set (with their held nodes: it cannot fail). */
+void vmm_cache_flush(vmm_proc_t *p);
 
 /* ---- refuse.c: saying why a request was refused ---------------------- */
 
