@@ -182,6 +182,30 @@ $(OUT)/soak/$(1)-$(2)/expect: tests/system/vmm-soak/expect FORCE
 $(call image_rules,$(OUT)/soak/$(1)-$(2),,$(OUT)/soak/$(1)-$(2)/manifest,soak $(1) seed $(2))
 endef
 $(foreach v,$(SOAK_VMMS),$(foreach s,$(SOAK_SEEDS),$(eval $(call soak_rules,$(v),$(s)))))
+# The concurrent soak (issue 15): tests/system/vmm-concurrent, four clients
+# of the same priority at once against one vmm, each with its own model,
+# at length: SOAK_CONCURRENT_OPS operations each (make test runs 2,500),
+# on every vmm of SOAK_CONCURRENT_VMMS (default: all of them).
+SOAK_CONCURRENT_OPS  ?= 10000
+SOAK_CONCURRENT_VMMS ?= $(call test_vmms,vmm-concurrent)
+ifneq ($(filter-out $(call test_vmms,vmm-concurrent),$(SOAK_CONCURRENT_VMMS)),)
+$(error SOAK_CONCURRENT_VMMS=$(SOAK_CONCURRENT_VMMS): the concurrent soak runs on $(call test_vmms,vmm-concurrent))
+endif
+SOAK_RUNS += $(foreach v,$(SOAK_CONCURRENT_VMMS),concurrent-$(v))
+# $(call soak_concurrent_rules,VMM)
+define soak_concurrent_rules
+$(OUT)/soak/concurrent-$(1)/manifest: tests/system/vmm-concurrent/manifest FORCE
+	@case "$(SOAK_CONCURRENT_OPS)" in *[!0-9]*|"") echo "SOAK_CONCURRENT_OPS must be a number" >&2; exit 2 ;; esac
+	@mkdir -p $$(@D)
+	@sed -e 's/@VMM@/$(1)/g' -e 's/args "2500 /args "$(SOAK_CONCURRENT_OPS) /' $$< >$$@.tmp
+	@test "$$$$(grep -c 'args "$(SOAK_CONCURRENT_OPS) ' $$@.tmp)" = 4 || { echo "make soak: no four args \"2500 ...\" in $$<" >&2; exit 1; }
+	@cmp -s $$@.tmp $$@ && rm $$@.tmp || mv $$@.tmp $$@
+$(OUT)/soak/concurrent-$(1)/expect: tests/system/vmm-concurrent/expect FORCE
+	@mkdir -p $$(@D)
+	@sed -e 's/@VMM@/$(1)/g' -e "s/^timeout .*/timeout $$$$(( $(SOAK_CONCURRENT_OPS) / 50 + 180 ))/" $$< >$$@
+$(call image_rules,$(OUT)/soak/concurrent-$(1),,$(OUT)/soak/concurrent-$(1)/manifest,soak concurrent $(1))
+endef
+$(foreach v,$(SOAK_CONCURRENT_VMMS),$(eval $(call soak_concurrent_rules,$(v))))
 
 # --- fuzzing -------------------------------------------------------------------
 # The fuzz targets are the fuzz modules of tests/fuzz/module.mk; seeds are
@@ -314,7 +338,8 @@ help:
 	@echo "  make fuzz    run every fuzz target for FUZZ_TIME seconds (default 60;"
 	@echo "               FUZZ=<name> for one of: $(FUZZ_NAMES))"
 	@echo "  make soak    the vmm soak test at length (SOAK_OPS=200000 SOAK_SEEDS=\"1 2 3\""
-	@echo "               SOAK_VMMS=vmm, or vmm-list)"
+	@echo "               SOAK_VMMS=vmm, or vmm-list), and four concurrent clients on each"
+	@echo "               vmm (SOAK_CONCURRENT_OPS=10000 SOAK_CONCURRENT_VMMS=\"vmm vmm-list vmm-bump\")"
 	@echo "  make debug   boot halted with a gdb server, print how to attach"
 	@echo "  make check   cppcheck and clang-tidy over every module"
 	@echo "  make         build everything, $(libakuma_malloc.out) (make lib builds only"

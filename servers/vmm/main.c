@@ -1,8 +1,16 @@
 /*
  * The vmm's start-up and receive loop.  From its boot-info page it learns
  * its physical memory, its address-space capabilities (one over itself,
- * one per process it serves) and the endpoint it receives on; then it
- * answers requests and kernel messages for ever.
+ * one per process it serves) and the endpoint it receives on; from its
+ * arguments (in the boot manifest) the frame quotas and whether the
+ * fault-injection seam is open:
+ *
+ *   NAME=PAGES   the quota of the process called NAME
+ *   *=PAGES      the quota of every other process (default: three
+ *                quarters of the frames free at start-up)
+ *   inject       accept vmm.idl inject (tests only)
+ *
+ * Then it answers requests and kernel messages for ever.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +73,60 @@ static void find_clients(const ak_bootinfo_t *bi)
     }
 }
 
-int main(void)
+static bool parse_pages(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > UINT32_MAX)
+            return false;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Reads the arguments (above); false with a message on one it does not know. */
+static bool parse_args(int argc, char **argv)
+{
+    uint64_t default_quota = vmm.default_quota;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *eq = strchr(a, '=');
+        uint64_t pages = 0;
+        if (!strcmp(a, "inject")) {
+            vmm.inject_enabled = true;
+            continue;
+        }
+        if (!eq || !parse_pages(eq + 1, &pages)) {
+            printf("vmm: unknown argument '%s' (NAME=PAGES, *=PAGES or inject)\n", a);
+            return false;
+        }
+        size_t n = (size_t)(eq - a);
+        if (n == 1 && a[0] == '*') {
+            default_quota = pages;
+            continue;
+        }
+        bool found = false;
+        for (unsigned k = 0; k < vmm.nprocs; k++) {
+            if (strlen(vmm.procs[k].name) == n && !strncmp(vmm.procs[k].name, a, n)) {
+                vmm.procs[k].quota = pages;
+                found = true;
+            }
+        }
+        if (!found) {
+            printf("vmm: a quota for '%.*s', which it does not serve\n", (int)n, a);
+            return false;
+        }
+    }
+    for (unsigned k = 0; k < vmm.nprocs; k++)
+        if (vmm.procs[k].quota == 0)
+            vmm.procs[k].quota = default_quota;
+    vmm.default_quota = default_quota;
+    return true;
+}
+
+int main(int argc, char **argv)
 {
     const ak_bootinfo_t *bi = ak_bootinfo();
     vmm.pid = bi->pid;
@@ -80,9 +141,13 @@ int main(void)
                (unsigned long)(bi->mems[0].size >> 10), rc);
         return 1;
     }
-    printf("vmm: %s, %lu MiB of RAM, %u processes, mmap area 0x%lx-0x%lx\n", region_variant,
+    vmm.default_quota = frames_available() / 4 * 3;
+    vmm.vmm_held_start = vmm_frames.vmm_held;
+    if (!parse_args(argc, argv))
+        return 1;
+    printf("vmm: %s, %lu MiB of RAM, %u processes, mmap area 0x%lx-0x%lx, quota %lu pages\n", region_variant,
            (unsigned long)(bi->mems[0].size >> 20), vmm.nprocs, (unsigned long)vmm.lo,
-           (unsigned long)vmm.hi);
+           (unsigned long)vmm.hi, (unsigned long)vmm.default_quota);
 
     ak_msg_t m;
     int64_t badge = ak_ipc_recv(vmm.ep_slot, &m);

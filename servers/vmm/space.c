@@ -1,15 +1,24 @@
 /*
  * Driving a process's page tables through its address-space capability
- * (see vmm.h): fresh zeroed frames under new pages, translation tables
- * when the kernel asks for one, frames taken back on unmap, and every
- * frame of a process reclaimed at its exit (the frame pool remembers the
- * owner of each frame, so no list of mappings is kept).
+ * (see vmm.h): the page map of its mmap area, fresh zeroed frames under
+ * pages, translation tables when the kernel asks for one (from frames
+ * promised when the pages were committed), frames taken back on unmap,
+ * and every frame of a process reclaimed at its exit (the frame pool
+ * remembers the owner of each frame, so no list of mappings is kept).
+ *
+ * The page map is a directory of leaves, each a frame of PMAP_LEAF_PAGES
+ * one-byte entries (PM_*), made when a range in it is first reserved and
+ * kept until the process ends: at most PMAP_LEAVES (48) frames a process.
  */
 #include <akuma/abi/errno.h>
 #include <akuma/abi/pager.h>
 #include <idl/kernel_client.h>
 
 #include "vmm.h"
+
+_Static_assert(AK_USER_MMAP_MIN % VMM_SPAN == 0, "spans start at the area's start");
+_Static_assert((AK_USER_MMAP_MIN >> 30) == ((AK_USER_MMAP_MAX - 1) >> 30),
+               "one upper-level table covers the whole area");
 
 vmm_t vmm;
 
@@ -24,19 +33,117 @@ vmm_proc_t *vmm_proc_by_badge(uint64_t badge)
 vmm_proc_t *vmm_proc_by_pid(uint64_t pid)
 {
     for (unsigned i = 0; i < vmm.nprocs; i++)
-        if (vmm.procs[i].pid == pid)
+        if ((uint64_t)vmm.procs[i].pid == pid)
             return &vmm.procs[i];
     return NULL;
 }
 
-frame_owner_t space_owner(const vmm_proc_t *p)
+frame_owner_t vmm_proc_owner(const vmm_proc_t *p)
 {
     return (frame_owner_t)(p - vmm.procs + 1);
 }
 
-int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot)
+void vmm_cache_flush(vmm_proc_t *p)
 {
-    uint64_t pa = frames_alloc_zeroed(space_owner(p));
+    while (p->ncached) {
+        uint64_t va = p->cache[--p->ncached];
+        vmm_nodes.held--;
+        (void)region_free(&p->regions, va, VMM_PAGE);  /* at most the node just released */
+    }
+}
+
+static uint64_t page_no(uint64_t va)
+{
+    return (va - AK_USER_MMAP_MIN) / VMM_PAGE;
+}
+
+static uint64_t span_no(uint64_t va)
+{
+    return (va - AK_USER_MMAP_MIN) / VMM_SPAN;
+}
+
+static bool bit(const uint64_t *bits, uint64_t i)
+{
+    return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+static void set_bit(uint64_t *bits, uint64_t i)
+{
+    bits[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+uint64_t space_frames_needed(const vmm_proc_t *p, uint64_t va, uint64_t size)
+{
+    uint64_t n = 0, last = va + size - 1;
+    for (uint64_t l = page_no(va) / PMAP_LEAF_PAGES; l <= page_no(last) / PMAP_LEAF_PAGES; l++)
+        n += p->pmap[l] == NULL;
+    for (uint64_t s = span_no(va); s <= span_no(last); s++)
+        n += !bit(p->span_acct, s);
+    return n + !p->upper_acct;
+}
+
+uint64_t space_frames_bound(uint64_t size)
+{
+    uint64_t pages = size / VMM_PAGE;
+    return pages / PMAP_LEAF_PAGES + 2 + pages / (VMM_SPAN / VMM_PAGE) + 2 + 1;
+}
+
+void space_prepare(vmm_proc_t *p, uint64_t va, uint64_t size)
+{
+    uint64_t last = va + size - 1;
+    for (uint64_t l = page_no(va) / PMAP_LEAF_PAGES; l <= page_no(last) / PMAP_LEAF_PAGES; l++) {
+        if (p->pmap[l])
+            continue;
+        uint64_t pa = frames_alloc_zeroed(FRAME_VMM, FROM_RESERVED);
+        p->pmap[l] = pa ? window_of(pa) : NULL;
+        p->leaves += pa != 0;
+    }
+    uint64_t promises = 0;
+    for (uint64_t s = span_no(va); s <= span_no(last); s++) {
+        if (!bit(p->span_acct, s)) {
+            set_bit(p->span_acct, s);
+            promises++;
+        }
+    }
+    if (!p->upper_acct) {
+        p->upper_acct = true;
+        promises++;
+    }
+    frames_promise(promises);
+    p->promised += promises;
+}
+
+/*
+ * A table the kernel asked for, at level for va: from its promise, made
+ * when the pages it serves were committed.  0 if there is none (a table
+ * nothing accounted for: taken from what is available, if anything is).
+ */
+static uint64_t table_for(vmm_proc_t *p, uint64_t va, uint8_t level)
+{
+    bool last_level = level == 3;
+    uint64_t s = span_no(va);
+    bool promised = last_level ? bit(p->span_acct, s) && !bit(p->span_made, s)
+                               : p->upper_acct && !p->upper_made;
+    uint64_t pa;
+    if (promised) {
+        pa = frames_alloc_table(vmm_proc_owner(p), FROM_PROMISED);
+        if (pa) {
+            p->promised--;
+            if (last_level)
+                set_bit(p->span_made, s);
+            else
+                p->upper_made = true;
+        }
+    } else {
+        pa = frames_reserve(1) == 0 ? frames_alloc_table(vmm_proc_owner(p), FROM_RESERVED) : 0;
+    }
+    p->tables += pa != 0;
+    return pa;
+}
+
+int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src)
+{
+    uint64_t pa = frames_alloc_zeroed(vmm_proc_owner(p), src);
     if (!pa)
         return -AK_ENOMEM;
     for (;;) {
@@ -44,21 +151,26 @@ int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot)
         uint64_t where = 0;
         int rc = aspace_map(p->aspace_slot, va, pa, prot, &level, &where);
         if (rc == 0) {
-            p->mapped_pages++;
+            if (src == FROM_PROMISED)
+                p->promised--;
+            if (++p->mapped_pages > p->peak)
+                p->peak = p->mapped_pages;
             return 0;
         }
         if (rc == -AK_ENOTABLE) {
-            uint64_t table = frames_alloc_table(space_owner(p));
+            uint64_t table = table_for(p, va, level);
             if (table) {
                 rc = aspace_table(p->aspace_slot, va, level, table);
                 if (rc == 0)
                     continue;
                 frames_free(table);
+                p->tables--;
             } else {
                 rc = -AK_ENOMEM;
             }
         }
         frames_free(pa);
+        *(src == FROM_RESERVED ? &vmm_frames.reserved : &vmm_frames.promised) += 1;
         return rc;
     }
 }
@@ -83,8 +195,23 @@ void space_reclaim(vmm_proc_t *p)
      * The kernel destroys the address space when this EXIT is answered,
      * before the vmm runs again: its frames can go back to the pool now.
      */
-    frames_free_owner(space_owner(p));
+    uint64_t back = frames_free_owner(vmm_proc_owner(p));
+    if (back != p->mapped_pages + p->tables)
+        vmm_say(p, "accounting error: %lu frames back, %lu pages and %lu tables counted", (unsigned long)back,
+                (unsigned long)p->mapped_pages, (unsigned long)p->tables);
+    for (unsigned l = 0; l < PMAP_LEAVES; l++) {
+        if (p->pmap[l])
+            frames_free(window_pa(p->pmap[l]));
+        p->pmap[l] = NULL;
+    }
+    for (unsigned w = 0; w < SPAN_WORDS; w++)
+        p->span_acct[w] = p->span_made[w] = 0;
+    p->upper_acct = p->upper_made = false;
+    frames_unpromise(p->promised);
+    vmm_nodes.held -= p->ncached;
+    p->ncached = 0;
     region_destroy(&p->regions);
-    p->mapped_pages = 0;
+    p->leaves = p->reserved_pages = p->mapped_pages = p->committed = p->promised = p->tables = 0;
     p->live = false;
+    p->inject_in = 0;
 }

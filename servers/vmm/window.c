@@ -3,7 +3,8 @@
  * made one page at a time on first use through its address-space
  * capability over itself.  Translation tables for the window come from
  * the pool (or, while the pool is being built, from the frames after its
- * bookkeeping).
+ * bookkeeping); window_make_tables makes all of them at start-up, so
+ * that windowing a frame later never needs a frame.
  */
 #include <akuma/abi/errno.h>
 #include <akuma/abi/mman.h>
@@ -16,6 +17,11 @@
 void *window_va(uint64_t pa)
 {
     return (void *)(uintptr_t)(VMM_WINDOW_VA + (pa - vmm_frames.base));
+}
+
+uint64_t window_pa(const void *va)
+{
+    return (uint64_t)(uintptr_t)va - VMM_WINDOW_VA + vmm_frames.base;
 }
 
 /*
@@ -39,7 +45,7 @@ __attribute__((cold)) static int map(uint64_t pa, uint64_t *next_table, uint64_t
                 return -AK_ENOMEM;
             table = *next_table;
             *next_table += VMM_PAGE;
-        } else if (!(table = frames_alloc_table(FRAME_VMM))) {
+        } else if (frames_reserve(1) != 0 || !(table = frames_alloc_table(FRAME_VMM, FROM_RESERVED))) {
             return -AK_ENOMEM;
         }
         rc = aspace_table(vmm.self_slot, va, level, table);
@@ -71,4 +77,30 @@ int window_drop(uint64_t pa)
     if (rc == 0)
         frames_set_windowed(pa, false);
     return rc;
+}
+
+int window_make_tables(void)
+{
+    const frames_t *f = &vmm_frames;
+    uint64_t per_span = VMM_SPAN / VMM_PAGE;
+    for (uint64_t first = 0; first < f->nframes; first += per_span) {
+        uint64_t last = first + per_span < f->nframes ? first + per_span : f->nframes;
+        /*
+         * A windowed frame of the span means its tables exist; else window
+         * its highest free frame (not the next one the pool hands out,
+         * which mapping it may need as a table).
+         */
+        for (uint64_t i = last; i-- > first;) {
+            uint64_t pa = f->base + i * VMM_PAGE;
+            if (frames_windowed(pa))
+                break;
+            if (f->owner[i] != FRAME_FREE_OWNER || f->stack[f->nfree - 1] == i)
+                continue;
+            if (!window_of(pa))
+                return -AK_ENOMEM;
+            break;
+        }
+    }
+    frames_end_request();
+    return 0;
 }

@@ -32,7 +32,7 @@ refused() {
     fi
 }
 
-echo "1..38"
+echo "1..39"
 refused "make-vmm-unknown" "VMM=nope is not a vmm: choose one of" VMM=nope
 refused "make-vmm-two-words" "VMM=vmm junk is not a vmm" "VMM=vmm junk"
 refused "make-vmm-empty" "VMM= is not a vmm" VMM=
@@ -41,6 +41,7 @@ refused "make-app-unknown" "APP=nope is not a program: choose one of" APP=nope
 refused "make-args-quote" "ARGS must not contain a double quote" 'ARGS=a"b'
 refused "make-fuzz-unknown" "FUZZ=nope: the fuzz targets are" FUZZ=nope
 refused "make-soak-vmm" "SOAK_VMMS=vmm-bump: the soak runs on" SOAK_VMMS=vmm-bump
+refused "make-soak-concurrent-vmm" "SOAK_CONCURRENT_VMMS=nope: the concurrent soak runs on" SOAK_CONCURRENT_VMMS=nope
 
 if make -n help VMM=vmm-list MALLOC=chunk APP=hello 'ARGS=a b' >"$out" 2>&1 &&
     grep -q 'one of: vmm' "$out"; then

@@ -1,15 +1,21 @@
 /*
  * The cost of one page of memory from the vmm, as a program sees it: an
- * mmap of one page, a write to it, and its munmap, in a loop.  Each
- * iteration is two IPC round trips to the vmm, which in between asks the
- * kernel to map the page (zeroing it first) and later to take it back.
+ * mmap of one page, a read and a write of it, and its munmap, in a loop.
  *
+ *   page-touch-unmap      the default mmap, lazy: the first touch faults,
+ *                         the vmm maps a zeroed frame and resumes the
+ *                         program; three round trips to the vmm
+ *   populate-touch-unmap  MAP_POPULATE: the frame is mapped by the mmap;
+ *                         two round trips
+ *
+ * Usage: mmapbench [VARIANT]   (default page-touch-unmap)
  * Prints, per iteration (see bench/apps/ipcbench for the method):
- *     BENCH mmap,page-touch-unmap,instructions,...
- *     BENCH mmap,page-touch-unmap,ns,...
+ *     BENCH mmap,VARIANT,instructions,...
+ *     BENCH mmap,VARIANT,ns,...
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include <akuma/counter.h>
@@ -18,10 +24,13 @@
 #define WARMUP 100
 #define ROUNDS 10000
 
+static const char *variant = "page-touch-unmap";
+static int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+
 static int rounds(unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
-        volatile uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        volatile uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, flags, -1, 0);
         if (p == MAP_FAILED) {
             printf("mmapbench: mmap %u failed\n", i);
             return -1;
@@ -42,12 +51,16 @@ static int rounds(unsigned n)
 static void report(const char *metric, uint64_t total, const char *unit)
 {
     uint64_t hundredths = (total * 100 + ROUNDS / 2) / ROUNDS;
-    printf("BENCH mmap,page-touch-unmap,%s,%lu.%02lu,%s\n", metric, (unsigned long)(hundredths / 100),
+    printf("BENCH mmap,%s,%s,%lu.%02lu,%s\n", variant, metric, (unsigned long)(hundredths / 100),
            (unsigned long)(hundredths % 100), unit);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "populate-touch-unmap")) {
+        variant = argv[1];
+        flags |= MAP_POPULATE;
+    }
     if (rounds(WARMUP))
         return 1;
     uint64_t i0 = ak_instructions(), t0 = ak_counter();

@@ -34,6 +34,12 @@ static pthread_key_t heap_key;
 static bool key_made;
 static bool verbose;
 
+/* Linux maps on first touch and page mode is not built here: the same call. */
+void *ak_malloc_pages_in_now(size_t len, size_t align)
+{
+    return ak_malloc_pages_in(len, align);
+}
+
 void *ak_malloc_pages_in(size_t len, size_t align)
 {
     if (align <= AK_MALLOC_PAGE_SIZE) {

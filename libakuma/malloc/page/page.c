@@ -171,7 +171,7 @@ static void *alloc(akm_page_heap_t *h, size_t n, size_t align)
     if (!reserve(h))
         return NULL;
     size_t len = map_len(n, align);
-    void *p = ak_malloc_pages_in(len, align > AKM_PAGE ? align : AKM_PAGE);
+    void *p = ak_malloc_pages_in_now(len, align > AKM_PAGE ? align : AKM_PAGE);
     if (p == NULL)
         return NULL;
     h->stats.kernel_bytes_in += len;

@@ -202,6 +202,23 @@ static void test_munmap(void **state)
     assert_int_equal(vmm_munmap(EP, words[0], words[1]), -AK_EBADF);
 }
 
+static void test_inject(void **state)
+{
+    (void)state;
+    static const uint64_t words[1] = { UINT64_C(3) };
+    reply_t ok = make_reply(0, 0, 0);
+    reply_t perm = make_reply(AK_EPERM, 0, 0);
+    reply_t long_ok = make_reply(0, 1, 0);
+    const struct { reply_t *r; int want; } cases[] = {
+        { &ok, 0 }, { &perm, -AK_EPERM }, { &long_ok, -AK_EBADMSG },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expect_request(5, 1, words);
+        will_return(ak_ipc_call, cases[i].r);
+        assert_int_equal(vmm_inject(EP, words[0]), cases[i].want);
+    }
+}
+
 static void test_mprotect(void **state)
 {
     (void)state;
@@ -222,40 +239,43 @@ static void test_mprotect(void **state)
     }
 }
 
-/* stats' reply is 9 words: 4 in registers, 5 in the IPC buffer. */
-static int call_stats(uint64_t out[9])
+/* stats' reply is 18 words: 4 in registers, 14 in the IPC buffer. */
+#define STATS_WORDS 18
+static int call_stats(uint64_t out[STATS_WORDS])
 {
     expect_request(4, 0, NULL);
-    return vmm_stats(EP, &out[0], &out[1], &out[2], &out[3], &out[4], &out[5], &out[6], &out[7], &out[8]);
+    return vmm_stats(EP, &out[0], &out[1], &out[2], &out[3], &out[4], &out[5], &out[6], &out[7], &out[8],
+                     &out[9], &out[10], &out[11], &out[12], &out[13], &out[14], &out[15], &out[16], &out[17]);
 }
 
 static void test_stats(void **state)
 {
     (void)state;
-    _Static_assert(VMM_STATS_REP_WORDS == 9, "stats reply");
-    reply_t r = make_reply(0, 9, 100);
+    _Static_assert(VMM_STATS_REP_WORDS == STATS_WORDS, "stats reply");
+    reply_t r = make_reply(0, STATS_WORDS, 100);
     will_return(ak_ipc_call, &r);
-    uint64_t out[9];
+    uint64_t out[STATS_WORDS];
     assert_int_equal(call_stats(out), 0);
-    for (unsigned i = 0; i < 9; i++)
+    for (unsigned i = 0; i < STATS_WORDS; i++)
         assert_int_equal(out[i], 100 + i);
 
-    /* Words 4..8 really come from the IPC buffer. */
-    r = make_reply(0, 9, 0);
+    /* Words 4..17 really come from the IPC buffer. */
+    r = make_reply(0, STATS_WORDS, 0);
     r.w[4] = UINT64_C(0xfeed);
-    r.w[8] = UINT64_MAX;
+    r.w[STATS_WORDS - 1] = UINT64_MAX;
     will_return(ak_ipc_call, &r);
     assert_int_equal(call_stats(out), 0);
     assert_int_equal(out[4], 0xfeed);
-    assert_int_equal(out[8], UINT64_MAX);
+    assert_int_equal(out[STATS_WORDS - 1], UINT64_MAX);
 
-    reply_t bad[] = { make_reply(0, 8, 0), make_reply(0, 10, 0), make_reply(0, 4, 0), make_reply(0, 0, 0) };
+    reply_t bad[] = { make_reply(0, STATS_WORDS - 1, 0), make_reply(0, STATS_WORDS + 1, 0), make_reply(0, 4, 0),
+                      make_reply(0, 0, 0) };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         will_return(ak_ipc_call, &bad[i]);
-        for (unsigned k = 0; k < 9; k++)
+        for (unsigned k = 0; k < STATS_WORDS; k++)
             out[k] = UNTOUCHED;
         assert_int_equal(call_stats(out), -AK_EBADMSG);
-        for (unsigned k = 0; k < 9; k++)
+        for (unsigned k = 0; k < STATS_WORDS; k++)
             assert_int_equal(out[k], UNTOUCHED);
     }
     reply_t err = make_reply(AK_ESRCH, 0, 0);
@@ -273,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_munmap),
         cmocka_unit_test(test_mprotect),
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_inject),
     };
     return cmocka_run_group_tests_name("vmm_client", tests, NULL, NULL);
 }

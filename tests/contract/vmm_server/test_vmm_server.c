@@ -74,17 +74,31 @@ static int h_mprotect(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, ui
 static int h_stats(void *ctx, uint64_t badge, uint64_t *out_nodes, uint64_t *out_mapped_pages,
                    uint64_t *out_holes, uint64_t *out_largest_hole, uint64_t *out_bump,
                    uint64_t *out_frames_free, uint64_t *out_frames_total, uint64_t *out_mmap_calls,
-                   uint64_t *out_munmap_calls)
+                   uint64_t *out_munmap_calls, uint64_t *out_reserved_pages, uint64_t *out_committed,
+                   uint64_t *out_peak, uint64_t *out_quota, uint64_t *out_tables, uint64_t *out_frames_in_use,
+                   uint64_t *out_frames_vmm, uint64_t *out_refusals, uint64_t *out_frames_vmm_start)
 {
     srv.calls++;
     check_expected_ptr(ctx);
     check_expected(badge);
-    uint64_t *outs[9] = { out_nodes, out_mapped_pages, out_holes, out_largest_hole, out_bump,
-                          out_frames_free, out_frames_total, out_mmap_calls, out_munmap_calls };
-    for (unsigned i = 0; i < 9; i++) {
+    uint64_t *outs[18] = { out_nodes, out_mapped_pages, out_holes, out_largest_hole, out_bump,
+                           out_frames_free, out_frames_total, out_mmap_calls, out_munmap_calls,
+                           out_reserved_pages, out_committed, out_peak, out_quota, out_tables,
+                           out_frames_in_use, out_frames_vmm, out_refusals,
+                           out_frames_vmm_start };
+    for (unsigned i = 0; i < 18; i++) {
         assert_int_equal(*outs[i], 0);
         *outs[i] = 1000 + i;
     }
+    return mock_type(int);
+}
+
+static int h_inject(void *ctx, uint64_t badge, uint64_t after)
+{
+    srv.calls++;
+    check_expected_ptr(ctx);
+    check_expected(badge);
+    check_expected(after);
     return mock_type(int);
 }
 
@@ -120,7 +134,7 @@ static int h_exit(void *ctx, uint64_t badge, uint32_t pid, uint64_t status)
 }
 
 static const vmm_handlers_t handlers = {
-    .mmap = h_mmap, .munmap = h_munmap, .mprotect = h_mprotect, .stats = h_stats,
+    .mmap = h_mmap, .munmap = h_munmap, .mprotect = h_mprotect, .stats = h_stats, .inject = h_inject,
     .start = h_start, .fault = h_fault, .exit = h_exit,
 };
 
@@ -244,6 +258,20 @@ static void test_munmap_mprotect(void **state)
     assert_int_equal(srv.calls, 2);
 }
 
+static void test_inject(void **state)
+{
+    (void)state;
+    static const uint64_t w[1] = { UINT64_MAX };
+    ak_msg_t m = request(VMM_LABEL_INJECT, 1, w);
+    expect_value(h_inject, ctx, &srv);
+    expect_value(h_inject, badge, BADGE);
+    expect_value(h_inject, after, UINT64_MAX);
+    will_return(h_inject, -AK_EPERM);
+    int rc = vmm_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EPERM);
+    assert_int_equal(srv.calls, 1);
+}
+
 static void test_stats(void **state)
 {
     (void)state;
@@ -252,12 +280,12 @@ static void test_stats(void **state)
     expect_value(h_stats, badge, BADGE);
     will_return(h_stats, 0);
     assert_int_equal(vmm_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
-    assert_int_equal(m.info, ak_msginfo(0, 9));
+    assert_int_equal(m.info, ak_msginfo(0, 18));
     for (unsigned i = 0; i < 4; i++)
         assert_int_equal(m.w[i], 1000 + i);
-    for (unsigned i = 4; i < 9; i++)
+    for (unsigned i = 4; i < 18; i++)
         assert_int_equal(buf.words[i], 1000 + i);
-    assert_int_equal(buf.words[9], 0);      /* nothing past the reply */
+    assert_int_equal(buf.words[18], 0);     /* nothing past the reply */
 }
 
 static void test_kernel_messages(void **state)
@@ -315,7 +343,7 @@ static void test_forged_kernel_messages(void **state)
 static void test_unknown_labels(void **state)
 {
     (void)state;
-    static const uint64_t labels[] = { 0, 5, 6, 4095, 4096, 0xA0000, 0xA0004, AK_MSGINFO_LABEL_MAX };
+    static const uint64_t labels[] = { 0, 6, 7, 4095, 4096, 0xA0000, 0xA0004, AK_MSGINFO_LABEL_MAX };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         assert_rejected(request(labels[i], 0, NULL), BADGE, AK_ENOSYS);
         assert_rejected(request(labels[i], 4, mmap_words), KBADGE, AK_ENOSYS);
@@ -328,8 +356,8 @@ static void test_wrong_lengths(void **state)
     static const uint64_t w[AK_MSG_MAX_WORDS] = { 1, 2, 3, 4, 5, 6 };
     static const struct { uint64_t label, badge, good; } methods[] = {
         { VMM_LABEL_MMAP, BADGE, 4 }, { VMM_LABEL_MUNMAP, BADGE, 2 }, { VMM_LABEL_MPROTECT, BADGE, 3 },
-        { VMM_LABEL_STATS, BADGE, 0 }, { AK_PAGER_START, KBADGE, 1 }, { AK_PAGER_FAULT, KBADGE, 4 },
-        { AK_PAGER_EXIT, KBADGE, 2 },
+        { VMM_LABEL_STATS, BADGE, 0 }, { VMM_LABEL_INJECT, BADGE, 1 }, { AK_PAGER_START, KBADGE, 1 },
+        { AK_PAGER_FAULT, KBADGE, 4 }, { AK_PAGER_EXIT, KBADGE, 2 },
     };
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         for (uint64_t len = 0; len <= AK_MSG_MAX_WORDS; len++)
@@ -378,8 +406,8 @@ static void test_missing_handlers(void **state)
     static const uint64_t w[4] = { 0 };
     static const struct { uint64_t label, len, badge; } msgs[] = {
         { VMM_LABEL_MMAP, 4, BADGE }, { VMM_LABEL_MUNMAP, 2, BADGE }, { VMM_LABEL_MPROTECT, 3, BADGE },
-        { VMM_LABEL_STATS, 0, BADGE }, { AK_PAGER_START, 1, KBADGE }, { AK_PAGER_FAULT, 4, KBADGE },
-        { AK_PAGER_EXIT, 2, KBADGE },
+        { VMM_LABEL_STATS, 0, BADGE }, { VMM_LABEL_INJECT, 1, BADGE }, { AK_PAGER_START, 1, KBADGE },
+        { AK_PAGER_FAULT, 4, KBADGE }, { AK_PAGER_EXIT, 2, KBADGE },
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         ak_msg_t m = request(msgs[i].label, msgs[i].len, w);
@@ -396,6 +424,7 @@ int main(void)
         cmocka_unit_test_setup(test_mmap_handler_errors, setup),
         cmocka_unit_test_setup(test_munmap_mprotect, setup),
         cmocka_unit_test_setup(test_stats, setup),
+        cmocka_unit_test_setup(test_inject, setup),
         cmocka_unit_test_setup(test_kernel_messages, setup),
         cmocka_unit_test_setup(test_forged_kernel_messages, setup),
         cmocka_unit_test_setup(test_unknown_labels, setup),

@@ -515,8 +515,8 @@ static void test_product_idl(void **state)
             fail_msg("%s: %s", files[i], c.diag);
         if (i == 0) {
             char want[256];
-            snprintf(want, sizeof want, "idl/vmm.idl:%u:5: note: reply of 'stats' has 9 words: "
-                     "words 4..8 travel in the IPC buffer\n", method_line(src, "stats"));
+            snprintf(want, sizeof want, "idl/vmm.idl:%u:5: note: reply of 'stats' has 18 words: "
+                     "words 4..17 travel in the IPC buffer\n", method_line(src, "stats"));
             assert_string_equal(c.diag, want);
         }
         if (i == 3) {
@@ -636,7 +636,7 @@ static void test_vmm_output(void **state)
         "_Static_assert(VMM_STATS_REP_WORDS <= AK_MSG_MAX_WORDS,",
         "_Static_assert(sizeof(vmm_stats_rep_t) == VMM_STATS_REP_WORDS * sizeof(uint64_t),",
         "_Static_assert(offsetof(vmm_mmap_req_t, flags) == VMM_MMAP_REQ_W_FLAGS * sizeof(uint64_t),",
-        "/* The reply has 9 words: words 4..8 travel in the IPC buffer. */",
+        "/* The reply has 18 words: words 4..17 travel in the IPC buffer. */",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (strstr(types, want[i]) == NULL)
@@ -818,7 +818,7 @@ static void test_cli_success(void **state)
     char want[8192];
     size_t len;
     char *src = read_file(vmm, &len);
-    snprintf(want, sizeof want, "%s:%u:5: note: reply of 'stats' has 9 words: words 4..8 travel in the IPC buffer\n",
+    snprintf(want, sizeof want, "%s:%u:5: note: reply of 'stats' has 18 words: words 4..17 travel in the IPC buffer\n",
              vmm, method_line(src, "stats"));
     free(src);
     assert_string_equal(out, want);

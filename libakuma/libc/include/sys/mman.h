@@ -1,11 +1,15 @@
 /*
  * mmap, munmap and mprotect: POSIX-shaped calls to the vmm (idl/vmm.idl)
  * on the endpoint in slot AK_SLOT_VMM.  Only private anonymous memory
- * exists; every page handed out is zeroed and mapped at once.  On failure
- * they set errno (errno.h) and return MAP_FAILED or -1.
+ * exists; a page gets a zeroed frame when it is first touched, or at once
+ * with MAP_POPULATE.  PROT_WRITE alone means read and write, PROT_EXEC
+ * alone read and execute, as on Linux.  On failure they set errno
+ * (errno.h) and return MAP_FAILED or -1; a failed call changes nothing.
  *
- *   EINVAL  length 0, bad flags, a fixed address outside the mmap area
- *   ENOMEM  no hole large enough, no frames, or (mprotect) a page not mapped
+ *   EINVAL  length 0 or past the mmap area, bad flags, a fixed address
+ *           outside the mmap area
+ *   ENOMEM  no hole large enough, the process's frame quota or the vmm's
+ *           frames exhausted, or (mprotect) a page not mapped
  *   EEXIST  MAP_FIXED_NOREPLACE over a mapping
  *   EACCES  writable and executable at once
  *   EPERM   the process has no vmm
@@ -28,6 +32,7 @@
 #define MAP_FIXED           AK_MAP_FIXED
 #define MAP_ANONYMOUS       AK_MAP_ANONYMOUS
 #define MAP_ANON            AK_MAP_ANONYMOUS
+#define MAP_POPULATE        AK_MAP_POPULATE
 #define MAP_FIXED_NOREPLACE AK_MAP_FIXED_NOREPLACE
 #define MAP_ALIGNED(n)      ((int)AK_MAP_ALIGNED(n))
 

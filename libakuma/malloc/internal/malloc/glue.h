@@ -36,6 +36,13 @@
 void *ak_malloc_pages_in(size_t len, size_t align);
 
 /*
+ * The same, for memory the caller will touch at once (page mode's
+ * allocations): the glue may map it eagerly rather than on first touch,
+ * where that is cheaper.
+ */
+void *ak_malloc_pages_in_now(size_t len, size_t align);
+
+/*
  * Pages out: unmaps [p, p + len), which lies inside one range returned by
  * ak_malloc_pages_in and not yet unmapped (the whole range, or its tail when
  * an allocation shrinks).  p and len are multiples of AK_MALLOC_PAGE_SIZE,

@@ -54,6 +54,9 @@
 /* The name of the vmm program the variant makes ("vmm", "vmm-list", ...). */
 extern const char region_variant[];
 
+/* Whether the variant gives freed addresses out again (false for bump only). */
+extern const bool region_reuses_va;
+
 /* Size and alignment of the blocks node_alloc must return (any variant). */
 #define REGION_NODE_SIZE  48u
 #define REGION_NODE_ALIGN 8u

@@ -19,6 +19,7 @@
 #include <akuma/abi/errno.h>
 
 const char region_variant[] = "vmm-bump";
+const bool region_reuses_va = false;
 
 int region_init(region_set_t *s, uint64_t lo, uint64_t hi, const region_mem_t *mem)
 {

@@ -36,6 +36,7 @@
 #include <akuma/abi/errno.h>
 
 const char region_variant[] = "vmm-list";
+const bool region_reuses_va = true;
 
 typedef struct region_node node_t;
 

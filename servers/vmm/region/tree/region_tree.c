@@ -48,6 +48,7 @@
 #include <akuma/abi/errno.h>
 
 const char region_variant[] = "vmm";
+const bool region_reuses_va = true;
 
 /*
  * Holes are separated by pages in use, so an area of at most 2^52 pages

@@ -2,7 +2,7 @@
  * vmmsoak: a long random workload against the vmm, checked against a model
  * of what the process should have mapped.
  *
- * Usage: vmmsoak OPS SEED [NAME]
+ * Usage: vmmsoak OPS SEED [NAME] [inject] [bump | vmm=VMM]
  *
  * Each op is one of: mmap anywhere (1..64 pages, maybe aligned, maybe with
  * a hint), mmap MAP_FIXED over whatever is there, MAP_FIXED_NOREPLACE
@@ -17,7 +17,15 @@
  *     and reads zero;
  *   - every readable page still holds its word (checked on every op for
  *     the pages it touches, and for all pages every 256 ops);
- *   - the vmm's count of mapped pages equals the model's.
+ *   - the vmm's counts of mapped, reserved and committed pages equal the
+ *     model's, and its frames add up (free + in use + its own = total).
+ *
+ * With "inject" (the vmm must be started with "inject" too), before a
+ * third of the ops the vmm's supply is told to fail at its 1st, 2nd or
+ * 3rd request (vmm.idl inject): an op that then fails with ENOMEM must
+ * have changed nothing, which a full check proves at once.  With "bump"
+ * (or vmm=vmm-bump: vmm-bump, which never reuses an address), MAP_FIXED may be refused
+ * with EEXIST, and the run ends early when the area is used up.
  *
  * Prints "AKTEST PASS NAME" (default vmm-soak) at the end, or the first
  * disagreement as "AKTEST FAIL NAME: ..." and exits 1.
@@ -52,6 +60,8 @@ static unsigned nruns;
 static uint64_t rng;
 static const char *name = "vmm-soak";
 static uint64_t op_no;
+static bool inject, bump, armed, exhausted;
+static uint64_t injected_failures, bump_refusals;
 
 static uint64_t rnd(void)
 {
@@ -183,13 +193,53 @@ static void check_all(void)
         if (runs[i].prot & PROT_READ)
             for (uint64_t k = 0; k < runs[i].npages; k++)
                 check_page(runs[i].start + k * PAGE);
-    uint64_t nodes, mapped, holes, largest, bump, free_frames, total, mmaps, munmaps;
-    int rc = vmm_stats(AK_SLOT_VMM, &nodes, &mapped, &holes, &largest, &bump, &free_frames, &total,
-                       &mmaps, &munmaps);
+    uint64_t st[18];
+    int rc = vmm_stats(AK_SLOT_VMM, &st[0], &st[1], &st[2], &st[3], &st[4], &st[5], &st[6], &st[7], &st[8],
+                       &st[9], &st[10], &st[11], &st[12], &st[13], &st[14], &st[15], &st[16], &st[17]);
     if (rc != 0)
         fail("stats failed", 0, rc, 0);
-    if (mapped != model_pages())
-        fail("the vmm's mapped pages differ from the model's", 0, (long)mapped, (long)model_pages());
+    uint64_t pages = model_pages();
+    if (st[1] != pages)
+        fail("the vmm's mapped pages differ from the model's", 0, (long)st[1], (long)pages);
+    if (st[9] != pages)
+        fail("the vmm's reserved pages differ from the model's", 0, (long)st[9], (long)pages);
+    if (st[10] != pages) /* every page was touched when made: all hold a frame */
+        fail("the vmm's committed pages differ from the model's", 0, (long)st[10], (long)pages);
+    if (st[5] + st[14] + st[15] != st[6])
+        fail("the vmm's frames do not add up (free + in use + its own)", 0, (long)(st[5] + st[14] + st[15]),
+             (long)st[6]);
+}
+
+/* Arms the seam for the next op, a third of the time. */
+static void maybe_arm(void)
+{
+    armed = inject && below(3) == 0;
+    if (armed) {
+        int rc = vmm_inject(AK_SLOT_VMM, 1 + below(3));
+        if (rc != 0)
+            fail("inject refused", 0, rc, 0);
+    }
+}
+
+static void disarm(void)
+{
+    if (armed && vmm_inject(AK_SLOT_VMM, 0) != 0)
+        fail("inject refused", 0, 0, 0);
+    armed = false;
+}
+
+/*
+ * A call that failed with err: an injected ENOMEM is fine if nothing
+ * changed (checked at once, against the model as it was); true then.
+ */
+static bool injected(int err)
+{
+    if (!armed || err != ENOMEM)
+        return false;
+    injected_failures++;
+    disarm();
+    check_all();
+    return true;
 }
 
 /* A readable page about to be unmapped or replaced: its contents were intact. */
@@ -220,7 +270,11 @@ static void op_mmap(void)
     void *hint = below(4) == 0 ? (void *)(uintptr_t)(AK_USER_MMAP_MIN + below(1u << 16) * PAGE) : NULL;
     char *p = mmap(hint, n * PAGE, RW, flags, -1, 0);
     if (p == MAP_FAILED) {
-        if (errno == ENOMEM && nruns > 0)
+        if (injected(errno))
+            return;
+        if (errno == ENOMEM && bump && nruns == 0)
+            exhausted = true; /* vmm-bump has used up the area */
+        if (errno == ENOMEM && (nruns > 0 || bump))
             return; /* the area is full: fine, munmaps will follow */
         fail("mmap failed", (uint64_t)(uintptr_t)hint, errno, 0);
     }
@@ -249,6 +303,12 @@ static void op_fixed(bool noreplace)
             fail("MAP_FIXED_NOREPLACE over a mapping did not fail with EEXIST", a, (long)(uintptr_t)p, EEXIST);
         return;
     }
+    if (p == MAP_FAILED && injected(errno))
+        return;
+    if (p == MAP_FAILED && bump && errno == EEXIST) {
+        bump_refusals++; /* over an address it will not reuse */
+        return;
+    }
     if (p == MAP_FAILED)
         fail("MAP_FIXED failed", a, errno, 0);
     if ((uint64_t)(uintptr_t)p != a)
@@ -265,9 +325,15 @@ static void op_munmap(void)
     uint64_t a = r->start, n = r->npages;
     if (below(2))
         pick_part(r, &a, &n);
-    punch(a, n, check_if_readable);
-    if (munmap((void *)(uintptr_t)a, n * PAGE) != 0)
+    int prot = r->prot;
+    for (uint64_t k = 0; k < n; k++)
+        check_if_readable(a + k * PAGE, prot);
+    if (munmap((void *)(uintptr_t)a, n * PAGE) != 0) {
+        if (injected(errno))
+            return;
         fail("munmap failed", a, errno, 0);
+    }
+    punch(a, n, NULL);
 }
 
 static void op_mprotect(void)
@@ -277,9 +343,14 @@ static void op_mprotect(void)
     uint64_t a, n;
     pick_part(r, &a, &n);
     int prot = prots[below(3)];
-    punch(a, n, check_if_readable);
-    if (mprotect((void *)(uintptr_t)a, n * PAGE, prot) != 0)
+    for (uint64_t k = 0; k < n; k++)
+        check_if_readable(a + k * PAGE, r->prot);
+    if (mprotect((void *)(uintptr_t)a, n * PAGE, prot) != 0) {
+        if (injected(errno))
+            return;
         fail("mprotect failed", a, errno, 0);
+    }
+    punch(a, n, NULL);
     insert_run(a, n, prot);
     if (prot & PROT_READ)
         for (uint64_t k = 0; k < n; k++)
@@ -313,14 +384,25 @@ int main(int argc, char **argv)
 {
     uint64_t ops = argc > 1 ? parse(argv[1]) : 10000;
     rng = argc > 2 ? parse(argv[2]) * UINT64_C(0x9E3779B97F4A7C15) + 1 : 1;
-    if (argc > 3)
-        name = argv[3];
-    printf("vmmsoak: %lu ops, seed %s\n", (unsigned long)ops, argc > 2 ? argv[2] : "0");
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "inject"))
+            inject = true;
+        else if (!strcmp(argv[i], "bump") || !strcmp(argv[i], "vmm=vmm-bump"))
+            bump = true;
+        else if (!strncmp(argv[i], "vmm=", 4))
+            continue; /* another vmm: nothing to adapt */
+        else
+            name = argv[i];
+    }
+    printf("vmmsoak: %lu ops, seed %s%s%s\n", (unsigned long)ops, argc > 2 ? argv[2] : "0",
+           inject ? ", injected failures" : "", bump ? ", vmm-bump" : "");
     uint64_t counts[6] = { 0 };
     for (op_no = 1; op_no <= ops; op_no++) {
         unsigned kind = nruns == 0 ? 0 : (unsigned)below(16);
         if (nruns > MAX_RUNS / 8 && below(2))
             kind = 7; /* keep the model short: unmap more often */
+        if (kind <= 12)
+            maybe_arm();
         if (kind <= 4) {
             op_mmap(), counts[0]++;
         } else if (kind <= 6) {
@@ -334,6 +416,9 @@ int main(int argc, char **argv)
         } else {
             op_refused(), counts[5]++;
         }
+        disarm();
+        if (exhausted)
+            break;
         if (op_no % CHECK_EVERY == 0)
             check_all();
     }
@@ -345,9 +430,13 @@ int main(int argc, char **argv)
             fail("munmap at the end failed", r.start, errno, 0);
     }
     check_all();
-    printf("vmmsoak: mmap %lu, fixed %lu, munmap %lu, mprotect %lu, noreplace %lu, refused %lu\n",
+    printf("vmmsoak: mmap %lu, fixed %lu, munmap %lu, mprotect %lu, noreplace %lu, refused %lu, "
+           "injected failures %lu, bump refusals %lu\n",
            (unsigned long)counts[0], (unsigned long)counts[1], (unsigned long)counts[2], (unsigned long)counts[3],
-           (unsigned long)counts[4], (unsigned long)counts[5]);
+           (unsigned long)counts[4], (unsigned long)counts[5], (unsigned long)injected_failures,
+           (unsigned long)bump_refusals);
+    if (inject && injected_failures == 0)
+        fail("no injected failure happened", 0, 0, 1);
     printf("AKTEST PASS %s\n", name);
     return 0;
 }

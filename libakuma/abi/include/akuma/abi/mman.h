@@ -15,6 +15,7 @@
 #define AK_MAP_PRIVATE   0x02u
 #define AK_MAP_FIXED     0x10u
 #define AK_MAP_ANONYMOUS 0x20u
+#define AK_MAP_POPULATE  0x8000u   /* map every page at once instead of on first touch */
 #define AK_MAP_FIXED_NOREPLACE 0x100000u
 
 #define AK_MAP_ALIGNMENT_SHIFT 24u
