@@ -198,6 +198,27 @@ static int bi_header(bi_ctx_t *c, const bi_header_t *h, uint64_t *data_start)
     return 0;
 }
 
+/*
+ * An ELF file's place in the blob (a program's or a spawnable file's): not
+ * empty, aligned, at or after data_start, inside the blob.  Sets *elf and
+ * *size; its contents are not decoded here.
+ */
+static int bi_elf_file(const bi_ctx_t *c, const char *where, uint64_t off, uint64_t size,
+                       uint64_t data_start, const uint8_t **elf, size_t *out_size)
+{
+    if (size == 0)
+        return bi_fail(c, "%s: ELF file is empty", where);
+    uint64_t end = 0;
+    char elf_where[BI_WHERE_MAX + 2];
+    fmt_snprintf(elf_where, sizeof elf_where, "%s: ", where);
+    int rc = bi_region(c, elf_where, "ELF file", off, size, data_start, &end);
+    if (rc)
+        return rc;
+    *elf = c->blob + off;
+    *out_size = (size_t)size;
+    return 0;
+}
+
 static int bi_program(bi_ctx_t *c, const bi_program_rec_t *r, uint32_t i, uint32_t nendpoints,
                       uint64_t data_start, bootimage_t *out)
 {
@@ -225,17 +246,9 @@ static int bi_program(bi_ctx_t *c, const bi_program_rec_t *r, uint32_t i, uint32
     if (r->expect != BI_EXPECT_EXIT && r->expect_code != 0)
         return bi_fail(c, "%s: expected outcome '%s' with a nonzero code %d", where,
                        r->expect == BI_EXPECT_KILLED ? "killed" : "serve", r->expect_code);
-    if (r->elf_size == 0)
-        return bi_fail(c, "%s: ELF file is empty", where);
-    uint64_t end = 0;
-    char elf_where[BI_WHERE_MAX + 2];
-    fmt_snprintf(elf_where, sizeof elf_where, "%s: ", where);
-    rc = bi_region(c, elf_where, "ELF file", r->elf_off, r->elf_size, data_start, &end);
+    rc = bi_elf_file(c, where, r->elf_off, r->elf_size, data_start, &p->elf, &p->elf_size);
     if (rc)
         return rc;
-
-    p->elf = c->blob + r->elf_off;
-    p->elf_size = (size_t)r->elf_size;
     char why[BI_WHERE_MAX * 4];
     if (elf_parse(p->elf, p->elf_size, AK_USER_IMAGE_MIN, AK_USER_IMAGE_MAX, &p->image, why,
                   sizeof why))
@@ -377,17 +390,7 @@ static int bi_file(bi_ctx_t *c, const bi_file_rec_t *r, uint32_t i, uint64_t dat
             return bi_fail(c, "%s: name already used by file %u", where, j);
     if (r->reserved != 0)
         return bi_fail(c, "%s: reserved field is 0x%x, want 0", where, r->reserved);
-    if (r->elf_size == 0)
-        return bi_fail(c, "%s: ELF file is empty", where);
-    uint64_t end = 0;
-    char elf_where[BI_WHERE_MAX + 2];
-    fmt_snprintf(elf_where, sizeof elf_where, "%s: ", where);
-    rc = bi_region(c, elf_where, "ELF file", r->elf_off, r->elf_size, data_start, &end);
-    if (rc)
-        return rc;
-    f->elf = c->blob + r->elf_off;
-    f->elf_size = (size_t)r->elf_size;
-    return 0;
+    return bi_elf_file(c, where, r->elf_off, r->elf_size, data_start, &f->elf, &f->elf_size);
 }
 
 int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, size_t errlen)

@@ -37,7 +37,8 @@ typedef struct tb_prog {
 /* Counts may exceed the BI_MAX_* limits by one, to test them. */
 typedef struct tb_spec {
     const char *config;
-    uint32_t nprograms, nendpoints, ncaps;
+    uint32_t nprograms, nendpoints, ncaps, nfiles;
+    const char *files[BI_MAX_FILES + 1];   /* spawnable files' names: all the test ELF */
     tb_prog_t progs[BI_MAX_PROGRAMS + 1];
     bi_cap_rec_t caps[BI_MAX_CAPS + 1];
 } tb_spec_t;
@@ -111,7 +112,11 @@ static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
     h.programs_off = sizeof h;
     h.caps_off = h.programs_off + s->nprograms * sizeof(bi_program_rec_t);
     h.files_off = h.caps_off + s->ncaps * sizeof(bi_cap_rec_t);
-    h.strings_off = h.files_off;   /* no files */
+    h.nfiles = s->nfiles;
+    bi_file_rec_t frecs[BI_MAX_FILES + 1];
+    for (uint32_t k = 0; k < s->nfiles; k++)
+        frecs[k] = (bi_file_rec_t){ .name = tb_string(strings, &slen, s->files[k]) };
+    h.strings_off = h.files_off + s->nfiles * sizeof(bi_file_rec_t);
     h.strings_size = slen;
     h.init_off = tb_align(h.strings_off + slen);   /* init's ELF: the same test ELF */
     h.init_size = elf_size;
@@ -121,11 +126,16 @@ static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
         recs[i].elf_off = elf_off;
         recs[i].elf_size = elf_size;
     }
+    for (uint32_t k = 0; k < s->nfiles; k++) {
+        frecs[k].elf_off = elf_off;   /* the programs' copy, shared */
+        frecs[k].elf_size = elf_size;
+    }
     uint8_t *b = calloc(1, h.total_size);
     assert_non_null(b);
     memcpy(b, &h, sizeof h);
     memcpy(b + h.programs_off, recs, s->nprograms * sizeof recs[0]);
     memcpy(b + h.caps_off, s->caps, s->ncaps * sizeof s->caps[0]);
+    memcpy(b + h.files_off, frecs, s->nfiles * sizeof frecs[0]);
     memcpy(b + h.strings_off, strings, slen);
     memcpy(b + h.init_off, elf, elf_size);
     memcpy(b + elf_off, elf, elf_size);
@@ -373,6 +383,64 @@ static void test_init_reader(void **state)
         assert_true(err[0] != '\0');
     }
     free(b);
+}
+
+static bi_file_rec_t get_file(const uint8_t *b, uint32_t k)
+{
+    bi_header_t h = get_hdr(b);
+    bi_file_rec_t r;
+    memcpy(&r, b + h.files_off + k * sizeof r, sizeof r);
+    return r;
+}
+
+static void put_file(uint8_t *b, uint32_t k, const bi_file_rec_t *r)
+{
+    bi_header_t h = get_hdr(b);
+    memcpy(b + h.files_off + k * sizeof *r, r, sizeof *r);
+}
+
+/* The file table: what init may spawn.  Every field that lies is refused, naming the file. */
+static void test_file_table(void **state)
+{
+    (void)state;
+    spec.nfiles = 2;
+    spec.files[0] = "hello";
+    spec.files[1] = "crash";
+    size_t size;
+    uint8_t *b = tb_build(&spec, &size);
+    static bootimage_t v;
+    char err[160];
+    assert_int_equal(bootimage_parse(b, size, &v, err, sizeof err), 0);
+    assert_int_equal(v.nfiles, 2);
+    assert_string_equal(v.files[0].name, "hello");
+    assert_string_equal(v.files[1].name, "crash");
+    assert_ptr_equal(v.files[1].elf, v.programs[0].elf);
+    assert_int_equal(v.files[1].elf_size, v.programs[0].elf_size);
+
+    const bi_file_rec_t good = get_file(b, 1), first = get_file(b, 0);
+    const bi_header_t h = get_hdr(b);
+    bi_file_rec_t r;
+#define FILE_REFUSED(field, value, want) \
+    do {                                 \
+        r = good;                        \
+        r.field = value;                 \
+        put_file(b, 1, &r);              \
+        refused(b, size, want);          \
+    } while (0)
+    FILE_REFUSED(reserved, 1, "file 1 (crash): reserved field is 0x1, want 0");
+    FILE_REFUSED(name, first.name, "file 1 (hello): name already used by file 0");
+    FILE_REFUSED(name, (uint32_t)h.strings_size, "file 1: name at string offset");
+    FILE_REFUSED(name, UINT32_MAX, "file 1: name at string offset 0xffffffff is outside the string area");
+    FILE_REFUSED(elf_size, 0, "file 1 (crash): ELF file is empty");
+    FILE_REFUSED(elf_size, UINT64_MAX, "file 1 (crash): ELF file (offset");
+    FILE_REFUSED(elf_off, good.elf_off + 4, "file 1 (crash): ELF file at offset");
+    FILE_REFUSED(elf_off, h.init_off, "file 1 (crash): ELF file at offset");   /* inside init's */
+    FILE_REFUSED(elf_off, UINT64_MAX & ~UINT64_C(7), "file 1 (crash): ELF file (offset 0xfffffffffffffff8");
+#undef FILE_REFUSED
+    put_file(b, 1, &good);
+    assert_int_equal(bootimage_parse(b, size, &v, err, sizeof err), 0);
+    free(b);
+    spec.nfiles = 0;
 }
 
 static void test_header_lies(void **state)
@@ -668,6 +736,7 @@ int main(void)
         cmocka_unit_test_setup(test_every_truncation_refused, setup),
         cmocka_unit_test_setup(test_header_lies, setup),
         cmocka_unit_test_setup(test_init_reader, setup),
+        cmocka_unit_test_setup(test_file_table, setup),
         cmocka_unit_test_setup(test_bad_strings, setup),
         cmocka_unit_test_setup(test_bad_program_fields, setup),
         cmocka_unit_test_setup(test_bad_elf_placement, setup),

@@ -385,27 +385,32 @@ static void test_example_parses(void **state)
     assert_int_equal(m.programs[0].expect_code, INT32_MAX);
 }
 
-static void test_round_trip(void **state)
+/* Builds m's image with config and reads it back as init would; the blob is the caller's to free. */
+static uint8_t *build_and_parse(const mkimage_manifest_t *m, const char *config, bootimage_t *v)
 {
-    (void)state;
-    static mkimage_manifest_t m;
-    accepted(example, &m);
     uint8_t *blob;
     size_t size;
     char *diag;
     size_t dlen;
     FILE *f = open_memstream(&diag, &dlen);
-    int rc = mkimage_build(&m, PATH, bindir, "image test, config kernel", f, &blob, &size);
+    int rc = mkimage_build(m, PATH, bindir, config, f, &blob, &size);
     fclose(f);
     if (rc)
         fail_msg("build failed:\n%s", diag);
     free(diag);
-
-    static bootimage_t v;
     char err[ERR_MAX] = "";
-    rc = bootimage_parse(blob, size, &v, err, sizeof err);
-    if (rc)
+    if (bootimage_parse(blob, size, v, err, sizeof err))
         fail_msg("bootimage_parse refused mkimage's output: %s", err);
+    return blob;
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    static mkimage_manifest_t m;
+    accepted(example, &m);
+    static bootimage_t v;
+    uint8_t *blob = build_and_parse(&m, "image test, config kernel", &v);
     assert_string_equal(v.config, "image test, config kernel");
     assert_int_equal(v.nprograms, m.nprograms);
     assert_int_equal(v.nendpoints, m.nendpoints);
@@ -454,20 +459,8 @@ static void test_files_and_init_endpoint(void **state)
              "program c ping priority 1 expect exit:0\n"
              "file vmm\nfile ping\n"
              "cap a 1 endpoint init rights send\n", &m);
-    uint8_t *blob;
-    size_t size;
-    char *diag;
-    size_t dlen;
-    FILE *f = open_memstream(&diag, &dlen);
-    int rc = mkimage_build(&m, PATH, bindir, "", f, &blob, &size);
-    fclose(f);
-    if (rc)
-        fail_msg("build failed:\n%s", diag);
-    free(diag);
     static bootimage_t v;
-    char err[ERR_MAX] = "";
-    if (bootimage_parse(blob, size, &v, err, sizeof err))
-        fail_msg("bootimage_parse refused mkimage's output: %s", err);
+    uint8_t *blob = build_and_parse(&m, "", &v);
     assert_int_equal(v.nfiles, 3);   /* pong, ping (a program's, not twice), vmm */
     assert_string_equal(v.files[0].name, "pong");
     assert_string_equal(v.files[1].name, "ping");
