@@ -375,6 +375,37 @@ static int bi_cap(bi_ctx_t *c, const bi_cap_rec_t *r, uint32_t i, int *physmem_c
     return 0;
 }
 
+/*
+ * On an endpoint a vmm receives on (a vmm: a program holding physical
+ * memory), badge 0 is init's (idl/vmm.idl): a send right to it for any
+ * other program carries a badge.
+ */
+static int bi_vmm_badges(const bi_ctx_t *c, const bootimage_t *out)
+{
+    bool vmm[BI_MAX_PROGRAMS] = { false }, vmm_ep[BI_MAX_ENDPOINTS] = { false };
+    uint32_t receiver[BI_MAX_ENDPOINTS];
+    for (uint32_t i = 0; i < out->ncaps; i++)
+        if (out->caps[i].kind == AK_CAP_PHYSMEM)
+            vmm[out->caps[i].holder] = true;
+    for (uint32_t i = 0; i < out->ncaps; i++) {
+        const bootimage_cap_t *r = &out->caps[i];
+        if (r->kind == AK_CAP_ENDPOINT && r->target != BI_ENDPOINT_INIT && (r->rights & AK_RIGHT_RECV) &&
+            vmm[r->holder] && !vmm_ep[r->target]) {
+            vmm_ep[r->target] = true;
+            receiver[r->target] = r->holder;
+        }
+    }
+    for (uint32_t i = 0; i < out->ncaps; i++) {
+        const bootimage_cap_t *s = &out->caps[i];
+        if (s->kind == AK_CAP_ENDPOINT && s->target != BI_ENDPOINT_INIT && (s->rights & AK_RIGHT_SEND) &&
+            s->badge == 0 && vmm_ep[s->target] && s->holder != receiver[s->target])
+            return bi_fail(c, "cap %u (%s slot %u): a send right to endpoint %u, which the vmm %s receives on, "
+                           "needs a badge (badge 0 is init's)", i, out->programs[s->holder].name, s->slot,
+                           s->target, out->programs[receiver[s->target]].name);
+    }
+    return 0;
+}
+
 static int bi_file(bi_ctx_t *c, const bi_file_rec_t *r, uint32_t i, uint64_t data_start,
                    bootimage_t *out)
 {
@@ -429,6 +460,9 @@ int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, 
         if (rc)
             return rc;
     }
+    rc = bi_vmm_badges(&c, out);
+    if (rc)
+        return rc;
     out->nfiles = h.nfiles;
     for (uint32_t i = 0; i < h.nfiles; i++) {
         bi_file_rec_t r;

@@ -28,6 +28,9 @@ _Static_assert(SLOT_REPLY0 + INIT_WAITERS <= AK_CAP_SLOTS, "init's slots fit its
 _Static_assert(INIT_PROCS <= 62u, "an entry's ending bit is a badge bit");
 _Static_assert(BI_MAX_PROGRAMS <= INIT_PROCS, "the manifest's programs are entries 0..15");
 
+/* The badge init gives a process spawned at run time on its vmm's endpoint (vmm.idl adopt). */
+#define INIT_VMM_BADGE(pid) ((UINT64_C(1) << 61) | (uint64_t)(pid))
+
 /* The RAM init keeps past what the manifest's programs took: for programs spawned at run time. */
 #define INIT_SPAWN_RESERVE (UINT64_C(4) << 20)
 
@@ -137,7 +140,10 @@ void manifest_start(const bootimage_t *image);
 
 typedef struct pm_proc {
     bool used;
-    bool ended;
+    bool ended;              /* ended, as wait() and list() report it (a kill counts at once) */
+    bool destroyed;          /* killed: init's process capability is gone */
+    bool gone;               /* the kernel has finished it: its frames are free to reuse */
+    bool collected;          /* waited for: the entry goes once it is gone too */
     bool manifest;           /* a program of the manifest: init judges its end */
     bool killed_by_pm;       /* ended by proc.kill() */
     uint8_t priority;
@@ -147,6 +153,10 @@ typedef struct pm_proc {
     bool killed;
     char name[AK_NAME_MAX];
     char pager[AK_NAME_MAX];
+    uint32_t pager_ep;       /* init's slot of its vmm's endpoint, if a vmm pages it, else AK_NO_SLOT */
+    int32_t vmm;             /* that vmm's entry, if init adopted it to the vmm at run time, else -1 */
+    uint32_t vmm_slot;       /* ... and the vmm's slot holding its address space */
+    uint8_t malloc_mode;     /* AK_PM_MALLOC_*, from MALLOC= in its environment */
     uint32_t waiter;         /* the reply slot of a parent waiting for it, or AK_NO_SLOT */
     frame_list_t frames;     /* spawned ones: the frames init gave it */
 } pm_proc_t;
@@ -159,6 +169,14 @@ int pm_track(uint32_t i, uint32_t pid, const char *name, const char *pager, uint
 
 /* The manifest's programs, for judging them; and how many of them must still end. */
 void pm_set_manifest(const bootimage_t *image);
+
+/*
+ * The vmm of the manifest called name (a program holding physical memory
+ * and receiving on an endpoint): its entry and init's slot of the endpoint
+ * it receives on (the one in its lowest slot, as the vmm chooses).  false
+ * if no program of that name is a vmm.
+ */
+bool manifest_vmm(const bootimage_t *image, const char *name, uint32_t *entry, uint32_t *ep_slot);
 
 /* Serves proc.idl and judges endings until every manifest program that is not a server has ended;
    returns whether all ended as expected. */

@@ -172,15 +172,40 @@ static void split_ram(const bootimage_t *image)
     }
 }
 
+bool manifest_vmm(const bootimage_t *image, const char *name, uint32_t *entry, uint32_t *ep_slot)
+{
+    uint32_t v = 0;
+    while (v < image->nprograms && strcmp(image->programs[v].name, name) != 0)
+        v++;
+    bool ram = false;
+    uint32_t slot = AK_BOOT_CAP_SLOTS, ep = 0;
+    for (uint32_t k = 0; v < image->nprograms && k < image->ncaps; k++) {
+        const bootimage_cap_t *c = &image->caps[k];
+        if (c->holder != v)
+            continue;
+        ram |= c->kind == AK_CAP_PHYSMEM;
+        if (c->kind == AK_CAP_ENDPOINT && c->target != BI_ENDPOINT_INIT && (c->rights & AK_RIGHT_RECV) &&
+            c->slot < slot) {
+            slot = c->slot;
+            ep = c->target;
+        }
+    }
+    if (!ram || slot == AK_BOOT_CAP_SLOTS)
+        return false;
+    *entry = v;
+    *ep_slot = SLOT_EP0 + ep;
+    return true;
+}
+
 static const char *pager_name(const bootimage_t *image, const bootimage_program_t *p)
 {
-    /* The program that receives on its pager endpoint, if any. */
+    /* The program that receives on its pager endpoint; "none" without one. */
     for (uint32_t k = 0; p->pager >= 0 && k < image->ncaps; k++) {
         const bootimage_cap_t *c = &image->caps[k];
         if (c->kind == AK_CAP_ENDPOINT && c->target == (uint32_t)p->pager && (c->rights & AK_RIGHT_RECV))
             return image->programs[c->holder].name;
     }
-    return "";
+    return p->pager >= 0 ? "" : "none";
 }
 
 void manifest_start(const bootimage_t *image)
@@ -211,8 +236,12 @@ void manifest_start(const bootimage_t *image)
         static ak_bootinfo_t bi;
         write_bootinfo(image, i, &bi);
         rc = finish_process(SLOT_PROC0 + i, p->name, p->image.entry, &built[i], &bi);
+        const char *pager = pager_name(image, p);
         if (!rc)
-            rc = pm_track(i, built[i].pid, p->name, pager_name(image, p), (uint8_t)p->priority, AK_INIT_PID, true);
+            rc = pm_track(i, built[i].pid, p->name, pager, (uint8_t)p->priority, AK_INIT_PID, true);
+        uint32_t v, ep;
+        if (!rc && manifest_vmm(image, pager, &v, &ep) && ep == SLOT_EP0 + (uint32_t)p->pager)
+            pm_procs[i].pager_ep = ep;
         if (rc) {
             snprintf(why, sizeof why, "program %u (%s) cannot be configured: error %d", i, p->name, rc);
             refuse(why);

@@ -3,4 +3,4 @@
 # process, judges how each ends and powers the machine off.
 MODULES    += init
 init.kind  := program
-init.uses  := libc bootfmt idl-kernel-client idl-proc-server
+init.uses  := libc bootfmt idl-kernel-client idl-proc-server idl-vmm-client

@@ -9,8 +9,16 @@
  * against the manifest, one line each.  A spawned one waits, ended, until
  * its parent's wait() collects it; a parent already waiting was answered
  * later through a reply capability, so init never blocks on one caller.
- * Spawned programs run without a pager for now: only pagerless programs
- * (no malloc) can be spawned.
+ *
+ * A spawned program's memory is served by a vmm of the manifest, or by
+ * nobody (pager "none": it runs in the pages init built it with).  init
+ * builds it (its segments, stack and boot-info page, from init's frames),
+ * copies its address-space capability into the vmm's slot
+ * AK_BOOT_CAP_SLOTS + (i - BI_MAX_PROGRAMS), gives it an endpoint to the
+ * vmm badged INIT_VMM_BADGE(pid) and tells the vmm (vmm.idl adopt) before
+ * starting it; then only the vmm holds its address space.  Once the
+ * kernel has finished it (after the vmm's answer to EXIT), init empties
+ * that slot and takes its frames back.
  */
 #include "init.h"
 
@@ -27,6 +35,7 @@
 #include <akuma/sys.h>
 #include <idl/kernel_client.h>
 #include <idl/proc_server.h>
+#include <idl/vmm_client.h>
 
 pm_proc_t pm_procs[INIT_PROCS];
 
@@ -58,6 +67,8 @@ int pm_track(uint32_t i, uint32_t pid, const char *name, const char *pager, uint
     p->parent = parent;
     p->priority = priority;
     p->waiter = AK_NO_SLOT;
+    p->pager_ep = AK_NO_SLOT;
+    p->vmm = -1;
     memcpy(p->name, name, strnlen(name, AK_NAME_MAX - 1));
     memcpy(p->pager, pager, strnlen(pager, AK_NAME_MAX - 1));
     return process_watch(SLOT_PROC0 + i, SLOT_ENDED, UINT64_C(1) << i);
@@ -71,10 +82,16 @@ void pm_set_manifest(const bootimage_t *image)
             manifest_left++;
 }
 
+/* A process that wait() and list() know: created, and not yet collected. */
+static bool visible(const pm_proc_t *p)
+{
+    return p->used && !p->collected;
+}
+
 static pm_proc_t *by_pid(uint32_t pid)
 {
     for (uint32_t i = 0; i < INIT_PROCS; i++)
-        if (pm_procs[i].used && pm_procs[i].pid == pid)
+        if (visible(&pm_procs[i]) && pm_procs[i].pid == pid)
             return &pm_procs[i];
     return NULL;
 }
@@ -125,12 +142,31 @@ static void report(const pm_proc_t *p, uint8_t *state, int32_t *status, uint8_t 
     *why = !p->ended || !p->killed ? AK_PM_WHY_NONE : p->killed_by_pm ? AK_PM_WHY_KILL : AK_PM_WHY_FAULT;
 }
 
-/* A spawned process collected by its parent: its kernel slot and frames go back. */
-static void forget(pm_proc_t *p)
+/* Gone and collected: the entry, its kernel slot and its frames go back. */
+static void release(pm_proc_t *p)
 {
-    process_destroy(SLOT_PROC0 + index_of(p));
+    if (!p->destroyed)
+        process_destroy(SLOT_PROC0 + index_of(p));
     frames_release(&p->frames);
     p->used = false;
+}
+
+/* The kernel has finished p: the vmm's copy of its address space (dead now) goes. */
+static void mark_gone(pm_proc_t *p)
+{
+    p->gone = true;
+    if (p->vmm >= 0)
+        (void)process_cap_delete(SLOT_PROC0 + (uint32_t)p->vmm, p->vmm_slot);  /* ESRCH if the vmm ended */
+    if (p->collected)
+        release(p);
+}
+
+/* A spawned process collected by its parent: forgotten, and released once gone. */
+static void forget(pm_proc_t *p)
+{
+    p->collected = true;
+    if (p->gone)
+        release(p);
 }
 
 static void answer_waiter(pm_proc_t *p);
@@ -151,17 +187,26 @@ static void mark_ended(uint32_t i, bool killed, int32_t status)
         answer_waiter(p);
 }
 
-/* Bit i of the ending notification came: has entry i ended? */
+/*
+ * Bit i of the ending notification came: the kernel has finished entry i
+ * (a killed one, whose capability init destroyed, signals only then) or
+ * the bit is a stale one and its status says it runs.
+ */
 static void check_ended(uint32_t i)
 {
     pm_proc_t *p = &pm_procs[i];
-    uint32_t pid = 0;
-    uint8_t state = 0;
-    uint64_t status = 0;
-    if (!p->used || p->ended || process_status(SLOT_PROC0 + i, &pid, &state, &status) != 0 ||
-        state != AK_PROC_ENDED)
+    if (!p->used || p->gone)
         return;
-    mark_ended(i, status == AK_EXIT_KILLED, (int32_t)status);
+    if (!p->destroyed) {
+        uint32_t pid = 0;
+        uint8_t state = 0;
+        uint64_t status = 0;
+        if (process_status(SLOT_PROC0 + i, &pid, &state, &status) != 0 || state != AK_PROC_ENDED)
+            return;
+        if (!p->ended)
+            mark_ended(i, status == AK_EXIT_KILLED, (int32_t)status);
+    }
+    mark_gone(p);
 }
 
 /* ---- proc.idl ---------------------------------------------------------- */
@@ -186,6 +231,57 @@ static int split_strs(const char *block, uint64_t len, const char **out, unsigne
     return (int)n;
 }
 
+/* The malloc mode MALLOC= in env chooses (abi/procmgr.h). */
+static uint8_t malloc_mode(const char *const envp[], int envc)
+{
+    uint8_t mode = AK_PM_MALLOC_DEFAULT;
+    for (int e = 0; e < envc; e++) {
+        if (strcmp(envp[e], "MALLOC=page") == 0)
+            mode = AK_PM_MALLOC_PAGE;
+        else if (strcmp(envp[e], "MALLOC=chunk") == 0)
+            mode = AK_PM_MALLOC_CHUNK;
+        else if (strncmp(envp[e], "MALLOC=", 7) == 0)
+            mode = AK_PM_MALLOC_DEFAULT;
+    }
+    return mode;
+}
+
+/*
+ * The vmm spawn's pager names: "none" for none; "" for the caller's own,
+ * if a vmm pages it (else none); otherwise a vmm of the manifest that
+ * still runs.  Sets *vmm (-1 for none) and *ep; -AK_EINVAL if it names no
+ * vmm.
+ */
+static int choose_vmm(const pm_proc_t *caller, const char *pager, int32_t *vmm, uint32_t *ep)
+{
+    *vmm = -1;
+    *ep = AK_NO_SLOT;
+    if (strcmp(pager, "none") == 0)
+        return 0;
+    if (pager[0] == '\0') {
+        if (caller->pager_ep == AK_NO_SLOT)
+            return 0;
+        pager = caller->pager;
+    }
+    uint32_t v = 0;
+    if (!manifest_vmm(manifest, pager, &v, ep) || !pm_procs[v].used || pm_procs[v].ended)
+        return -AK_EINVAL;
+    *vmm = (int32_t)v;
+    return 0;
+}
+
+/* Undoes a spawn that failed after building entry i: nothing of it is left (vmm: its vmm's entry, or -1). */
+static int spawn_undo(uint32_t i, int32_t vmm, uint32_t vmm_slot, int rc)
+{
+    pm_proc_t *p = &pm_procs[i];
+    if (vmm >= 0)
+        (void)process_cap_delete(SLOT_PROC0 + (uint32_t)vmm, vmm_slot);   /* EBADF if never copied */
+    process_destroy(SLOT_PROC0 + i);
+    frames_release(&p->frames);
+    p->used = false;
+    return rc;
+}
+
 static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *args, uint64_t args_len,
                    const char *env, uint64_t env_len, const char *pager, uint8_t priority, uint64_t quota,
                    uint32_t *out_pid)
@@ -196,9 +292,12 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
         return -AK_EPERM;
     if (program[0] == '\0' || priority > caller->priority)
         return -AK_EINVAL;
-    if (pager[0] != '\0' && strcmp(pager, "none") != 0)
-        return -AK_ENOTSUP;   /* a vmm as pager: not yet (see the README) */
-    if (quota != 0)
+    int32_t vmm;
+    uint32_t vmm_ep;
+    int rc = choose_vmm(caller, pager, &vmm, &vmm_ep);
+    if (rc)
+        return rc;
+    if (vmm < 0 && quota != 0)
         return -AK_EINVAL;    /* a quota is a vmm's to enforce */
     int f = find_file(program);
     if (f < 0)
@@ -229,11 +328,11 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
     p->frames.n = 0;
     build_req_t r = {
         .name = program, .image = &image, .elf = file->elf, .argv = argv, .argc = 1u + (unsigned)argc,
-        .envp = envp, .envc = (unsigned)envc, .priority = priority, .pager_slot = AK_NO_SLOT,
+        .envp = envp, .envc = (unsigned)envc, .priority = priority, .pager_slot = vmm_ep,
         .proc_slot = SLOT_PROC0 + i, .aspace_slot = SLOT_ASPACE0,
     };
     built_t b;
-    int rc = build_process(&r, &p->frames, &b);
+    rc = build_process(&r, &p->frames, &b);
     if (rc) {
         frames_release(&p->frames);
         return rc == -AK_ENOMEM || rc == -AK_ENOSPC || rc == -AK_E2BIG ? rc : -AK_ENOMEM;
@@ -244,17 +343,38 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
     bi.version = AK_BOOTINFO_VERSION;
     bi.pid = b.pid;
     memcpy(bi.name, program, strnlen(program, AK_NAME_MAX - 1));
-    rc = finish_process(r.proc_slot, program, image.entry, &b, &bi);
+    uint64_t vmm_badge = INIT_VMM_BADGE(b.pid);
+    uint32_t vmm_slot = AK_BOOT_CAP_SLOTS + (i - BI_MAX_PROGRAMS);
+    if (vmm >= 0) {
+        /* Its endpoint to the vmm, in the slot libakuma calls (abi/caps.h), and the vmm's copy of its
+           address space. */
+        bi.caps[bi.ncaps++] = (ak_bootinfo_cap_t){ .slot = AK_SLOT_VMM, .kind = AK_CAP_ENDPOINT,
+                                                   .rights = AK_RIGHT_SEND, .badge = vmm_badge };
+        rc = process_cap_copy(SLOT_PROC0 + i, vmm_ep, AK_SLOT_VMM, AK_RIGHT_SEND, vmm_badge);
+        if (!rc)
+            rc = process_cap_copy(SLOT_PROC0 + (uint32_t)vmm, SLOT_ASPACE0, vmm_slot, AK_RIGHT_WRITE, 0);
+    }
+    if (!rc)
+        rc = finish_process(r.proc_slot, program, image.entry, &b, &bi);
     ak_cap_drop(SLOT_ASPACE0);
     if (!rc)
-        rc = pm_track(i, b.pid, program, "", priority, caller->pid, false);
-    if (!rc)
-        rc = process_start(r.proc_slot);
+        rc = pm_track(i, b.pid, program, vmm >= 0 ? pm_procs[vmm].name : "none", priority, caller->pid, false);
+    if (rc)
+        return spawn_undo(i, vmm, vmm_slot, -AK_EIO);
+    p->vmm = vmm;
+    p->vmm_slot = vmm_slot;
+    p->pager_ep = vmm_ep;
+    p->malloc_mode = malloc_mode(envp, envc);
+    if (vmm >= 0) {
+        rc = vmm_adopt(vmm_ep, b.pid, vmm_slot, vmm_badge, quota, program);
+        if (rc)   /* AK_ENOMEM: the quota; AK_ENOSPC: its table */
+            return spawn_undo(i, vmm, vmm_slot, rc == -AK_ENOMEM || rc == -AK_ENOSPC ? rc : -AK_EIO);
+    }
+    rc = process_start(r.proc_slot);
     if (rc) {
-        process_destroy(r.proc_slot);
-        frames_release(&p->frames);
-        p->used = false;
-        return -AK_ENOMEM;
+        if (vmm >= 0)
+            (void)vmm_disown(vmm_ep, b.pid);
+        return spawn_undo(i, vmm, vmm_slot, -AK_EIO);
     }
     *out_pid = b.pid;
     return 0;
@@ -303,11 +423,13 @@ static int h_kill(void *ctx, uint64_t badge, uint32_t pid)
     if (p->ended)
         return 0;
     uint32_t i = index_of(p);
-    /* A pagerless process ends at once; a manifest one's pager hears EXIT and ends it later, but
-       either way its capability goes now, so it is recorded as killed now. */
+    /* A pagerless process ends at once; a paged one's vmm hears EXIT and the kernel finishes it
+       after the answer (then bit i comes).  Either way its capability goes now, so it is recorded
+       as killed now, and its frames wait for the kernel (mark_gone). */
     int rc = process_destroy(SLOT_PROC0 + i);
     if (rc)
         return rc;
+    p->destroyed = true;
     p->killed_by_pm = true;
     mark_ended(i, true, 0);
     return 0;
@@ -337,7 +459,7 @@ static int h_list(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, 
             continue;
         }
         for (uint32_t i = 0; i < INIT_PROCS; i++)
-            if (pm_procs[i].used && pm_procs[i].pid >= last && (!best || pm_procs[i].pid < best->pid))
+            if (visible(&pm_procs[i]) && pm_procs[i].pid >= last && (!best || pm_procs[i].pid < best->pid))
                 best = &pm_procs[i];
         if (!best)
             break;
@@ -352,7 +474,16 @@ static int h_list(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, 
         e->pid = best->pid;
         e->parent = best->parent;
         e->priority = best->priority;
-        e->pages = best->frames.n;
+        e->malloc_mode = best->malloc_mode;
+        /* Its vmm's count while it runs (init asks it: the vmm never calls init, so this cannot
+           deadlock), else the frames init built it with. */
+        uint64_t frames = 0, quota = 0;
+        if (best->pager_ep != AK_NO_SLOT && !best->gone && vmm_usage(best->pager_ep, best->pid, &frames, &quota) == 0) {
+            e->pages = frames;
+            e->quota = quota;
+        } else {
+            e->pages = best->frames.n;
+        }
         memcpy(e->name, best->name, sizeof best->name);
         memcpy(e->pager, best->pager, sizeof best->pager);
         last = best->pid + 1;

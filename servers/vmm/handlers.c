@@ -573,6 +573,42 @@ static int on_inject(void *ctx, uint64_t badge, uint64_t after)
     return 0;
 }
 
+/* ---- init's calls: badge 0 is init's (vmm.idl) ---- */
+
+/* The most frames a process could ever get from this vmm: all it did not keep for itself. */
+static uint64_t quota_max(void)
+{
+    return vmm_frames.nframes - vmm.vmm_held_start;
+}
+
+static int on_adopt(void *ctx, uint64_t badge, uint32_t pid, uint32_t aspace_slot, uint64_t client_badge,
+                    uint64_t quota, const char *name)
+{
+    (void)ctx;
+    if (badge != 0)
+        return -AK_EPERM;
+    return clients_adopt(pid, aspace_slot, client_badge, quota, name, quota_max());
+}
+
+static int on_usage(void *ctx, uint64_t badge, uint32_t pid, uint64_t *frames, uint64_t *quota)
+{
+    (void)ctx;
+    if (badge != 0)
+        return -AK_EPERM;
+    const vmm_proc_t *p = vmm_proc_by_pid(pid);
+    if (!p)
+        return -AK_ESRCH;
+    *frames = p->mapped_pages + p->tables;
+    *quota = p->quota;
+    return 0;
+}
+
+static int on_disown(void *ctx, uint64_t badge, uint32_t pid)
+{
+    (void)ctx;
+    return badge != 0 ? -AK_EPERM : clients_disown(pid);
+}
+
 /* The process a kernel message is about: its badge names it, and so must the message. */
 static vmm_proc_t *sender(uint64_t badge, uint64_t pid)
 {
@@ -636,6 +672,8 @@ static int on_exit(void *ctx, uint64_t badge, uint32_t pid, uint64_t status)
         space_reclaim(p);
         nodes_end_request();
     }
+    if (p && p->adopted)
+        clients_forget(p);
     return 0;
 }
 
@@ -645,6 +683,9 @@ const vmm_handlers_t vmm_handlers = {
     .mprotect = on_mprotect,
     .stats = on_stats,
     .inject = on_inject,
+    .adopt = on_adopt,
+    .usage = on_usage,
+    .disown = on_disown,
     .start = on_start,
     .fault = on_fault,
     .exit = on_exit,

@@ -10,7 +10,8 @@
  *                quarters of the frames free at start-up)
  *   inject       accept vmm.idl inject (tests only)
  *
- * Then it answers requests and kernel messages for ever.
+ * Then it answers requests and kernel messages for ever; init adopts
+ * further processes to it at run time (vmm.idl adopt).
  */
 #include <stdio.h>
 #include <string.h>
@@ -54,11 +55,10 @@ static void find_clients(const ak_bootinfo_t *bi)
         const ak_bootinfo_proc_t *q = &bi->procs[i];
         if (q->pid == bi->pid || q->aspace_slot == UINT32_MAX)
             continue;
-        vmm_proc_t *p = &vmm.procs[vmm.nprocs++];
-        p->pid = q->pid;
-        p->aspace_slot = q->aspace_slot;
-        p->badge = q->badge;
-        memcpy(p->name, q->name, sizeof p->name);
+        char name[AK_NAME_MAX];
+        memcpy(name, q->name, sizeof name);
+        name[sizeof name - 1] = '\0';
+        (void)clients_add(q->pid, q->aspace_slot, q->badge, 0, name); /* 16 of them fit */
     }
     /* A badge that is 0 or shared names no one: such a process gets no service. */
     for (unsigned i = 0; i < vmm.nprocs; i++) {

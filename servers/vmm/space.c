@@ -20,29 +20,6 @@ _Static_assert(AK_USER_MMAP_MIN % VMM_SPAN == 0, "spans start at the area's star
 _Static_assert((AK_USER_MMAP_MIN >> 30) == ((AK_USER_MMAP_MAX - 1) >> 30),
                "one upper-level table covers the whole area");
 
-vmm_t vmm;
-
-vmm_proc_t *vmm_proc_by_badge(uint64_t badge)
-{
-    for (unsigned i = 0; i < vmm.nprocs; i++)
-        if (vmm.procs[i].badge == badge && badge != 0)
-            return &vmm.procs[i];
-    return NULL;
-}
-
-vmm_proc_t *vmm_proc_by_pid(uint64_t pid)
-{
-    for (unsigned i = 0; i < vmm.nprocs; i++)
-        if ((uint64_t)vmm.procs[i].pid == pid)
-            return &vmm.procs[i];
-    return NULL;
-}
-
-frame_owner_t vmm_proc_owner(const vmm_proc_t *p)
-{
-    return (frame_owner_t)(p - vmm.procs + 1);
-}
-
 void vmm_cache_flush(vmm_proc_t *p)
 {
     while (p->ncached) {

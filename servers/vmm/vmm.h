@@ -42,7 +42,7 @@
 
 #define VMM_PAGE      AK_PAGE_SIZE
 #define VMM_WINDOW_VA UINT64_C(0x4000000000)  /* 256 GiB: far above the user layout */
-#define VMM_MAX_PROCS AK_BOOTINFO_PROCS
+#define VMM_MAX_PROCS 64u  /* processes served at once: the manifest's and those adopted */
 #define VMM_SPAN      (UINT64_C(512) * VMM_PAGE)  /* what one last-level table maps */
 
 /* ---- frames.c: the physical frames the vmm owns -------------------- */
@@ -217,6 +217,8 @@ static inline uint64_t nodes_spare(void)
 #define VMM_PAGE_CACHE  16u  /* unmapped one-page mappings kept for reuse, per process */
 
 typedef struct vmm_proc {
+    bool used;               /* an entry of the table (clients.c) */
+    bool adopted;            /* adopted from init at run time: forgotten at its EXIT */
     uint32_t pid;            /* the kernel's: any 32-bit value, only compared */
     uint32_t aspace_slot;
     uint64_t badge;
@@ -249,15 +251,6 @@ typedef struct vmm_proc {
     uint64_t mmap_calls, munmap_calls;
 } vmm_proc_t;
 
-/*
- * The process of this badge (a client call) or pid (a kernel message);
- * NULL if none.  Both compare the whole value: a pid is not assumed small.
- */
-vmm_proc_t *vmm_proc_by_badge(uint64_t badge);
-vmm_proc_t *vmm_proc_by_pid(uint64_t pid);
-
-/* The frame owner number of p: its index in vmm.procs plus one. */
-frame_owner_t vmm_proc_owner(const vmm_proc_t *p);
 
 /* The page map entry of va (in the area); 0 if its leaf does not exist. */
 static inline uint8_t pmap_get(const vmm_proc_t *p, uint64_t va)
@@ -329,6 +322,35 @@ void vmm_say(const vmm_proc_t *p, const char *fmt, ...) __attribute__((format(pr
 /* At p's exit: how many refusals were not shown, if any. */
 void vmm_refusals_summary(const vmm_proc_t *p);
 
+/* ---- clients.c: the processes it serves ------------------------------ */
+
+/*
+ * The process of this badge (a client call) or pid (a kernel message);
+ * NULL if none.  Both compare the whole value: a pid is not assumed small.
+ */
+vmm_proc_t *vmm_proc_by_badge(uint64_t badge);
+vmm_proc_t *vmm_proc_by_pid(uint64_t pid);
+
+/* The frame owner number of p: its index in vmm.procs plus one. */
+frame_owner_t vmm_proc_owner(const vmm_proc_t *p);
+
+/* A new entry (the first free one), or NULL when the table is full. */
+vmm_proc_t *clients_add(uint32_t pid, uint32_t aspace_slot, uint64_t badge, uint64_t quota, const char *name);
+
+/*
+ * vmm.idl adopt, once the caller is known to be init: checks everything
+ * (quota_max: the most frames the vmm could ever give) and adds the
+ * entry.  0 or the error of vmm.idl; a failure changes nothing.
+ */
+int clients_adopt(uint32_t pid, uint32_t aspace_slot, uint64_t badge, uint64_t quota, const char *name,
+                  uint64_t quota_max);
+
+/* vmm.idl disown, once the caller is known to be init.  0 or its error. */
+int clients_disown(uint32_t pid);
+
+/* Frees p's entry (its frames are all back). */
+void clients_forget(vmm_proc_t *p);
+
 /* ---- the vmm itself ---------------------------------------------------- */
 
 typedef struct vmm {
@@ -347,5 +369,6 @@ typedef struct vmm {
 extern vmm_t vmm;
 
 _Static_assert(VMM_MAX_PROCS < FRAME_VMM, "every process has an owner number of its own");
+_Static_assert(AK_BOOTINFO_PROCS <= VMM_MAX_PROCS, "the manifest's processes fit the table");
 
 #endif /* VMM_VMM_H */

@@ -678,6 +678,36 @@ static void mp_file(mp_t *p)
     f->pos = (mkimage_pos_t){ p->lineno, name_col };
 }
 
+/*
+ * On an endpoint a vmm receives on (a vmm: the program holding physical
+ * memory), badge 0 is init's (idl/vmm.idl): any other program's send
+ * right to it carries a badge.
+ */
+static void mp_vmm_badges(mp_t *p)
+{
+    const mkimage_manifest_t *m = p->m;
+    int receiver[BI_MAX_ENDPOINTS];
+    memset(receiver, 0xff, sizeof receiver);
+    for (uint32_t v = 0; v < m->ncaps; v++) {
+        if (m->caps[v].kind != AK_CAP_PHYSMEM)
+            continue;
+        for (uint32_t i = 0; i < m->ncaps; i++) {
+            const mkimage_cap_t *c = &m->caps[i];
+            if (c->holder == m->caps[v].holder && c->kind == AK_CAP_ENDPOINT && c->target != BI_ENDPOINT_INIT &&
+                (c->rights & AK_RIGHT_RECV) && receiver[c->target] < 0)
+                receiver[c->target] = (int)c->holder;
+        }
+    }
+    for (uint32_t i = 0; i < m->ncaps; i++) {
+        const mkimage_cap_t *c = &m->caps[i];
+        if (c->kind == AK_CAP_ENDPOINT && c->target != BI_ENDPOINT_INIT && (c->rights & AK_RIGHT_SEND) &&
+            c->badge == 0 && receiver[c->target] >= 0 && (int)c->holder != receiver[c->target])
+            mp_error_at(p, c->pos, "a send right to endpoint '%s', which the vmm '%s' receives on, needs a badge "
+                        "(badge 0 is init's)", m->endpoints[c->target].name,
+                        m->programs[receiver[c->target]].name);
+    }
+}
+
 /* Resolves every name and checks the rules that span lines. */
 static void mp_resolve(mp_t *p)
 {
@@ -737,6 +767,8 @@ static void mp_resolve(mp_t *p)
             physmem = (int)i;
         }
     }
+    if (p->errors == 0)
+        mp_vmm_badges(p);
 }
 
 static void mp_line(mp_t *p)

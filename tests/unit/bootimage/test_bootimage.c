@@ -204,6 +204,18 @@ static void refused_(const uint8_t *b, size_t size, const char *want, const char
         free(b_);                                   \
     } while (0)
 
+/* Builds spec (as the test left it) and expects it accepted. */
+#define spec_accepted()                                                              \
+    do {                                                                             \
+        size_t size_;                                                                \
+        uint8_t *b_ = tb_build(&spec, &size_);                                       \
+        static bootimage_t view_;                                                    \
+        char err_[ERR_MAX] = "";                                                     \
+        if (parse_copy(b_, size_, &view_, err_) != 0)                                \
+            fail_msg("%s:%d: refused: %s", __FILE__, __LINE__, err_);                \
+        free(b_);                                                                    \
+    } while (0)
+
 static int setup(void **state)
 {
     (void)state;
@@ -645,7 +657,32 @@ static void test_bad_caps(void **state)
     CAP_REFUSED(c->badge = 5, "badge 0x5 on a capability of kind physmem");
     CAP_REFUSED((spec.caps[5] = *c, spec.caps[5].holder = PONG),
                 "cap 5 (pong slot 4): a second physmem capability (cap 4 already hands out all RAM)");
+    /* Badge 0 on a vmm's endpoint is init's: nobody else sends on it unbadged. */
+    c = &spec.caps[2];               /* ping's send right to endpoint 0, which the vmm receives on */
+    CAP_REFUSED(c->badge = 0, "cap 2 (ping slot 1): a send right to endpoint 0, which the vmm vmm receives on, "
+                              "needs a badge (badge 0 is init's)");
+    CAP_REFUSED((c->badge = 0, c->target = EP_PAGER), "cap 2 (ping slot 1): a send right to endpoint 1");
 #undef CAP_REFUSED
+    /* The vmm itself may hold one; a program without physical memory is no vmm; a receive right is not a send. */
+    static const struct { uint32_t holder, kind, rights, target; } ok[] = {
+        { VMM, AK_CAP_ENDPOINT, AK_RIGHT_SEND, EP_VMM },
+        { PING, AK_CAP_ENDPOINT, AK_RIGHT_RECV, EP_VMM },
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        tb_standard(&spec);
+        spec.caps[2].holder = ok[k].holder;
+        spec.caps[2].slot = 9;
+        spec.caps[2].kind = ok[k].kind;
+        spec.caps[2].rights = ok[k].rights;
+        spec.caps[2].target = ok[k].target;
+        spec.caps[2].badge = 0;
+        spec_accepted();
+    }
+    tb_standard(&spec);
+    spec.caps[4].holder = PING;      /* physical memory to ping, which receives on nothing: no vmm endpoint */
+    spec.caps[4].slot = 4;
+    spec.caps[2].badge = 0;
+    spec_accepted();
 }
 
 /* --- robustness -------------------------------------------------------------- */

@@ -341,7 +341,7 @@ static const char example[] =
     "cap pong 1 endpoint vmm_ep rights send badge 0x3fffffffffffffff\n"
     "cap vmm 3 aspace ping rights write\n"
     "cap vmm 4 physmem rights write\n"
-    "cap ping2 31 endpoint pager_ep rights send,recv\n";
+    "cap ping2 31 endpoint pager_ep badge 9 rights send,recv\n";
 
 static void test_example_parses(void **state)
 {
@@ -452,6 +452,10 @@ static void test_files_and_init_endpoint(void **state)
             PATH ":2:5: error: an endpoint to init is send only, without a badge (init badges it)");
     refused(VMM_LINE "cap vmm 1 endpoint init badge 3 rights send\n",
             PATH ":2:5: error: an endpoint to init is send only, without a badge (init badges it)");
+    refused(VMM_LINE "program a pong priority 1 expect exit:0\nendpoint e\n"
+            "cap vmm 1 endpoint e rights recv\ncap vmm 2 physmem rights write\ncap a 1 endpoint e rights send\n",
+            PATH ":6:5: error: a send right to endpoint 'e', which the vmm 'vmm' receives on, needs a badge "
+            "(badge 0 is init's)");
 
     static mkimage_manifest_t m;
     accepted("program a pong priority 1 expect exit:0\n"

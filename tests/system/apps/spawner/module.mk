@@ -2,4 +2,4 @@
 # images; run with no mode it tests, with a mode it is the child it spawns.
 MODULES        += spawner
 spawner.kind   := program
-spawner.uses   := libc idl-proc-client idl-kernel-client
+spawner.uses   := libc idl-proc-client idl-kernel-client idl-vmm-client

@@ -3,8 +3,11 @@
  * the manifest that holds an endpoint to init (slot 1) and process control
  * (slot 2, for the kernel's census).  Each check prints AKTEST PASS or
  * FAIL with its name; the expect file lists them.  Started with a mode, it
- * is the child the tests spawn: `exit N`, `sleep MS N`, `spin`, `env`;
- * with `bench` it measures spawn-wait-hello for make bench (bench/proc).
+ * is the child the tests spawn: `exit N`, `sleep MS N`, `spin`, `env`,
+ * and, paged by a vmm, `malloc N`, `hold N`, `probe`, `attack`; with
+ * `inherit` it is a second manifest program, paged by the vmm, whose
+ * children get its vmm; with `bench` it measures spawn-wait-hello for
+ * make bench (bench/proc).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,11 +19,18 @@
 #include <akuma/abi/procmgr.h>
 #include <akuma/counter.h>
 #include <akuma/sys.h>
+#include <akuma/abi/caps.h>
 #include <idl/kernel_client.h>
 #include <idl/proc_client.h>
+#include <idl/vmm_client.h>
 
-#define SLOT_INIT    1u
 #define SLOT_PROCCTL 2u
+
+/* How malloc ends a program it cannot serve, after its report (libakuma/malloc/guest/glue.c). */
+#define OUT_OF_MEMORY (-1)
+
+/* Its endpoint to init: slot 1, or 2 for heir, whose slot 1 is its vmm's (abi/caps.h). */
+static uint32_t slot_init = 1;
 #define PRIO         100u   /* its priority in the manifest */
 
 static unsigned failures;
@@ -64,12 +74,18 @@ static uint64_t strs(char *out, size_t max, const char *s)
     return n ? n + 1 : 0;
 }
 
-static int spawn(const char *program, const char *args, const char *env, const char *pager, unsigned prio,
-                 uint32_t *pid)
+static int spawn_quota(const char *program, const char *args, const char *env, const char *pager,
+                       unsigned prio, uint64_t quota, uint32_t *pid)
 {
     static char a[AK_PM_ARGS_MAX + 64], e[AK_PM_ENV_MAX + 64];
     uint64_t alen = strs(a, sizeof a, args), elen = strs(e, sizeof e, env);
-    return proc_spawn(SLOT_INIT, program, a, alen, e, elen, pager, (uint8_t)prio, 0, pid);
+    return proc_spawn(slot_init, program, a, alen, e, elen, pager, (uint8_t)prio, quota, pid);
+}
+
+static int spawn(const char *program, const char *args, const char *env, const char *pager, unsigned prio,
+                 uint32_t *pid)
+{
+    return spawn_quota(program, args, env, pager, prio, 0, pid);
 }
 
 typedef struct ending {
@@ -79,7 +95,7 @@ typedef struct ending {
 
 static int wait_for(uint32_t pid, ending_t *e)
 {
-    return proc_wait(SLOT_INIT, pid, &e->state, &e->status, &e->why);
+    return proc_wait(slot_init, pid, &e->state, &e->status, &e->why);
 }
 
 static void test_run(void)
@@ -123,16 +139,16 @@ static void test_kill(void)
     uint8_t state = 0, why = 0;
     int32_t status = 0;
     if (!expect_eq(name, "spawn a spinner", spawn("spawner", "spin", "", "", PRIO - 10, &pid), 0) ||
-        !expect_eq(name, "status", proc_status(SLOT_INIT, pid, &state, &status, &why), 0) ||
+        !expect_eq(name, "status", proc_status(slot_init, pid, &state, &status, &why), 0) ||
         !expect_eq(name, "running", state, AK_PM_RUNNING) ||
-        !expect_eq(name, "kill init", proc_kill(SLOT_INIT, 1), -AK_EPERM) ||
-        !expect_eq(name, "kill no one", proc_kill(SLOT_INIT, 0), -AK_ESRCH) ||
-        !expect_eq(name, "kill pid 2^32-1", proc_kill(SLOT_INIT, UINT32_MAX), -AK_ESRCH) ||
-        !expect_eq(name, "kill it", proc_kill(SLOT_INIT, pid), 0) ||
-        !expect_eq(name, "kill it again", proc_kill(SLOT_INIT, pid), 0) ||
+        !expect_eq(name, "kill init", proc_kill(slot_init, 1), -AK_EPERM) ||
+        !expect_eq(name, "kill no one", proc_kill(slot_init, 0), -AK_ESRCH) ||
+        !expect_eq(name, "kill pid 2^32-1", proc_kill(slot_init, UINT32_MAX), -AK_ESRCH) ||
+        !expect_eq(name, "kill it", proc_kill(slot_init, pid), 0) ||
+        !expect_eq(name, "kill it again", proc_kill(slot_init, pid), 0) ||
         !expect_eq(name, "wait", wait_for(pid, &e), 0) || !expect_eq(name, "killed", e.state, AK_PM_KILLED) ||
         !expect_eq(name, "by kill", e.why, AK_PM_WHY_KILL) ||
-        !expect_eq(name, "gone", proc_status(SLOT_INIT, pid, &state, &status, &why), -AK_ESRCH))
+        !expect_eq(name, "gone", proc_status(slot_init, pid, &state, &status, &why), -AK_ESRCH))
         return;
     result(name, true, "");
 }
@@ -153,9 +169,15 @@ static void test_errors(void)
         !expect_eq(name, "a priority above the caller's", spawn("hello", "", "", "", PRIO + 1, &pid), -AK_EINVAL) ||
         !expect_eq(name, "env without '='", spawn("hello", "", "NOEQUALS", "", PRIO, &pid), -AK_EINVAL) ||
         !expect_eq(name, "env starting with '='", spawn("hello", "", "=x", "", PRIO, &pid), -AK_EINVAL) ||
-        !expect_eq(name, "a vmm as pager", spawn("hello", "", "", "vmm", PRIO, &pid), -AK_ENOTSUP) ||
+        !expect_eq(name, "a vmm that does not exist", spawn("hello", "", "", "novmm", PRIO, &pid), -AK_EINVAL) ||
+        !expect_eq(name, "a program that is no vmm", spawn("hello", "", "", "spawner", PRIO, &pid), -AK_EINVAL) ||
+        !expect_eq(name, "a file that is no vmm", spawn("hello", "", "", "hello", PRIO, &pid), -AK_EINVAL) ||
+        !expect_eq(name, "a quota more than the vmm has",
+                   spawn_quota("hello", "", "", "vmm", PRIO, UINT64_C(1) << 40, &pid), -AK_ENOMEM) ||
+        !expect_eq(name, "a quota of 2^64-1", spawn_quota("hello", "", "", "vmm", PRIO, UINT64_MAX, &pid),
+                   -AK_ENOMEM) ||
         !expect_eq(name, "a quota without a vmm",
-                   proc_spawn(SLOT_INIT, "hello", "", 0, "", 0, "", PRIO, 5, &pid), -AK_EINVAL) ||
+                   proc_spawn(slot_init, "hello", "", 0, "", 0, "", PRIO, 5, &pid), -AK_EINVAL) ||
         !expect_eq(name, "64 arguments", spawn("hello", many, "", "", PRIO, &pid), -AK_E2BIG) ||
         !expect_eq(name, "a damaged ELF file", spawn("pong", "", "", "", PRIO, &pid), -AK_ENOEXEC) ||
         !expect_eq(name, "a name past its bound (the stub)",
@@ -179,7 +201,7 @@ static void test_list(void)
     proc_entry_t entries[AK_PM_LIST_MAX];
     uint64_t n = 0;
     if (!expect_eq(name, "spawn a spinner", spawn("spawner", "spin", "", "", PRIO - 20, &pid), 0) ||
-        !expect_eq(name, "list", proc_list(SLOT_INIT, 0, &next, entries, &n), 0))
+        !expect_eq(name, "list", proc_list(slot_init, 0, &next, entries, &n), 0))
         return;
     bool init_first = n > 0 && entries[0].pid == 1 && strcmp(entries[0].name, "init") == 0;
     const proc_entry_t *me = NULL, *child = NULL;
@@ -199,11 +221,11 @@ static void test_list(void)
         !expect_eq(name, "its name", strcmp(child->name, "spawner"), 0) ||
         !expect_eq(name, "its frames", child->pages > 0, 1) ||
         !expect_eq(name, "spawner's parent", me->parent, 1) ||
-        !expect_eq(name, "from past every pid", proc_list(SLOT_INIT, pid + 1, &next, entries, &n), 0) ||
+        !expect_eq(name, "from past every pid", proc_list(slot_init, pid + 1, &next, entries, &n), 0) ||
         !expect_eq(name, "nothing", (int64_t)n, 0) || !expect_eq(name, "no more", next, 0))
         return;
     ending_t e;
-    if (!expect_eq(name, "kill", proc_kill(SLOT_INIT, pid), 0) || !expect_eq(name, "wait", wait_for(pid, &e), 0))
+    if (!expect_eq(name, "kill", proc_kill(slot_init, pid), 0) || !expect_eq(name, "wait", wait_for(pid, &e), 0))
         return;
     result(name, true, "");
 }
@@ -214,7 +236,7 @@ static bool snapshot(uint64_t *frames, uint32_t *procs_free)
     uint32_t next, eps, phys, max;
     proc_entry_t entries[AK_PM_LIST_MAX];
     uint64_t n = 0;
-    if (proc_list(SLOT_INIT, 0, &next, entries, &n) != 0 || n == 0 || entries[0].pid != 1)
+    if (proc_list(slot_init, 0, &next, entries, &n) != 0 || n == 0 || entries[0].pid != 1)
         return false;
     *frames = entries[0].pages;
     return procctl_census(SLOT_PROCCTL, procs_free, &eps, &phys, &max) == 0;
@@ -243,6 +265,189 @@ static void test_many(void)
     if (expect_eq(name, "init's frames in use", (int64_t)frames1, (int64_t)frames0) &&
         expect_eq(name, "the kernel's free process entries", free1, free0))
         result(name, true, "");
+}
+
+/* ---- programs paged by a vmm ---- */
+
+/* A probe child's count of the vmm's frames in use (its own included: the same each time), or -1. */
+static int64_t vmm_in_use(void)
+{
+    uint32_t pid = 0;
+    ending_t e;
+    if (spawn("spawner", "probe", "", "vmm", PRIO, &pid) != 0 || wait_for(pid, &e) != 0 || e.state != AK_PM_EXITED)
+        return -1;
+    return e.status;
+}
+
+static void test_vmm_run(void)
+{
+    const char *name = "spawn-vmm-run";
+    uint32_t pid = 0;
+    ending_t e;
+    int64_t before = vmm_in_use();
+    /* 300 blocks of 4000 bytes, touched and freed: every page from the vmm, and all of it back. */
+    if (!expect_eq(name, "probe", before >= 0, 1) ||
+        !expect_eq(name, "spawn", spawn("spawner", "malloc 300", "", "vmm", PRIO, &pid), 0) ||
+        !expect_eq(name, "wait", wait_for(pid, &e), 0) || !expect_eq(name, "state", e.state, AK_PM_EXITED) ||
+        !expect_eq(name, "status", e.status, 0) || !expect_eq(name, "frames back", vmm_in_use(), before))
+        return;
+    /* A client cannot speak for init: adopt, usage and disown refuse its badge. */
+    if (!expect_eq(name, "spawn attack", spawn("spawner", "attack", "", "vmm", PRIO, &pid), 0) ||
+        !expect_eq(name, "wait attack", wait_for(pid, &e), 0) || !expect_eq(name, "attack status", e.status, 0))
+        return;
+    result(name, true, "");
+}
+
+static void test_vmm_quota(void)
+{
+    const char *name = "spawn-vmm-quota";
+    uint32_t pid = 0;
+    ending_t e;
+    /* 100 pages (its stack and image are init's): 30 blocks of 4000 bytes fit in either malloc
+       mode, 300 in neither. */
+    if (!expect_eq(name, "spawn 30", spawn_quota("spawner", "malloc 30", "", "vmm", PRIO, 100, &pid), 0) ||
+        !expect_eq(name, "wait 30", wait_for(pid, &e), 0) || !expect_eq(name, "30 fit", e.status, 0) ||
+        !expect_eq(name, "spawn 300", spawn_quota("spawner", "malloc 300", "", "vmm", PRIO, 100, &pid), 0) ||
+        !expect_eq(name, "wait 300", wait_for(pid, &e), 0) ||
+        !expect_eq(name, "300 refused: malloc's out-of-memory exit", e.status, OUT_OF_MEMORY))
+        return;
+    result(name, true, "");
+}
+
+static void test_vmm_kill_and_list(void)
+{
+    const char *name = "spawn-vmm-list";
+    uint32_t pid = 0, next = 0;
+    ending_t e;
+    proc_entry_t entries[AK_PM_LIST_MAX];
+    uint64_t n = 0;
+    int64_t before = vmm_in_use();
+    if (!expect_eq(name, "spawn a holder", spawn_quota("spawner", "hold 20", "MALLOC=chunk", "vmm", PRIO - 20, 500,
+                                                         &pid), 0))
+        return;
+    /* The holder runs while this one sleeps; once it has touched its 20 blocks, it sleeps too. */
+    for (unsigned tries = 0; tries < 200; tries++) {
+        if (proc_list(slot_init, pid, &next, entries, &n) != 0 || n != 1 || entries[0].pages >= 20)
+            break;
+        ak_sleep(10);
+    }
+    if (!expect_eq(name, "one entry", (int64_t)n, 1))
+        return;
+    const proc_entry_t *c = &entries[0];
+    if (!expect_eq(name, "its pid", c->pid, pid) || !expect_eq(name, "its vmm", strcmp(c->pager, "vmm"), 0) ||
+        !expect_eq(name, "its quota", (int64_t)c->quota, 500) ||
+        !expect_eq(name, "its frames: 20 pages and their tables", c->pages >= 20 && c->pages <= 40, 1) ||
+        !expect_eq(name, "its malloc mode", c->malloc_mode, AK_PM_MALLOC_CHUNK) ||
+        !expect_eq(name, "kill", proc_kill(slot_init, pid), 0) || !expect_eq(name, "wait", wait_for(pid, &e), 0) ||
+        !expect_eq(name, "killed", e.state, AK_PM_KILLED) || !expect_eq(name, "frames back", vmm_in_use(), before))
+        return;
+    result(name, true, "");
+}
+
+/* spawn-vmm-1000: as spawn-1000, each child allocating through the vmm. */
+static void test_vmm_many(void)
+{
+    const char *name = "spawn-vmm-1000";
+    uint64_t frames0, frames1;
+    uint32_t free0, free1;
+    int64_t vmm0 = vmm_in_use();
+    if (!snapshot(&frames0, &free0) || vmm0 < 0) {
+        result(name, false, "no snapshot");
+        return;
+    }
+    for (unsigned i = 0; i < 1000; i++) {
+        uint32_t pid = 0;
+        ending_t e;
+        if (!expect_eq(name, "spawn", spawn("spawner", "malloc 3", "", "vmm", PRIO, &pid), 0) ||
+            !expect_eq(name, "wait", wait_for(pid, &e), 0) || !expect_eq(name, "status", e.status, 0))
+            return;
+    }
+    if (!snapshot(&frames1, &free1)) {
+        result(name, false, "no snapshot after");
+        return;
+    }
+    if (expect_eq(name, "init's frames in use", (int64_t)frames1, (int64_t)frames0) &&
+        expect_eq(name, "the kernel's free process entries", free1, free0) &&
+        expect_eq(name, "the vmm's frames in use", vmm_in_use(), vmm0))
+        result(name, true, "");
+}
+
+/* The manifest's second spawner, paged by the vmm: pager "" gives a child its vmm. */
+static int inherit(void)
+{
+    const char *name = "spawn-vmm-inherit";
+    uint32_t pid = 0, next = 0;
+    ending_t e;
+    proc_entry_t entries[AK_PM_LIST_MAX];
+    uint64_t n = 0;
+    if (!expect_eq(name, "spawn", spawn("spawner", "hold 1", "", "", PRIO, &pid), 0) ||
+        !expect_eq(name, "list", proc_list(slot_init, pid, &next, entries, &n), 0) ||
+        !expect_eq(name, "its vmm", n == 1 && strcmp(entries[0].pager, "vmm") == 0, 1) ||
+        !expect_eq(name, "kill", proc_kill(slot_init, pid), 0) || !expect_eq(name, "wait", wait_for(pid, &e), 0) ||
+        !expect_eq(name, "none", spawn("spawner", "exit 4", "", "none", PRIO, &pid), 0) ||
+        !expect_eq(name, "list none", proc_list(slot_init, pid, &next, entries, &n), 0) ||
+        !expect_eq(name, "no vmm", n == 1 && strcmp(entries[0].pager, "none") == 0, 1) ||
+        !expect_eq(name, "wait none", wait_for(pid, &e), 0) || !expect_eq(name, "its status", e.status, 4))
+        return 1;
+    result(name, true, "");
+    return 0;
+}
+
+/* Whether the process called name is listed and running. */
+static bool running(const char *name)
+{
+    uint32_t from = 0, next = 0;
+    proc_entry_t entries[AK_PM_LIST_MAX];
+    uint64_t n = 0;
+    do {
+        if (proc_list(slot_init, from, &next, entries, &n) != 0)
+            return false;
+        for (uint64_t i = 0; i < n; i++)
+            if (strcmp(entries[i].name, name) == 0 && entries[i].state == AK_PM_RUNNING)
+                return true;
+        from = next;
+    } while (next != 0);
+    return false;
+}
+
+/* The child modes that use the vmm. */
+static int child_malloc(unsigned n, bool hold)
+{
+    static void *blocks[400];
+    if (n > 400)
+        return 3;
+    for (unsigned i = 0; i < n; i++) {
+        blocks[i] = malloc(4000);
+        if (!blocks[i])
+            return 2;
+        memset(blocks[i], (int)i, 4000);
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (((unsigned char *)blocks[i])[3999] != (unsigned char)i)
+            return 4;
+    if (hold)
+        for (;;)
+            ak_sleep(1000);
+    for (unsigned i = 0; i < n; i++)
+        free(blocks[i]);
+    return 0;
+}
+
+static int child_probe(void)
+{
+    uint64_t w[18];
+    int rc = vmm_stats(AK_SLOT_VMM, &w[0], &w[1], &w[2], &w[3], &w[4], &w[5], &w[6], &w[7], &w[8], &w[9], &w[10],
+                       &w[11], &w[12], &w[13], &w[14], &w[15], &w[16], &w[17]);
+    return rc ? -1 : (int)w[14];   /* frames_in_use */
+}
+
+static int child_attack(void)
+{
+    uint64_t frames = 0, quota = 0;
+    bool ok = vmm_adopt(AK_SLOT_VMM, 9999, AK_BOOT_CAP_SLOTS, 77, 0, "evil") == -AK_EPERM &&
+              vmm_usage(AK_SLOT_VMM, ak_bootinfo()->pid, &frames, &quota) == -AK_EPERM &&
+              vmm_disown(AK_SLOT_VMM, ak_bootinfo()->pid) == -AK_EPERM;
+    return ok ? 0 : 1;
 }
 
 /* bench/proc: spawn hello, let it run, collect its status; per round, in guest instructions and host ms. */
@@ -293,11 +498,28 @@ int main(int argc, char **argv)
         return argc;   /* the 63-argument child: its argc */
     if (strcmp(mode, "bench") == 0)
         return bench();
+    if (strcmp(mode, "malloc") == 0 || strcmp(mode, "hold") == 0)
+        return child_malloc(argc > 2 ? to_u(argv[2]) : 1, mode[0] == 'h');
+    if (strcmp(mode, "probe") == 0)
+        return child_probe();
+    if (strcmp(mode, "attack") == 0)
+        return child_attack();
+    if (strcmp(mode, "inherit") == 0) {
+        slot_init = 2;
+        return inherit();
+    }
+    /* heir, the manifest's other spawner, uses the vmm too: the frame counts wait until it has ended. */
+    for (unsigned tries = 0; tries < 500 && running("heir"); tries++)
+        ak_sleep(10);
     test_run();
     test_fault();
     test_kill();
     test_errors();
     test_list();
     test_many();
+    test_vmm_run();
+    test_vmm_quota();
+    test_vmm_kill_and_list();
+    test_vmm_many();
     return failures ? 1 : 0;
 }

@@ -133,11 +133,12 @@ static int attacker(void)
     verdict("vmm-attack-forged-kmsg", ok, "a client passed for the kernel");
 
     ok = 1;
-    static const uint64_t unknown[] = { 0, 6, 7, 0xFFF, 0xA0000, 0xA0004, AK_MSGINFO_LABEL_MAX };
+    static const uint64_t unknown[] = { 0, 9, 10, 0xFFF, 0xA0000, 0xA0004, AK_MSGINFO_LABEL_MAX };
     for (unsigned i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         expect_label(&ok, "an unknown label", raw(unknown[i], 0, NULL, 0), AK_ENOSYS);
     uint64_t mm[8] = { 0, PAGE, RW, ANON, 0, 0, 0, 0 };
     expect_label(&ok, "mmap of 3 words", raw(VMM_LABEL_MMAP, 3, mm, 0), AK_EBADMSG);
+    expect_label(&ok, "adopt of 3 words", raw(VMM_LABEL_ADOPT, 3, mm, 0), AK_EBADMSG);
     expect_label(&ok, "mmap of 5 words", raw(VMM_LABEL_MMAP, 5, mm, 0), AK_EBADMSG);
     expect_label(&ok, "munmap of 64 words", raw(VMM_LABEL_MUNMAP, 64, NULL, 0), AK_EBADMSG);
     expect_label(&ok, "stats of 1 word", raw(VMM_LABEL_STATS, 1, mm, 0), AK_EBADMSG);
