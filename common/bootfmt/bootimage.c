@@ -298,8 +298,8 @@ static int bi_cap_authority(const bi_ctx_t *c, const bi_cap_rec_t *r, const char
         break;
     case AK_CAP_PHYSMEM:
         allowed = AK_RIGHT_WRITE;
-        limit = 1; /* target 0: all RAM the kernel does not keep */
-        target_kind = "physical memory range";
+        limit = BI_PHYSMEM_MAX_MIB + 1u; /* a share in MiB, or BI_PHYSMEM_REST */
+        target_kind = "share";
         break;
     case AK_CAP_PROCCTL:
     case AK_CAP_POWER:
@@ -319,6 +319,9 @@ static int bi_cap_authority(const bi_ctx_t *c, const bi_cap_rec_t *r, const char
                        AK_CAP_PROCCTL, AK_CAP_POWER, AK_CAP_DEVICE, AK_CAP_IRQCTL);
     }
     const char *kind = bi_kind_name(r->kind);
+    if (r->kind == AK_CAP_PHYSMEM && r->target >= limit)
+        return bi_fail(c, "%s: physmem capability asks for %u MiB (at most %u)", where, r->target,
+                       BI_PHYSMEM_MAX_MIB);
     if (r->target >= limit)
         return bi_fail(c, "%s: %s capability names %s %u, which does not exist", where, kind,
                        target_kind, r->target);
@@ -358,10 +361,18 @@ static int bi_cap(bi_ctx_t *c, const bi_cap_rec_t *r, uint32_t i, int *physmem_c
     if (rc)
         return rc;
     if (r->kind == AK_CAP_PHYSMEM) {
-        if (*physmem_cap >= 0)
-            return bi_fail(c, "%s: a second physmem capability (cap %d already hands out all RAM)",
-                           where, *physmem_cap);
-        *physmem_cap = (int)i;
+        for (uint32_t k = 0; k < i; k++) {
+            const bootimage_cap_t *o = &out->caps[k];
+            if (o->kind == AK_CAP_PHYSMEM && o->holder == r->holder)
+                return bi_fail(c, "%s: a second physmem capability for %s (cap %u)", where,
+                               out->programs[r->holder].name, k);
+        }
+        if (r->target == BI_PHYSMEM_REST) {
+            if (*physmem_cap >= 0)
+                return bi_fail(c, "%s: a second physmem capability for the rest of RAM (cap %d)", where,
+                               *physmem_cap);
+            *physmem_cap = (int)i;
+        }
     }
     *filled = (uint8_t)i;
     out->caps[i] = (bootimage_cap_t){

@@ -20,8 +20,8 @@
 #define SLOT_PROC0    (SLOT_EP0 + BI_MAX_ENDPOINTS)        /* entry i's process capability */
 #define SLOT_ASPACE0  (SLOT_PROC0 + INIT_PROCS)            /* program i's address space, while built */
 #define SLOT_ENDED    (SLOT_ASPACE0 + BI_MAX_PROGRAMS)     /* the notification every ending signals */
-#define SLOT_RAM      (SLOT_ENDED + 1u)                    /* the RAM the manifest hands out */
-#define SLOT_PM       (SLOT_RAM + 1u)                      /* init's process-manager endpoint (proc.idl) */
+#define SLOT_RAM      (SLOT_ENDED + 1u)                    /* two: RAM being cut into the manifest's shares */
+#define SLOT_PM       (SLOT_RAM + 2u)                      /* init's process-manager endpoint (proc.idl) */
 #define INIT_WAITERS  16u                                  /* callers of wait() answered later */
 #define SLOT_REPLY0   (SLOT_PM + 1u)                       /* their reply capabilities */
 _Static_assert(SLOT_REPLY0 + INIT_WAITERS <= AK_CAP_SLOTS, "init's slots fit its table");
@@ -31,8 +31,13 @@ _Static_assert(BI_MAX_PROGRAMS <= INIT_PROCS, "the manifest's programs are entri
 /* The badge init gives a process spawned at run time on its vmm's endpoint (vmm.idl adopt). */
 #define INIT_VMM_BADGE(pid) ((UINT64_C(1) << 61) | (uint64_t)(pid))
 
-/* The RAM init keeps past what the manifest's programs took: for programs spawned at run time. */
-#define INIT_SPAWN_RESERVE (UINT64_C(4) << 20)
+/*
+ * The RAM init keeps past what the manifest's programs took: for programs
+ * spawned at run time, each built of init's frames (about 50 for a small
+ * program: its 128 KiB stack is 32 of them), so that its 32 spawned
+ * processes can all run at once.
+ */
+#define INIT_SPAWN_RESERVE (UINT64_C(8) << 20)
 
 /* The most frames a spawned process may take (its segments, stack, pages and tables). */
 #define INIT_PROC_FRAMES 128u

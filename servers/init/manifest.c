@@ -19,8 +19,7 @@
 #include <idl/kernel_client.h>
 
 static built_t built[BI_MAX_PROGRAMS];
-static uint64_t ram_base, ram_size;
-static int32_t ram_holder = -1;
+static uint64_t share_base[BI_MAX_CAPS], share_size[BI_MAX_CAPS];  /* a physmem capability's range */
 static char why[200];
 
 _Noreturn static void refuse(const char *what)
@@ -63,7 +62,6 @@ static uint32_t source_slot(const bootimage_cap_t *c)
     switch (c->kind) {
     case AK_CAP_ENDPOINT: return c->target == BI_ENDPOINT_INIT ? SLOT_PM : SLOT_EP0 + c->target;
     case AK_CAP_ASPACE:   return SLOT_ASPACE0 + c->target;
-    case AK_CAP_PHYSMEM:  return SLOT_RAM;
     case AK_CAP_PROCCTL:  return AK_INIT_SLOT_PROCCTL;
     case AK_CAP_POWER:    return AK_INIT_SLOT_POWER;
     case AK_CAP_IRQCTL:   return AK_INIT_SLOT_IRQCTL;
@@ -76,6 +74,8 @@ static void grant_caps(const bootimage_t *image)
 {
     for (uint32_t k = 0; k < image->ncaps; k++) {
         const bootimage_cap_t *c = &image->caps[k];
+        if (c->kind == AK_CAP_PHYSMEM)
+            continue;   /* granted as it was cut (split_ram) */
         /* An endpoint to init is badged with the holder's entry number, plus one. */
         uint64_t badge = c->kind == AK_CAP_ENDPOINT && c->target == BI_ENDPOINT_INIT ? c->holder + 1u : c->badge;
         int rc = process_cap_copy(SLOT_PROC0 + c->holder, source_slot(c), c->slot, (uint8_t)c->rights, badge);
@@ -127,8 +127,8 @@ static void write_bootinfo(const bootimage_t *image, uint32_t i, ak_bootinfo_t *
             o->badge = c->kind == AK_CAP_ENDPOINT && c->target == BI_ENDPOINT_INIT ? i + 1u : c->badge;
             if (c->kind == AK_CAP_PHYSMEM && bi->nmems < AK_BOOTINFO_MEMS) {
                 ak_bootinfo_mem_t *m = &bi->mems[bi->nmems++];
-                m->base = ram_base;
-                m->size = ram_size;
+                m->base = share_base[k];
+                m->size = share_size[k];
                 m->physmem_slot = s;
             }
             if (c->kind == AK_CAP_ASPACE)
@@ -150,25 +150,88 @@ static void write_bootinfo(const bootimage_t *image, uint32_t i, ak_bootinfo_t *
     }
 }
 
-/* The manifest's physical memory: all RAM init did not use, but for the spawn reserve. */
+/* Grants the range in slot (a physmem capability) to cap k's holder, records it and says so. */
+static void grant_share(const bootimage_t *image, uint32_t k, uint32_t slot)
+{
+    const bootimage_cap_t *c = &image->caps[k];
+    int rc = physmem_info(slot, &share_base[k], &share_size[k]);
+    if (!rc)
+        rc = process_cap_copy(SLOT_PROC0 + c->holder, slot, c->slot, (uint8_t)c->rights, 0);
+    if (rc) {
+        snprintf(why, sizeof why, "cap %u (%s slot %u): cannot grant its RAM: error %d", k,
+                 image->programs[c->holder].name, c->slot, rc);
+        refuse(why);
+    }
+    ak_cap_drop(slot);
+    printf("[init] %lu MiB of RAM to pid %u (%s): 0x%lx-0x%lx\n", (unsigned long)(share_size[k] >> 20),
+           built[c->holder].pid, image->programs[c->holder].name, (unsigned long)share_base[k],
+           (unsigned long)(share_base[k] + share_size[k]));
+}
+
+/*
+ * The manifest's physical memory.  init keeps what it used and the spawn
+ * reserve; the shares with a size are cut from the rest in the manifest's
+ * order, and the share without one (if any) gets what they leave.  A share
+ * is granted as it is cut, so grant_caps() skips physmem.
+ */
 static void split_ram(const bootimage_t *image)
 {
+    uint64_t want = 0;
+    bool any = false;
+    for (uint32_t k = 0; k < image->ncaps; k++) {
+        if (image->caps[k].kind == AK_CAP_PHYSMEM) {
+            any = true;
+            want += (uint64_t)image->caps[k].target << 20;
+        }
+    }
+    if (!any)
+        return;
+    uint64_t keep = frames_end() - frames_base() + INIT_SPAWN_RESERVE;
+    uint64_t left = frames_limit() - frames_base() > keep ? frames_limit() - frames_base() - keep : 0;
+    if (want > left) {
+        snprintf(why, sizeof why, "the RAM shares ask for %lu MiB; %lu MiB are left after init's %lu KiB",
+                 (unsigned long)(want >> 20), (unsigned long)(left >> 20), (unsigned long)(keep >> 10));
+        refuse(why);
+    }
+    int rc = physmem_split(AK_INIT_SLOT_PHYSMEM, keep, SLOT_RAM);
+    if (rc) {
+        snprintf(why, sizeof why, "cannot split RAM at 0x%lx: error %d", (unsigned long)keep, rc);
+        refuse(why);
+    }
+    frames_shrink(frames_base() + keep);
+    printf("[init] init keeps %lu KiB\n", (unsigned long)(keep >> 10));
+    /* The rest is in slot `rest`; a share is cut off its start, the remainder going to `spare`. */
+    uint32_t rest = SLOT_RAM, spare = SLOT_RAM + 1u;
     for (uint32_t k = 0; k < image->ncaps; k++) {
         const bootimage_cap_t *c = &image->caps[k];
-        if (c->kind != AK_CAP_PHYSMEM)
+        if (c->kind != AK_CAP_PHYSMEM || c->target == BI_PHYSMEM_REST)
             continue;
-        uint64_t keep = frames_end() - frames_base() + INIT_SPAWN_RESERVE;
-        int rc = physmem_split(AK_INIT_SLOT_PHYSMEM, keep, SLOT_RAM);
-        if (!rc)
-            rc = physmem_info(SLOT_RAM, &ram_base, &ram_size);
-        if (rc) {
-            snprintf(why, sizeof why, "cannot split RAM at 0x%lx: error %d", (unsigned long)keep, rc);
+        uint64_t size = (uint64_t)c->target << 20;
+        left -= size;
+        if (left > 0 && (rc = physmem_split(rest, size, spare)) != 0) {
+            snprintf(why, sizeof why, "cannot cut %lu MiB of RAM: error %d", (unsigned long)c->target, rc);
             refuse(why);
         }
-        frames_shrink(frames_base() + keep);
-        ram_holder = (int32_t)c->holder;
-        printf("[init] %lu MiB of RAM to pid %u (%s); init keeps %lu KiB\n", (unsigned long)(ram_size >> 20),
-               built[c->holder].pid, image->programs[c->holder].name, (unsigned long)(keep >> 10));
+        grant_share(image, k, rest);
+        uint32_t t = rest;
+        rest = spare;
+        spare = t;
+    }
+    for (uint32_t k = 0; k < image->ncaps; k++) {
+        const bootimage_cap_t *c = &image->caps[k];
+        if (c->kind != AK_CAP_PHYSMEM || c->target != BI_PHYSMEM_REST)
+            continue;
+        if (left == 0) {
+            snprintf(why, sizeof why, "cap %u (%s slot %u): the shares with a size leave no RAM for it", k,
+                     image->programs[c->holder].name, c->slot);
+            refuse(why);
+        }
+        grant_share(image, k, rest);
+        left = 0;
+    }
+    if (left > 0) {
+        printf("[init] %lu MiB of RAM handed to no one\n", (unsigned long)(left >> 20));
+        ak_cap_drop(rest);
     }
 }
 
@@ -229,8 +292,6 @@ void manifest_start(const bootimage_t *image)
         build_program(image, i);
     split_ram(image);
     grant_caps(image);
-    if (ram_holder >= 0)
-        ak_cap_drop(SLOT_RAM);
     for (uint32_t i = 0; i < image->nprograms; i++) {
         const bootimage_program_t *p = &image->programs[i];
         static ak_bootinfo_t bi;

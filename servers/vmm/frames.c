@@ -148,10 +148,13 @@ void frames_free(uint64_t pa)
     push(index_of(pa));
 }
 
-uint64_t frames_free_owner(frame_owner_t owner)
+uint64_t frames_free_owner(frame_owner_t owner, uint64_t lo, uint64_t hi)
 {
     uint64_t n = 0;
-    for (uint64_t i = 0; i < vmm_frames.nframes; i++) {
+    if (lo < vmm_frames.base || hi < lo)
+        return 0;
+    uint64_t last = index_of(hi) < vmm_frames.nframes ? index_of(hi) : vmm_frames.nframes - 1;
+    for (uint64_t i = index_of(lo); i <= last; i++) {
         if (vmm_frames.owner[i] == owner) {
             push(i);
             n++;

@@ -90,6 +90,17 @@ void space_prepare(vmm_proc_t *p, uint64_t va, uint64_t size)
     p->promised += promises;
 }
 
+/* Widens the span of frames p was given (what space_reclaim scans) to pa, if a frame. */
+static void note_frame(vmm_proc_t *p, uint64_t pa)
+{
+    if (!pa)
+        return;
+    if (p->frame_hi == 0 || pa < p->frame_lo)
+        p->frame_lo = pa;
+    if (pa > p->frame_hi)
+        p->frame_hi = pa;
+}
+
 /*
  * A table the kernel asked for, at level for va: from its promise, made
  * when the pages it serves were committed.  0 if there is none (a table
@@ -115,6 +126,7 @@ static uint64_t table_for(vmm_proc_t *p, uint64_t va, uint8_t level)
         pa = frames_reserve(1) == 0 ? frames_alloc_table(vmm_proc_owner(p), FROM_RESERVED) : 0;
     }
     p->tables += pa != 0;
+    note_frame(p, pa);
     return pa;
 }
 
@@ -123,6 +135,7 @@ int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src)
     uint64_t pa = frames_alloc_zeroed(vmm_proc_owner(p), src);
     if (!pa)
         return -AK_ENOMEM;
+    note_frame(p, pa);
     for (;;) {
         uint8_t level = 0;
         uint64_t where = 0;
@@ -172,7 +185,8 @@ void space_reclaim(vmm_proc_t *p)
      * The kernel destroys the address space when this EXIT is answered,
      * before the vmm runs again: its frames can go back to the pool now.
      */
-    uint64_t back = frames_free_owner(vmm_proc_owner(p));
+    uint64_t back = frames_free_owner(vmm_proc_owner(p), p->frame_lo, p->frame_hi);
+    p->frame_lo = p->frame_hi = 0;
     if (back != p->mapped_pages + p->tables)
         vmm_say(p, "accounting error: %lu frames back, %lu pages and %lu tables counted", (unsigned long)back,
                 (unsigned long)p->mapped_pages, (unsigned long)p->tables);

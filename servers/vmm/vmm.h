@@ -127,8 +127,12 @@ void frames_free(uint64_t pa);
 /* True if pa is a frame of the vmm's range. */
 bool frames_owns(uint64_t pa);
 
-/* Gives back every frame owner holds (its pages and tables).  Returns how many. */
-uint64_t frames_free_owner(frame_owner_t owner);
+/*
+ * Gives back every frame owner holds (its pages and tables), all of which
+ * lie in [lo, hi] (a frame's address: the lowest and highest it was
+ * given).  Returns how many.
+ */
+uint64_t frames_free_owner(frame_owner_t owner, uint64_t lo, uint64_t hi);
 
 /* Whether pa is mapped in the window, and recording that it is or is not. */
 bool frames_windowed(uint64_t pa);
@@ -235,6 +239,7 @@ typedef struct vmm_proc {
     uint64_t committed;      /* pages charged to the quota */
     uint64_t promised;       /* its share of vmm_frames.promised */
     uint64_t tables;         /* frames it holds as translation tables */
+    uint64_t frame_lo, frame_hi;  /* the lowest and highest frame it has been given (hi 0: none) */
     uint64_t peak;           /* most mapped_pages at once */
     uint64_t quota;          /* most committed pages */
     uint64_t refusals;       /* requests refused for want of memory */

@@ -292,6 +292,26 @@ static int mp_number(mp_t *p, mp_tok_t *t, const char *what, uint64_t max, uint6
     return -1;
 }
 
+/* Reads a share of RAM: <n>M or <n>G (MiB, GiB), 1 MiB to BI_PHYSMEM_MAX_MIB; sets *mib. */
+static int mp_size(mp_t *p, mp_tok_t *t, uint32_t *mib)
+{
+    if (mp_word(p, t, "a size (<n>M or <n>G)"))
+        return -1;
+    uint64_t scale = 0, n = 0;
+    if (t->len > 1 && t->word[t->len - 1] == 'M')
+        scale = 1;
+    else if (t->len > 1 && t->word[t->len - 1] == 'G')
+        scale = 1024;
+    if (!scale || !mp_parse_u64(t->word, t->len - 1u, BI_PHYSMEM_MAX_MIB, &n) || n == 0 ||
+        n * scale > BI_PHYSMEM_MAX_MIB) {
+        mp_error(p, t->col, "size '%.*s' is not <n>M or <n>G from 1M to %uG", (int)t->len, t->word,
+                 BI_PHYSMEM_MAX_MIB / 1024u);
+        return -1;
+    }
+    *mib = (uint32_t)(n * scale);
+    return 0;
+}
+
 /* Reads "exit:<code>" (code a 32-bit signed integer), "killed" or "serve". */
 static int mp_expect(mp_t *p, mp_tok_t *t, mkimage_program_t *prog)
 {
@@ -543,7 +563,7 @@ static int mp_rights_list(mp_t *p, mp_tok_t *t, uint32_t kind, uint32_t *rights)
 /*
  * cap HOLDER SLOT endpoint EP [badge N] rights LIST
  * cap HOLDER SLOT aspace PROGRAM rights LIST
- * cap HOLDER SLOT physmem rights LIST
+ * cap HOLDER SLOT physmem [size <n>M|<n>G] rights LIST
  * cap HOLDER SLOT procctl rights LIST
  * cap HOLDER SLOT power rights LIST
  * cap HOLDER SLOT irqctl rights LIST
@@ -600,7 +620,7 @@ static void mp_cap(mp_t *p)
         return;
     }
 
-    bool seen_badge = false, seen_rights = false;
+    bool seen_badge = false, seen_rights = false, seen_size = false;
     for (;;) {
         if (mp_next(p, &t))
             return;
@@ -622,14 +642,23 @@ static void mp_cap(mp_t *p)
                          (int)t.len, t.word, (unsigned long)AK_BADGE_MAX);
                 return;
             }
+        } else if (mp_is(&t, "size")) {
+            if (mp_once(p, &t, &seen_size))
+                return;
+            if (cap.kind != AK_CAP_PHYSMEM) {
+                mp_error(p, t.col, "only physmem capabilities have a size");
+                return;
+            }
+            if (mp_size(p, &t, &cap.target))
+                return;
         } else if (mp_is(&t, "rights")) {
             if (mp_once(p, &t, &seen_rights) || mp_rights_list(p, &t, cap.kind, &cap.rights))
                 return;
         } else {
             if (t.kind == MP_TOK_STRING)
-                mp_error(p, t.col, "unexpected string (expected badge or rights)");
+                mp_error(p, t.col, "unexpected string (expected badge, size or rights)");
             else
-                mp_error(p, t.col, "unexpected '%.*s' (expected badge or rights)", (int)t.len,
+                mp_error(p, t.col, "unexpected '%.*s' (expected badge, size or rights)", (int)t.len,
                          t.word);
             return;
         }
@@ -723,7 +752,8 @@ static void mp_resolve(mp_t *p)
     }
     int filled[BI_MAX_PROGRAMS][AK_BOOT_CAP_SLOTS];
     memset(filled, 0xff, sizeof filled);
-    int physmem = -1;
+    int physmem = -1, physmem_of[BI_MAX_PROGRAMS];
+    memset(physmem_of, 0xff, sizeof physmem_of);
     for (uint32_t i = 0; i < m->ncaps; i++) {
         mkimage_cap_t *c = &m->caps[i];
         int holder = mp_find_program(m, p->holder[i].name);
@@ -757,14 +787,21 @@ static void mp_resolve(mp_t *p)
         }
         *slot = (int)i;
         if (c->kind == AK_CAP_PHYSMEM) {
-            if (physmem >= 0) {
+            int *mine = &physmem_of[holder];
+            if (*mine >= 0) {
+                mp_error_at(p, c->pos, "a second physmem capability for '%s' (line %u)", m->programs[holder].name,
+                            m->caps[*mine].pos.line);
+                continue;
+            }
+            *mine = (int)i;
+            if (c->target == BI_PHYSMEM_REST && physmem >= 0) {
                 mp_error_at(p, c->pos,
-                            "a second physmem capability (the one at line %u already hands out "
-                            "all RAM)",
+                            "a second physmem capability without a size (the one at line %u has the rest of RAM)",
                             m->caps[physmem].pos.line);
                 continue;
             }
-            physmem = (int)i;
+            if (c->target == BI_PHYSMEM_REST)
+                physmem = (int)i;
         }
     }
     if (p->errors == 0)

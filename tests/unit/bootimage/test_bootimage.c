@@ -652,11 +652,14 @@ static void test_bad_caps(void **state)
     CAP_REFUSED(c->rights = AK_RIGHT_SEND, "rights 0x1 are not valid for aspace capabilities (allowed 0x4)");
     CAP_REFUSED(c->badge = 1, "cap 3 (vmm slot 3): badge 0x1 on a capability of kind aspace");
     c = &spec.caps[4];               /* vmm slot 4, physmem */
-    CAP_REFUSED(c->target = 1, "cap 4 (vmm slot 4): physmem capability names physical memory range 1");
+    CAP_REFUSED(c->target = BI_PHYSMEM_MAX_MIB + 1u, "cap 4 (vmm slot 4): physmem capability asks for 1048577 MiB (at most 1048576)");
+    CAP_REFUSED(c->target = UINT32_MAX, "cap 4 (vmm slot 4): physmem capability asks for 4294967295 MiB");
     CAP_REFUSED(c->rights = AK_RIGHT_RECV | AK_RIGHT_WRITE, "rights 0x6 are not valid for physmem capabilities");
     CAP_REFUSED(c->badge = 5, "badge 0x5 on a capability of kind physmem");
     CAP_REFUSED((spec.caps[5] = *c, spec.caps[5].holder = PONG),
-                "cap 5 (pong slot 4): a second physmem capability (cap 4 already hands out all RAM)");
+                "cap 5 (pong slot 4): a second physmem capability for the rest of RAM (cap 4)");
+    CAP_REFUSED((spec.caps[5] = *c, spec.caps[5].slot = 9, spec.caps[5].target = 64),
+                "cap 5 (vmm slot 9): a second physmem capability for vmm (cap 4)");
     /* Badge 0 on a vmm's endpoint is init's: nobody else sends on it unbadged. */
     c = &spec.caps[2];               /* ping's send right to endpoint 0, which the vmm receives on */
     CAP_REFUSED(c->badge = 0, "cap 2 (ping slot 1): a send right to endpoint 0, which the vmm vmm receives on, "
@@ -678,6 +681,15 @@ static void test_bad_caps(void **state)
         spec.caps[2].badge = 0;
         spec_accepted();
     }
+    /* Shares: one per holder, any number of them sized, one at most for the rest. */
+    tb_standard(&spec);
+    spec.caps[4].target = BI_PHYSMEM_MAX_MIB;
+    spec.caps[5] = (bi_cap_rec_t){ .holder = PONG, .slot = 4, .kind = AK_CAP_PHYSMEM, .rights = AK_RIGHT_WRITE,
+                                   .target = 1 };
+    spec.caps[6] = (bi_cap_rec_t){ .holder = PING, .slot = 4, .kind = AK_CAP_PHYSMEM, .rights = AK_RIGHT_WRITE,
+                                   .target = BI_PHYSMEM_REST };
+    spec.ncaps = 7;
+    spec_accepted();
     tb_standard(&spec);
     spec.caps[4].holder = PING;      /* physical memory to ping, which receives on nothing: no vmm endpoint */
     spec.caps[4].slot = 4;

@@ -260,11 +260,32 @@ static void test_cap_errors(void **state)
     refused(BASE "cap vmm 1 endpoint ep rights\n", PATH ":3:29: error: expected a rights list");
     refused(BASE "cap vmm 1 endpoint ep rights send rights recv\n", PATH ":3:35: error: 'rights' given twice");
     refused(BASE "cap vmm 1 endpoint ep rights send extra\n",
-            PATH ":3:35: error: unexpected 'extra' (expected badge or rights)");
+            PATH ":3:35: error: unexpected 'extra' (expected badge, size or rights)");
     refused(BASE "cap vmm 1 endpoint ep rights recv\ncap vmm 1 physmem rights write\n",
             PATH ":4:5: error: slot 1 of program 'vmm' is already filled at line 3");
-    refused(BASE "cap vmm 1 physmem rights write\ncap vmm 2 physmem rights write\n",
-            PATH ":4:5: error: a second physmem capability (the one at line 3 already hands out all RAM)");
+    refused(BASE "cap vmm 1 physmem rights write\ncap vmm 2 physmem size 4M rights write\n",
+            PATH ":4:5: error: a second physmem capability for 'vmm' (line 3)");
+    /* Shares of RAM: one per holder, sized, and one at most for the rest. */
+    refused(BASE "program b pong priority 1 expect exit:0\ncap vmm 1 physmem rights write\ncap b 2 physmem rights write\n",
+            PATH ":5:5: error: a second physmem capability without a size (the one at line 4 has the rest of RAM)");
+    refused(BASE "cap vmm 1 endpoint ep size 4M rights send\n", PATH ":3:23: error: only physmem capabilities have a size");
+    refused(BASE "cap vmm 1 physmem size 4M size 4M rights write\n", PATH ":3:27: error: 'size' given twice");
+    static const char *const bad_sizes[] = { "0M", "4", "M", "4K", "4m", "-4M", "1025G", "1048577M", "99999999999999999999M" };
+    for (size_t k = 0; k < sizeof bad_sizes / sizeof bad_sizes[0]; k++) {
+        char text[256], want[256];
+        snprintf(text, sizeof text, BASE "cap vmm 1 physmem size %s rights write\n", bad_sizes[k]);
+        snprintf(want, sizeof want, PATH ":3:24: error: size '%s' is not <n>M or <n>G from 1M to 1024G", bad_sizes[k]);
+        refused(text, want);
+    }
+    static mkimage_manifest_t m;
+    accepted(BASE "program b pong priority 1 expect exit:0\nprogram c pong priority 1 expect exit:0\n"
+             "cap vmm 1 physmem size 64M rights write\ncap b 1 physmem size 2G rights write\n"
+             "cap c 1 physmem rights write\n", &m);
+    assert_int_equal(m.caps[0].target, 64);
+    assert_int_equal(m.caps[1].target, 2048);
+    assert_int_equal(m.caps[2].target, BI_PHYSMEM_REST);
+    accepted(BASE "cap vmm 1 physmem size 1024G rights write\n", &m);
+    assert_int_equal(m.caps[0].target, BI_PHYSMEM_MAX_MIB);
 }
 
 static void test_limits(void **state)

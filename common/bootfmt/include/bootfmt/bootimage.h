@@ -55,6 +55,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define BI_PRIORITY_MAX  255u            /* higher runs first */
 #define BI_CONFIG_MAX    128u            /* bytes of the config string, NUL included */
 #define BI_NO_PAGER      UINT32_MAX      /* bi_program_rec_t.pager: the program has none */
+/* A physmem capability's target: its holder's share of RAM in MiB, or 0 for what the shares leave. */
+#define BI_PHYSMEM_REST    0u
+#define BI_PHYSMEM_MAX_MIB (UINT32_C(1) << 20)  /* 1 TiB */
 
 /* Expected outcome of a program (bi_program_rec_t.expect). */
 #define BI_EXPECT_EXIT   1u  /* exits by itself with status expect_code */
@@ -106,7 +109,7 @@ typedef struct bi_cap_rec {
     uint32_t slot;          /* < AK_BOOT_CAP_SLOTS, one capability per slot per holder */
     uint32_t kind;          /* AK_CAP_ENDPOINT, AK_CAP_ASPACE or AK_CAP_PHYSMEM */
     uint32_t rights;        /* endpoint: nonempty subset of SEND|RECV; others: WRITE */
-    uint32_t target;        /* endpoint number; program index (aspace); 0 (physmem) */
+    uint32_t target;        /* endpoint number; program index (aspace); MiB or BI_PHYSMEM_REST (physmem) */
     uint32_t reserved;      /* 0 */
     uint64_t badge;         /* endpoint: <= AK_BADGE_MAX; others: 0 */
 } bi_cap_rec_t;
@@ -148,7 +151,7 @@ typedef struct bootimage_cap {
     uint32_t holder;        /* program index */
     uint32_t slot;          /* < AK_BOOT_CAP_SLOTS */
     uint32_t kind;          /* AK_CAP_ENDPOINT, AK_CAP_ASPACE or AK_CAP_PHYSMEM */
-    uint32_t target;        /* endpoint number or BI_ENDPOINT_INIT; program index; 0 = all RAM handed out */
+    uint32_t target;        /* endpoint number or BI_ENDPOINT_INIT; program index; physmem: MiB, or BI_PHYSMEM_REST */
     uint64_t badge;         /* <= AK_BADGE_MAX; 0 for kinds other than endpoint and for init's */
     uint32_t rights;        /* AK_RIGHT_*, valid for the kind */
 } bootimage_cap_t;
@@ -169,7 +172,7 @@ typedef struct bootimage {
     const char *config;     /* printable, < BI_CONFIG_MAX bytes with the NUL */
     uint32_t nprograms;     /* 1 .. BI_MAX_PROGRAMS; programs[] is in start order */
     uint32_t nendpoints;    /* 0 .. BI_MAX_ENDPOINTS */
-    uint32_t ncaps;         /* 0 .. BI_MAX_CAPS; at most one is AK_CAP_PHYSMEM */
+    uint32_t ncaps;         /* 0 .. BI_MAX_CAPS; one AK_CAP_PHYSMEM at most per holder, one BI_PHYSMEM_REST */
     uint32_t nfiles;        /* 0 .. BI_MAX_FILES */
     bootimage_program_t programs[BI_MAX_PROGRAMS];
     bootimage_cap_t caps[BI_MAX_CAPS];
@@ -199,7 +202,9 @@ typedef struct bootimage {
  * holder, slot, kind, target, rights for its kind, a badge above
  * AK_BADGE_MAX (so the pager bit can never be granted) or on a kind other
  * than endpoint, nonzero reserved bits, a slot its holder already fills,
- * or a second physmem capability.  *out is unspecified after an error.
+ * a second physmem capability for one holder or a second one for the rest
+ * of RAM, or a share above BI_PHYSMEM_MAX_MIB; and a send right without a
+ * badge to an endpoint a vmm (a physmem holder) receives on, but its own.  *out is unspecified after an error.
  */
 int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, size_t errlen);
 
