@@ -239,7 +239,7 @@ deps:
 RUN_IMAGE = $(or $(IMAGE),$(DEFAULT_DIR)/kernel.elf)
 run: deps
 	$(Q)$(if $(IMAGE),test -f $(IMAGE) || { echo "make run: IMAGE=$(IMAGE) does not exist" >&2; exit 1; },$(MAKE) kernel)
-	$(Q)status=0; $(QEMU_SH) --timeout $(RUN_TIMEOUT) $(RUN_IMAGE) || status=$$?; \
+	$(Q)status=0; $(QEMU_SH) --timeout $(RUN_TIMEOUT) $(if $(BOOTARGS),--append '$(BOOTARGS)') $(RUN_IMAGE) || status=$$?; \
 	    echo "make run: system status $$status"; \
 	    [ $$status -eq 0 ] || { kill -PIPE $$PPID; exit 1; }
 
@@ -331,7 +331,8 @@ help:
 	@echo
 	@echo "  make run     build the default image and boot it in QEMU"
 	@echo "               (APP=<program of apps/> ARGS=\"...\" to run another program,"
-	@echo "               IMAGE=<kernel.elf> to boot a test's or a benchmark's image)"
+	@echo "               IMAGE=<kernel.elf> to boot a test's or a benchmark's image,"
+	@echo "               BOOTARGS=\"...\" to hand boot arguments to init)"
 	@echo "  make test    install missing packages, run every test suite"
 	@echo "  make bench   run the benchmarks; results in build/bench/results.csv"
 	@echo "               and plots in build/bench/*.{png,svg}"

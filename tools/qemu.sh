@@ -11,6 +11,8 @@
 #   --mem SIZE      guest RAM (default 512M)
 #   --machine M     machine and options (default virt; virt,virtualization=on
 #                   starts the kernel at EL2)
+#   --append TEXT   boot arguments (the device tree's /chosen/bootargs, which
+#                   the kernel hands to init)
 #   --input FILE    type text on the serial line (with --log): each line of
 #                   FILE is "PAUSE TEXT", PAUSE seconds (decimals allowed)
 #                   after the previous line, TEXT with printf %b escapes
@@ -25,6 +27,7 @@ gdb=""
 mem=512M
 machine=virt
 input=""
+append=""
 while [ $# -gt 1 ]; do
     case $1 in
     --log) log=$2; shift 2 ;;
@@ -34,6 +37,7 @@ while [ $# -gt 1 ]; do
     --mem) mem=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
     --input) input=$2; shift 2 ;;
+    --append) append=$2; shift 2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 125 ;;
     esac
 done
@@ -45,6 +49,7 @@ kernel=$1
 # shellcheck disable=SC2086
 set -- "$qemu" -M "$machine" -cpu cortex-a72 -m "$mem" -nic none -no-reboot -semihosting \
     $icount $gdb -kernel "$kernel"
+[ -n "$append" ] && set -- "$@" -append "$append"
 if [ -n "$input" ]; then
     [ -n "$log" ] && [ -f "$input" ] || { echo "qemu.sh: --input needs --log and a file" >&2; exit 125; }
     set -- "$@" -display none -monitor none -chardev stdio,id=ser0,signal=off -serial chardev:ser0

@@ -77,6 +77,8 @@ int main(void)
         snprintf(why, sizeof why, "init's notification: error %d", rc);
         refuse(why);
     }
+    if (ak_bootinfo()->bootargs[0] != '\0')
+        printf("[init] boot arguments: %s\n", ak_bootinfo()->bootargs);
     pm_set_manifest(&image);
     manifest_start(&image);
     bool ended_ok = pm_serve();

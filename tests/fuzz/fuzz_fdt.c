@@ -26,6 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned irq = 0;
     if (fdt_device(copy, size, "arm,pl011", &base, &len, &irq) == 0 && irq > 1019)
         abort(); /* the interrupt is always a GIC number */
+    const char *args = NULL;
+    size_t args_len = 0;
+    if (fdt_bootargs(copy, size, &args, &args_len) == 0 &&
+        ((const uint8_t *)args < copy || args_len >= size || (size_t)((const uint8_t *)args - copy) >= size - args_len ||
+         args[args_len] != '\0'))
+        abort(); /* the arguments lie inside the blob, NUL-terminated */
     free(copy);
     return 0;
 }

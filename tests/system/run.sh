@@ -14,6 +14,7 @@
 #                      does (for tests that count instructions or ticks)
 #   input PAUSE TEXT   type TEXT (printf %b escapes) on the serial line
 #                      PAUSE seconds after the previous input line
+#   append TEXT        boot arguments (QEMU -append: the rest of the line)
 #
 # A '#' starts a comment, except on a match line, whose regex runs to the
 # end of the line.  Each expected name and the exit status count as one
@@ -37,6 +38,7 @@ match_names=()
 match_res=()
 inputs=()
 icount=()
+append=()
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
@@ -54,6 +56,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     match) match_names+=("$a"); match_res+=("$b") ;;
     input) inputs+=("$a $b") ;;
     icount) icount=(--icount) ;;
+    append) append=(--append "$a${b:+ $b}") ;;
     *) echo "$expect:$lineno: unknown directive '$key'" >&2; echo "RESULT $name 0 1"; exit 0 ;;
     esac
 done <"$expect"
@@ -71,7 +74,7 @@ if [ ${#inputs[@]} -gt 0 ]; then
     printf '%s\n' "${inputs[@]}" >"$log.input"
     input_args=(--input "$log.input")
 fi
-"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "${icount[@]}" "${input_args[@]}" "$kernel" >"$log.qemu" 2>&1 || status=$?
+"$qemu" --log "$log" --timeout "$limit" --machine "$machine" "${icount[@]}" "${input_args[@]}" "${append[@]}" "$kernel" >"$log.qemu" 2>&1 || status=$?
 clean="$log.txt"
 tr -d '\r' <"$log" >"$clean"
 

@@ -204,7 +204,32 @@ static void grant_init(proc_t *p)
     }
 }
 
-static void write_bootinfo(proc_t *p)
+/*
+ * The boot arguments for init's boot-info page: copied if they are
+ * printable ASCII and fit AK_BOOTARGS_MAX with their NUL, else dropped
+ * with a line saying why (init then gets "").
+ */
+static void copy_bootargs(char out[AK_BOOTARGS_MAX], const char *args, size_t len)
+{
+    out[0] = '\0';
+    if (len == 0)
+        return;
+    if (len >= AK_BOOTARGS_MAX) {
+        kprintf("[kernel] boot arguments ignored: %lu bytes, more than %u\n", (unsigned long)len,
+                AK_BOOTARGS_MAX - 1u);
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (args[i] < ' ' || args[i] > '~') {
+            kprintf("[kernel] boot arguments ignored: byte %lu is not printable ASCII\n", (unsigned long)i);
+            return;
+        }
+    }
+    memcpy(out, args, len);
+    out[len] = '\0';
+}
+
+static void write_bootinfo(proc_t *p, const char *bootargs, size_t bootargs_len)
 {
     paddr_t pa = 0;
     unsigned perms;
@@ -232,6 +257,7 @@ static void write_bootinfo(proc_t *p)
             m->physmem_slot = s;
         }
     }
+    copy_bootargs(bi->bootargs, bootargs, bootargs_len);
 }
 
 /* Decodes init's ELF file; false with the reason in boot_err. */
@@ -266,7 +292,7 @@ const char *bootstrap_config(void)
     }
 }
 
-void bootstrap(paddr_t ram_base, paddr_t ram_end)
+void bootstrap(paddr_t ram_base, paddr_t ram_end, const char *bootargs, size_t bootargs_len)
 {
     bootstrap_config();
     if (image_state == IMAGE_REFUSED)
@@ -298,7 +324,7 @@ void bootstrap(paddr_t ram_base, paddr_t ram_end)
     physmems[0].base = boot_next;
     physmems[0].size = ram_end - boot_next;
     grant_init(init);
-    write_bootinfo(init);
+    write_bootinfo(init, bootargs, bootargs_len);
     kprintf("[kernel] boot memory 0x%lx-0x%lx; %lu MiB handed to init\n",
             virt_to_phys(__kernel_end), boot_next, physmems[0].size >> 20);
     arch_vspace_enable();

@@ -3,7 +3,7 @@
  * header, then a structure block of 32-bit tokens (BEGIN_NODE name,
  * END_NODE, PROP len nameoff value, NOP, END), names in a strings block.
  * Only the root's cell sizes and the nodes directly under the root are
- * read: the memory node, and a device by its compatible string.
+ * read: the memory node, a device by its compatible string, and /chosen.
  */
 #include <ukernel/fdt.h>
 
@@ -295,4 +295,30 @@ int fdt_device(const void *blob, size_t avail, const char *compatible, uint64_t 
     *size = d.size;
     *irq = d.has_irq ? d.irq : 0;
     return 0;
+}
+
+typedef struct bootargs_visitor {
+    visitor_t v;
+    const char **args;
+    size_t *len;
+} bootargs_visitor_t;
+
+static int bootargs_prop(visitor_t *v, const uint8_t *node, long node_len, const uint8_t *name, long name_len,
+                         const uint8_t *value, uint32_t len)
+{
+    bootargs_visitor_t *b = (bootargs_visitor_t *)v;
+    if (!name_is(node, node_len, "chosen") || !name_is(name, name_len, "bootargs"))
+        return 0;
+    long n = bounded_strlen(value, value + len);
+    if (n < 0)
+        return -AK_EINVAL;  /* a string property ends with its NUL */
+    *b->args = (const char *)value;
+    *b->len = (size_t)n;
+    return 1;
+}
+
+int fdt_bootargs(const void *blob, size_t avail, const char **args, size_t *len)
+{
+    bootargs_visitor_t b = { .v = { .prop = bootargs_prop }, .args = args, .len = len };
+    return fdt_walk(blob, avail, &b.v);
 }

@@ -10,6 +10,7 @@
 #include <ukernel/bootstrap.h>
 #include <ukernel/clock.h>
 #include <ukernel/device.h>
+#include <ukernel/fdt.h>
 #include <ukernel/halt.h>
 #include <ukernel/kmain.h>
 #include <ukernel/kprintf.h>
@@ -51,6 +52,12 @@ _Noreturn void kmain(paddr_t dtb_pa)
         kprintf("[kernel] no boot image: nothing to run\n");
         halt(HALT_OK);
     }
-    bootstrap(ram_base, ram_end);
+    /* The boot arguments (QEMU's -append), for init. */
+    const char *args = "";
+    size_t args_len = 0, avail = 0;
+    const void *dtb = plat_dtb(dtb_pa, &avail);
+    if (!dtb || fdt_bootargs(dtb, avail, &args, &args_len) != 0)
+        args_len = 0;
+    bootstrap(ram_base, ram_end, args, args_len);
     arch_return_to_user(sched_return());
 }

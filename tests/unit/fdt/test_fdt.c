@@ -93,6 +93,10 @@ static uint8_t *finish(builder_t *b, size_t *size)
     return blob;
 }
 
+/* /chosen's bootargs property for the next virt_tree (NULL: none), and its length with the NUL. */
+static const char *chosen_args;
+static uint32_t chosen_args_len;
+
 /* A tree like QEMU virt's: 2 address cells, 2 size cells. */
 static uint8_t *virt_tree(size_t *size, const char *memname)
 {
@@ -103,6 +107,8 @@ static uint8_t *virt_tree(size_t *size, const char *memname)
     prop(&b, "#address-cells", &two, 1);
     prop(&b, "#size-cells", &two, 1);
     begin(&b, "chosen");
+    if (chosen_args)
+        prop_bytes(&b, "bootargs", chosen_args, chosen_args_len);
     end(&b);
     /* A device that matches by compatible but has no reg: skipped. */
     begin(&b, "fake@0");
@@ -210,6 +216,48 @@ static void test_no_memory_node(void **state)
     free(blob);
 }
 
+static void test_bootargs(void **state)
+{
+    (void)state;
+    size_t n, len = 99;
+    const char *args = NULL;
+    chosen_args = NULL;
+    uint8_t *blob = virt_tree(&n, "memory@40000000");
+    assert_int_equal(fdt_bootargs(blob, n, &args, &len), -AK_ENOENT);   /* no -append: none */
+    free(blob);
+
+    chosen_args = "shell=script x";
+    chosen_args_len = 15;
+    blob = virt_tree(&n, "memory@40000000");
+    assert_int_equal(fdt_bootargs(blob, n, &args, &len), 0);
+    assert_int_equal(len, 14);
+    assert_memory_equal(args, "shell=script x", 14);
+    assert_true((const uint8_t *)args > blob && (const uint8_t *)args + len < blob + n);
+    /* The other readers are not disturbed by it. */
+    uint64_t base = 0, size = 0;
+    assert_int_equal(fdt_memory(blob, n, &base, &size), 0);
+    free(blob);
+
+    chosen_args = "";
+    chosen_args_len = 1;
+    blob = virt_tree(&n, "memory@40000000");
+    assert_int_equal(fdt_bootargs(blob, n, &args, &len), 0);
+    assert_int_equal(len, 0);
+    free(blob);
+
+    /* A property that lacks its NUL is malformed, never read past. */
+    chosen_args = "abcd";
+    chosen_args_len = 4;
+    blob = virt_tree(&n, "memory@40000000");
+    assert_int_equal(fdt_bootargs(blob, n, &args, &len), -AK_EINVAL);
+    free(blob);
+    chosen_args_len = 0;
+    blob = virt_tree(&n, "memory@40000000");
+    assert_int_equal(fdt_bootargs(blob, n, &args, &len), -AK_EINVAL);
+    free(blob);
+    chosen_args = NULL;
+}
+
 static void test_every_truncation_refused(void **state)
 {
     (void)state;
@@ -229,8 +277,11 @@ static void test_every_corrupt_byte_is_safe(void **state)
 {
     (void)state;
     size_t n;
+    chosen_args = "console=on";
+    chosen_args_len = 11;
     uint8_t *blob = virt_tree(&n, "memory@40000000");
-    /* Whatever a byte becomes, the reader must stay inside the blob. */
+    chosen_args = NULL;
+    /* Whatever a byte becomes, the readers must stay inside the blob. */
     const uint8_t values[] = { 0x00, 0x01, 0x03, 0x09, 0x7f, 0x80, 0xff };
     for (size_t i = 0; i < n; i++) {
         for (size_t v = 0; v < sizeof values; v++) {
@@ -240,6 +291,12 @@ static void test_every_corrupt_byte_is_safe(void **state)
             uint64_t base, size;
             int r = fdt_memory(copy, n, &base, &size);
             assert_true(r == 0 || r == -AK_EINVAL || r == -AK_ENOENT);
+            const char *args = NULL;
+            size_t len = 0;
+            r = fdt_bootargs(copy, n, &args, &len);
+            assert_true(r == -AK_EINVAL || r == -AK_ENOENT ||
+                        (r == 0 && (const uint8_t *)args >= copy && (const uint8_t *)args + len < copy + n &&
+                         args[len] == '\0'));
             free(copy);
         }
     }
@@ -272,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_device_bad_interrupts),
         cmocka_unit_test(test_one_cell_sizes),
         cmocka_unit_test(test_no_memory_node),
+        cmocka_unit_test(test_bootargs),
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_every_corrupt_byte_is_safe),
         cmocka_unit_test(test_header_lies),

@@ -19,12 +19,13 @@ bool bootstrap_has_image(void);
 const char *bootstrap_config(void);
 
 /*
- * Validates the boot image, builds every process it lists in RAM
- * [ram_base, ram_end), grants their capabilities, hands the rest of RAM to
- * the physical-memory capability and starts them.  A refused image halts
- * with HALT_BADIMAGE and a message saying why.
+ * Validates the boot image, builds init in RAM [ram_base, ram_end), grants
+ * it all authority, writes its boot-info page (with the boot arguments,
+ * bootargs_len bytes, not NUL-terminated; dropped with a line if they are
+ * not printable or too long) and starts it.  A refused image halts with
+ * HALT_BADIMAGE and a message saying why.
  */
-void bootstrap(paddr_t ram_base, paddr_t ram_end);
+void bootstrap(paddr_t ram_base, paddr_t ram_end, const char *bootargs, size_t bootargs_len);
 
 /* The kernel's frame table (valid after bootstrap). */
 frame_table_t *bootstrap_frames(void);

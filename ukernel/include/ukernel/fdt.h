@@ -30,4 +30,12 @@ int fdt_memory(const void *blob, size_t avail, uint64_t *base, uint64_t *size);
 int fdt_device(const void *blob, size_t avail, const char *compatible, uint64_t *base, uint64_t *size,
                unsigned *irq);
 
+/*
+ * Finds /chosen/bootargs (QEMU's -append): *args points at its bytes in
+ * the blob and *len is their length without the terminating NUL.
+ * Returns 0, -AK_EINVAL for a malformed blob or a property without its
+ * NUL, -AK_ENOENT if there is none.
+ */
+int fdt_bootargs(const void *blob, size_t avail, const char **args, size_t *len);
+
 #endif /* UKERNEL_FDT_H */

@@ -2,8 +2,9 @@
  * The boot-info page: read-only, mapped at AK_BOOTINFO_VA in every
  * process by its creator.  It tells a process who it is and which
  * capabilities its slots hold; a pager's page also lists the physical
- * memory it owns and every process it serves.  Arguments and environment
- * are on the initial stack (abi/start.h).
+ * memory it owns and every process it serves; init's carries the boot
+ * arguments (QEMU's -append, the device tree's /chosen/bootargs).
+ * Arguments and environment are on the initial stack (abi/start.h).
  */
 #ifndef AKUMA_ABI_BOOTINFO_H
 #define AKUMA_ABI_BOOTINFO_H
@@ -19,6 +20,7 @@
 #define AK_ARGS_MAX         256u  /* a manifest's argument string: bytes, including the NUL */
 #define AK_BOOTINFO_PROCS   16u
 #define AK_BOOTINFO_MEMS    8u
+#define AK_BOOTARGS_MAX     256u  /* init's boot arguments: bytes, including the NUL */
 
 typedef struct ak_bootinfo_cap {
     uint32_t slot;
@@ -51,6 +53,7 @@ typedef struct ak_bootinfo {
     ak_bootinfo_cap_t caps[AK_BOOT_CAP_SLOTS]; /* the manifest's, slots below AK_BOOT_CAP_SLOTS */
     ak_bootinfo_proc_t procs[AK_BOOTINFO_PROCS];
     ak_bootinfo_mem_t mems[AK_BOOTINFO_MEMS];
+    char bootargs[AK_BOOTARGS_MAX]; /* init's: printable, NUL-terminated ("" for none); others' "" */
 } ak_bootinfo_t;
 
 _Static_assert(sizeof(ak_bootinfo_t) <= AK_PAGE_SIZE, "boot info fits its page");
