@@ -219,6 +219,30 @@ static int bi_elf_file(const bi_ctx_t *c, const char *where, uint64_t off, uint6
     return 0;
 }
 
+/* An environment string: KEY=VALUE words separated by spaces, no key empty, no quotes. */
+static int bi_env(const bi_ctx_t *c, const char *env, const char *where)
+{
+    size_t word = 0;   /* where the current word starts */
+    bool eq = false;
+    for (size_t i = 0;; i++) {
+        char ch = env[i];
+        if (ch == '"')
+            return bi_fail(c, "%s: env has a quote at byte %zu (its words are KEY=VALUE, unquoted)", where, i);
+        if (ch == ' ' || ch == '\0') {
+            if (i > word && !eq)
+                return bi_fail(c, "%s: env word at byte %zu is not KEY=VALUE", where, word);
+            if (ch == '\0')
+                return 0;
+            word = i + 1;
+            eq = false;
+        } else if (ch == '=' && !eq) {
+            if (i == word)
+                return bi_fail(c, "%s: env word at byte %zu has an empty KEY", where, word);
+            eq = true;
+        }
+    }
+}
+
 static int bi_program(bi_ctx_t *c, const bi_program_rec_t *r, uint32_t i, uint32_t nendpoints,
                       uint64_t data_start, bootimage_t *out)
 {
@@ -233,8 +257,14 @@ static int bi_program(bi_ctx_t *c, const bi_program_rec_t *r, uint32_t i, uint32
         if (strcmp(out->programs[j].name, p->name) == 0)
             return bi_fail(c, "%s: name already used by program %u", where, j);
     rc = bi_string(c, r->args, AK_ARGS_MAX, BI_CHARS_PRINTABLE, where, "args", &p->args);
+    if (!rc)
+        rc = bi_string(c, r->env, AK_ARGS_MAX, BI_CHARS_PRINTABLE, where, "env", &p->env);
+    if (!rc)
+        rc = bi_env(c, p->env, where);
     if (rc)
         return rc;
+    if (r->reserved != 0)
+        return bi_fail(c, "%s: reserved field is 0x%x, want 0", where, r->reserved);
     if (r->priority > BI_PRIORITY_MAX)
         return bi_fail(c, "%s: priority %u is above %u", where, r->priority, BI_PRIORITY_MAX);
     if (r->pager != BI_NO_PAGER && r->pager >= nendpoints)

@@ -172,6 +172,9 @@ extern pm_proc_t pm_procs[INIT_PROCS];   /* entry i: process capability in SLOT_
 int pm_track(uint32_t i, uint32_t pid, const char *name, const char *pager, uint8_t priority, uint32_t parent,
              bool manifest);
 
+/* The malloc mode (AK_PM_MALLOC_*) that MALLOC= in an environment chooses; the last MALLOC= counts. */
+uint8_t pm_malloc_mode(const char *const envp[], int envc);
+
 /* The manifest's programs, for judging them; and how many of them must still end. */
 void pm_set_manifest(const bootimage_t *image);
 

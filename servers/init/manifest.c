@@ -33,16 +33,19 @@ _Noreturn static void refuse(const char *what)
 static void build_program(const bootimage_t *image, uint32_t i)
 {
     const bootimage_program_t *p = &image->programs[i];
-    static char args[AK_ARGS_MAX];
-    const char *argv[AK_START_ARGV_MAX];
+    static char args[AK_ARGS_MAX], env[AK_ARGS_MAX];
+    const char *argv[AK_START_ARGV_MAX], *envp[AK_START_ENV_MAX];
     argv[0] = p->name;
     memcpy(args, p->args, strlen(p->args) + 1);
+    memcpy(env, p->env, strlen(p->env) + 1);
     int nargs = split_words(args, argv + 1, AK_START_ARGV_MAX - 1);
-    int rc = nargs < 0 ? nargs : 0;
-    const char *what = "too many arguments";
+    int nenv = split_words(env, envp, AK_START_ENV_MAX);
+    int rc = nargs < 0 ? nargs : nenv < 0 ? nenv : 0;
+    const char *what = nargs < 0 ? "too many arguments" : "too many environment strings";
     if (!rc) {
         build_req_t r = {
             .name = p->name, .image = &p->image, .elf = p->elf, .argv = argv, .argc = 1u + (unsigned)nargs,
+            .envp = envp, .envc = (unsigned)nenv,
             .priority = (uint8_t)p->priority,
             .pager_slot = p->pager >= 0 ? SLOT_EP0 + (uint32_t)p->pager : AK_NO_SLOT,
             .proc_slot = SLOT_PROC0 + i, .aspace_slot = SLOT_ASPACE0 + i,
@@ -303,6 +306,11 @@ void manifest_start(const bootimage_t *image)
         uint32_t v, ep;
         if (!rc && manifest_vmm(image, pager, &v, &ep) && ep == SLOT_EP0 + (uint32_t)p->pager)
             pm_procs[i].pager_ep = ep;
+        static char env[AK_ARGS_MAX];
+        const char *envp[AK_START_ENV_MAX];
+        memcpy(env, p->env, strlen(p->env) + 1);
+        int nenv = split_words(env, envp, AK_START_ENV_MAX);
+        pm_procs[i].malloc_mode = pm_malloc_mode(envp, nenv < 0 ? 0 : nenv);
         if (rc) {
             snprintf(why, sizeof why, "program %u (%s) cannot be configured: error %d", i, p->name, rc);
             refuse(why);

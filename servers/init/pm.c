@@ -231,8 +231,7 @@ static int split_strs(const char *block, uint64_t len, const char **out, unsigne
     return (int)n;
 }
 
-/* The malloc mode MALLOC= in env chooses (abi/procmgr.h). */
-static uint8_t malloc_mode(const char *const envp[], int envc)
+uint8_t pm_malloc_mode(const char *const envp[], int envc)
 {
     uint8_t mode = AK_PM_MALLOC_DEFAULT;
     for (int e = 0; e < envc; e++) {
@@ -364,7 +363,7 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
     p->vmm = vmm;
     p->vmm_slot = vmm_slot;
     p->pager_ep = vmm_ep;
-    p->malloc_mode = malloc_mode(envp, envc);
+    p->malloc_mode = pm_malloc_mode(envp, envc);
     if (vmm >= 0) {
         rc = vmm_adopt(vmm_ep, b.pid, vmm_slot, vmm_badge, quota, program);
         if (rc)   /* AK_ENOMEM: the quota; AK_ENOSPC: its table */

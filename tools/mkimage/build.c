@@ -25,7 +25,7 @@
 #define MK_PATH_MAX      4096u
 #define MK_ERR_MAX       256u
 #define MK_ELF_SUFFIX    ".elf"
-/* Every string of an image, NUL included: the config, a name and args per program, a name per file. */
+/* Every string of an image, NUL included: the config, a name, args and env per program, a name per file. */
 #define MK_STRINGS_MAX   (BI_CONFIG_MAX + BI_MAX_PROGRAMS * (AK_NAME_MAX + AK_ARGS_MAX) + BI_MAX_FILES * AK_NAME_MAX)
 #define MK_ASCII_FIRST_PRINTABLE 0x20
 #define MK_ASCII_LAST_PRINTABLE  0x7e
@@ -281,6 +281,7 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const
         progs[i] = (bi_program_rec_t){
             .name = mk_string(&st, p->name),
             .args = mk_string(&st, p->args),
+            .env = mk_string(&st, p->env),
             .elf_size = elfs[i].size,
             .priority = p->priority,
             .pager = p->pager < 0 ? BI_NO_PAGER : (uint32_t)p->pager,

@@ -372,7 +372,38 @@ static int mp_once(mp_t *p, const mp_tok_t *t, bool *seen)
     return 0;
 }
 
-/* program NAME ELF [priority N] [pager EP|none] [expect OUTCOME] [args "..."] */
+/* An env string: words KEY=VALUE separated by spaces, KEY not empty, no quotes; false after an error. */
+static bool mp_env_ok(mp_t *p, const mp_tok_t *t)
+{
+    size_t word = 0;
+    bool eq = false;
+    for (size_t i = 0; i <= t->len; i++) {
+        char ch = ' ';   /* past the end: a last separator */
+        if (i < t->len)
+            ch = t->str[i];
+        if (ch == '"') {
+            mp_error(p, t->col, "env cannot hold a quote (its words are KEY=VALUE, unquoted)");
+            return false;
+        }
+        if (ch == ' ') {
+            if (i > word && !eq) {
+                mp_error(p, t->col, "env word '%.*s' is not KEY=VALUE", (int)(i - word), t->str + word);
+                return false;
+            }
+            word = i + 1;
+            eq = false;
+        } else if (ch == '=' && !eq) {
+            if (i == word) {
+                mp_error(p, t->col, "env word at byte %zu has an empty KEY", word);
+                return false;
+            }
+            eq = true;
+        }
+    }
+    return true;
+}
+
+/* program NAME ELF [priority N] [pager EP|none] [expect OUTCOME] [args "..."] [env "K=V ..."] */
 static void mp_program(mp_t *p)
 {
     mkimage_manifest_t *m = p->m;
@@ -401,7 +432,7 @@ static void mp_program(mp_t *p)
         return;
     prog->elf_pos = (mkimage_pos_t){ p->lineno, t.col };
 
-    bool seen_priority = false, seen_pager = false, seen_expect = false, seen_args = false;
+    bool seen_priority = false, seen_pager = false, seen_expect = false, seen_args = false, seen_env = false;
     for (;;) {
         if (mp_next(p, &t))
             return;
@@ -436,9 +467,22 @@ static void mp_program(mp_t *p)
                 return;
             }
             memcpy(prog->args, t.str, t.len + 1u);
+        } else if (mp_is(&t, "env")) {
+            if (mp_once(p, &t, &seen_env) || mp_next(p, &t))
+                return;
+            if (t.kind != MP_TOK_STRING) {
+                mp_error(p, t.col, "env must be a quoted string");
+                return;
+            }
+            if (t.len >= AK_ARGS_MAX) {
+                mp_error(p, t.col, "env is %zu bytes long, at most %u", t.len, AK_ARGS_MAX - 1u);
+                return;
+            }
+            if (mp_env_ok(p, &t))
+                memcpy(prog->env, t.str, t.len + 1u);
         } else {
             mp_error(p, t.col,
-                     "unknown program option '%.*s' (expected priority, pager, expect or args)",
+                     "unknown program option '%.*s' (expected priority, pager, expect, args or env)",
                      (int)t.len, t.word);
             return;
         }

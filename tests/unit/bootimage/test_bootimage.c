@@ -32,6 +32,7 @@ typedef struct tb_prog {
     const char *name, *args;
     uint32_t priority, pager, expect;
     int32_t code;
+    const char *env;   /* NULL: "" */
 } tb_prog_t;
 
 /* Counts may exceed the BI_MAX_* limits by one, to test them. */
@@ -55,9 +56,9 @@ static void tb_standard(tb_spec_t *s)
     s->config = "image test, config kernel";
     s->nprograms = 3;
     s->nendpoints = 2;
-    s->progs[VMM] = (tb_prog_t){ "vmm", "", 200, BI_NO_PAGER, BI_EXPECT_EXIT, 0 };
-    s->progs[PONG] = (tb_prog_t){ "pong", "hello world", 100, EP_PAGER, BI_EXPECT_EXIT, -3 };
-    s->progs[PING] = (tb_prog_t){ "ping", "-n 3", 90, EP_PAGER, BI_EXPECT_KILLED, 0 };
+    s->progs[VMM] = (tb_prog_t){ "vmm", "", 200, BI_NO_PAGER, BI_EXPECT_EXIT, 0, NULL };
+    s->progs[PONG] = (tb_prog_t){ "pong", "hello world", 100, EP_PAGER, BI_EXPECT_EXIT, -3, "MALLOC=chunk A=b=c" };
+    s->progs[PING] = (tb_prog_t){ "ping", "-n 3", 90, EP_PAGER, BI_EXPECT_KILLED, 0, NULL };
     const bi_cap_rec_t caps[] = {
         { .holder = VMM, .slot = 1, .kind = AK_CAP_ENDPOINT, .rights = AK_RIGHT_RECV, .target = EP_VMM },
         { .holder = VMM, .slot = 2, .kind = AK_CAP_ENDPOINT, .rights = AK_RIGHT_RECV, .target = EP_PAGER },
@@ -87,7 +88,7 @@ static uint32_t tb_string(char *area, size_t *len, const char *s)
 /* Lays out s with one shared copy of the minimal test ELF. */
 static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
 {
-    static char strings[BI_CONFIG_MAX + (BI_MAX_PROGRAMS + 1) * (LONG_ARGS + 64)];
+    static char strings[BI_CONFIG_MAX + (BI_MAX_PROGRAMS + 1) * (2 * LONG_ARGS + 64)];
     size_t slen = 0;
     bi_header_t h = {
         .magic = BI_MAGIC, .version = BI_VERSION, .header_size = sizeof h,
@@ -100,6 +101,7 @@ static uint8_t *tb_build(const tb_spec_t *s, size_t *size)
         recs[i] = (bi_program_rec_t){
             .name = tb_string(strings, &slen, p->name),
             .args = tb_string(strings, &slen, p->args),
+            .env = tb_string(strings, &slen, p->env ? p->env : ""),
             .priority = p->priority, .pager = p->pager, .expect = p->expect,
             .expect_code = p->code,
         };
@@ -247,6 +249,8 @@ static void test_valid_view(void **state)
     assert_int_equal(v.programs[VMM].expect.code, 0);
     assert_string_equal(v.programs[PONG].name, "pong");
     assert_string_equal(v.programs[PONG].args, "hello world");
+    assert_string_equal(v.programs[PONG].env, "MALLOC=chunk A=b=c");
+    assert_string_equal(v.programs[PING].env, "");
     assert_int_equal(v.programs[PONG].pager, EP_PAGER);
     assert_int_equal(v.programs[PONG].expect.code, -3);
     assert_string_equal(v.programs[PING].args, "-n 3");
@@ -306,7 +310,7 @@ static void test_limits_reached_exactly(void **state)
     spec.nendpoints = BI_MAX_ENDPOINTS;
     for (uint32_t i = 0; i < BI_MAX_PROGRAMS; i++)
         spec.progs[i] = (tb_prog_t){ names[i], "", BI_PRIORITY_MAX, BI_MAX_ENDPOINTS - 1u,
-                                     BI_EXPECT_EXIT, INT32_MIN };
+                                     BI_EXPECT_EXIT, INT32_MIN, NULL };
     memset(long_args, 'a', AK_ARGS_MAX - 1u);
     long_args[AK_ARGS_MAX - 1u] = '\0';
     spec.progs[0].args = long_args;
@@ -504,8 +508,12 @@ static void test_header_lies(void **state)
     HDR_REFUSED(init_size, 0, "no init ELF file");
     HDR_REFUSED(init_size, good.total_size - good.init_off + 1, "extends past the image");
 #undef HDR_REFUSED
-    /* The string area made one byte shorter: its last string (ping's args) loses its NUL. */
+    /* The string area one byte shorter: its last string (ping's env, "") falls outside it; two
+       bytes shorter: the one before (ping's args) loses its NUL. */
     h = good;
+    h.strings_size--;
+    put_hdr(b, &h);
+    refused(b, size, "program 2 (ping): env at string offset 0x4e is outside the string area");
     h.strings_size--;
     put_hdr(b, &h);
     refused(b, size, "program 2 (ping): args at string offset");
@@ -579,6 +587,35 @@ static void test_bad_program_fields(void **state)
     spec.progs[PONG].expect = BI_EXPECT_SERVE;
     spec.progs[PONG].code = 1;
     spec_refused("program 1 (pong): expected outcome 'serve' with a nonzero code 1");
+    /* The environment: KEY=VALUE words, no empty key, no quotes, printable, bounded; reserved bits zero. */
+    static const struct { const char *env, *want; } bad_env[] = {
+        { "NOEQUALS", "program 1 (pong): env word at byte 0 is not KEY=VALUE" },
+        { "A=1 B", "program 1 (pong): env word at byte 4 is not KEY=VALUE" },
+        { "=x", "program 1 (pong): env word at byte 0 has an empty KEY" },
+        { "A=1 =", "env word at byte 4 has an empty KEY" },
+        { "A=\"x\"", "program 1 (pong): env has a quote at byte 2" },
+        { "A=\t", "program 1 (pong): env has a disallowed character" },
+    };
+    for (size_t k = 0; k < sizeof bad_env / sizeof bad_env[0]; k++) {
+        tb_standard(&spec);
+        spec.progs[PONG].env = bad_env[k].env;
+        spec_refused(bad_env[k].want);
+    }
+    tb_standard(&spec);
+    spec.progs[PONG].env = long_args;
+    spec_refused("program 1 (pong): env");
+    static const char *const good_env[] = { "", "A=1", "MALLOC=chunk OTHER=1", "A== B=x=y", "  A=1  " };
+    for (size_t k = 0; k < sizeof good_env / sizeof good_env[0]; k++) {
+        tb_standard(&spec);
+        spec.progs[PONG].env = good_env[k];
+        size_t size;
+        uint8_t *b = tb_build(&spec, &size);
+        static bootimage_t v;
+        char err[ERR_MAX] = "";
+        if (parse_copy(b, size, &v, err) != 0)
+            fail_msg("env '%s' refused: %s", good_env[k], err);
+        free(b);
+    }
 }
 
 static void test_bad_elf_placement(void **state)

@@ -161,7 +161,7 @@ static void test_program_errors(void **state)
     refused("program vmm vmm priority\n", PATH ":1:25: error: expected priority before the end of the line");
     refused("program vmm vmm priority 1 priority 2 expect exit:0\n", PATH ":1:28: error: 'priority' given twice");
     refused("program vmm vmm prio 1\n",
-            PATH ":1:17: error: unknown program option 'prio' (expected priority, pager, expect or args)");
+            PATH ":1:17: error: unknown program option 'prio' (expected priority, pager, expect, args or env)");
     refused("program vmm vmm \"x\"\n", PATH ":1:17: error: unexpected string");
     refused("program vmm vmm expect exit:0\n",
             PATH ":1:9: error: program 'vmm' has no priority (add priority 0..255)");
@@ -172,6 +172,8 @@ static void test_program_errors(void **state)
     refused("program vmm vmm priority 1 pager ep pager ep expect exit:0\nendpoint ep\n",
             PATH ":1:37: error: 'pager' given twice");
 }
+
+static uint8_t *build_and_parse(const mkimage_manifest_t *m, const char *config, bootimage_t *v);
 
 static void test_expect_and_args_errors(void **state)
 {
@@ -198,6 +200,23 @@ static void test_expect_and_args_errors(void **state)
     static mkimage_manifest_t m;
     accepted(text, &m);
     assert_int_equal(strlen(m.programs[0].args), AK_ARGS_MAX - 1);
+
+    /* env: KEY=VALUE words for the program's environment. */
+#define PROG "program vmm vmm priority 1 expect exit:0 "
+    refused(PROG "env A=1\n", PATH ":1:46: error: env must be a quoted string");
+    refused(PROG "env \"A=1\" env \"B=2\"\n", PATH ":1:52: error: 'env' given twice");
+    refused(PROG "env \"NOEQUALS\"\n", PATH ":1:46: error: env word 'NOEQUALS' is not KEY=VALUE");
+    refused(PROG "env \"A=1 =2\"\n", PATH ":1:46: error: env word at byte 4 has an empty KEY");
+    refused(PROG "env \"A=\\\"x\\\"\"\n", PATH ":1:46: error: env cannot hold a quote");
+    refused(PROG "colour red\n", PATH ":1:42: error: unknown program option 'colour' (expected priority, pager, expect, args or env)");
+    accepted(PROG "env \"MALLOC=chunk  X=a=b\" args \"1\"\n", &m);
+    assert_string_equal(m.programs[0].env, "MALLOC=chunk  X=a=b");
+    assert_string_equal(m.programs[0].args, "1");
+    static bootimage_t v;
+    uint8_t *blob = build_and_parse(&m, "", &v);
+    assert_string_equal(v.programs[0].env, "MALLOC=chunk  X=a=b");
+    free(blob);
+#undef PROG
 }
 
 static void test_endpoint_errors(void **state)

@@ -43,7 +43,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "the boot image is read and written in the machine's byte order: little-endian");
 
 #define BI_MAGIC   UINT32_C(0x49424B41)  /* "AKBI" */
-#define BI_VERSION 2u
+#define BI_VERSION 3u
 #define BI_ALIGN   8u                    /* alignment of every region and ELF file */
 
 #define BI_MAX_PROGRAMS  16u
@@ -102,6 +102,8 @@ typedef struct bi_program_rec {
     uint32_t pager;         /* endpoint number, or BI_NO_PAGER */
     uint32_t expect;        /* BI_EXPECT_EXIT, BI_EXPECT_KILLED or BI_EXPECT_SERVE */
     int32_t  expect_code;   /* the exit status for BI_EXPECT_EXIT, else 0 */
+    uint32_t env;           /* < AK_ARGS_MAX bytes: KEY=VALUE words separated by spaces, may be empty */
+    uint32_t reserved;      /* 0 */
 } bi_program_rec_t;
 
 typedef struct bi_cap_rec {
@@ -124,7 +126,7 @@ typedef struct bi_file_rec {
 
 _Static_assert(sizeof(bi_header_t) == 104, "bi_header_t layout");
 _Static_assert(sizeof(bi_file_rec_t) == 24, "bi_file_rec_t layout");
-_Static_assert(sizeof(bi_program_rec_t) == 40, "bi_program_rec_t layout");
+_Static_assert(sizeof(bi_program_rec_t) == 48, "bi_program_rec_t layout");
 _Static_assert(sizeof(bi_cap_rec_t) == 32, "bi_cap_rec_t layout");
 _Static_assert(sizeof(bi_header_t) % BI_ALIGN == 0 && sizeof(bi_program_rec_t) % BI_ALIGN == 0 &&
                sizeof(bi_cap_rec_t) % BI_ALIGN == 0, "records keep their successors aligned");
@@ -139,6 +141,7 @@ typedef struct bootimage_expect {
 typedef struct bootimage_program {
     const char *name;       /* NUL-terminated, 1 .. AK_NAME_MAX-1 chars, unique */
     const char *args;       /* NUL-terminated, < AK_ARGS_MAX bytes with the NUL, may be "" */
+    const char *env;        /* the same; each space-separated word KEY=VALUE (KEY not empty), no quotes */
     const uint8_t *elf;     /* the ELF file */
     size_t elf_size;
     elf_image_t image;      /* the ELF decoded by elf_parse for the user image area */

@@ -403,6 +403,10 @@ static int inherit(void)
     ending_t e;
     proc_entry_t entries[AK_PM_LIST_MAX];
     uint64_t n = 0;
+    /* Its own entry: the manifest's env chose its malloc mode. */
+    if (!expect_eq(name, "list itself", proc_list(slot_init, ak_bootinfo()->pid, &next, entries, &n), 0) ||
+        !expect_eq(name, "its malloc mode", n >= 1 && entries[0].malloc_mode == AK_PM_MALLOC_PAGE, 1))
+        return 1;
     if (!expect_eq(name, "spawn", spawn("spawner", "hold 1", "", "", PRIO, &pid), 0) ||
         !expect_eq(name, "list", proc_list(slot_init, pid, &next, entries, &n), 0) ||
         !expect_eq(name, "its vmm", n == 1 && strcmp(entries[0].pager, "vmm") == 0, 1) ||

@@ -34,6 +34,7 @@ typedef struct mkimage_program {
     char name[MKIMAGE_NAME_MAX];  /* instance name, unique among programs */
     char elf[MKIMAGE_NAME_MAX];   /* the file is BINDIR/<elf>.elf */
     char args[AK_ARGS_MAX];
+    char env[AK_ARGS_MAX];        /* KEY=VALUE words, space-separated */
     uint32_t priority;            /* 0 .. BI_PRIORITY_MAX */
     int32_t pager;                /* endpoint index, or -1 for none */
     uint32_t expect;              /* BI_EXPECT_EXIT or BI_EXPECT_KILLED */
