@@ -323,7 +323,7 @@ static int map_one(vmm_proc_t *p, uint64_t hint, uint32_t prot, bool populate, u
     return 0;
 }
 
-static int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t align, uint32_t prot,
+static inline __attribute__((always_inline)) int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t align, uint32_t prot,
                          bool populate, uint64_t *out_addr)
 {
     uint64_t commit = prot != AK_PROT_NONE ? size / VMM_PAGE : 0;

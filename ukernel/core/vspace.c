@@ -101,11 +101,10 @@ int vspace_pin(vspace_t *vs, vaddr_t start, vaddr_t end)
     return 0;
 }
 
-int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t pa,
-               unsigned perms, unsigned *missing_level)
+/* vspace_map of a live vspace: one page, checked, all or nothing. */
+static inline __attribute__((always_inline)) int map_page(vspace_t *vs, const frame_range_t *allowed, vaddr_t va,
+                                                         paddr_t pa, unsigned perms, unsigned *missing_level)
 {
-    if (!vs->live)
-        return -AK_ESRCH;
     if (perms & PT_DEVICE)
         return -AK_EINVAL; /* device pages go through vspace_map_device alone */
     int err = pt_map_check(va, pa, perms);
@@ -124,6 +123,19 @@ int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t p
     }
     vs->npages++;
     return 0;
+}
+
+/*
+ * Always inlined where its definition is visible: on the invocation path
+ * (built for link-time optimisation, ukernel/module.mk) a map is then one
+ * function with the frame table's and the page table's steps.
+ */
+__attribute__((always_inline)) int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t pa,
+                                        unsigned perms, unsigned *missing_level)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    return map_page(vs, allowed, va, pa, perms, missing_level);
 }
 
 /* pt_unmap callback: one mapping fewer on the frame. */
@@ -156,7 +168,7 @@ int vspace_map_range(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, con
         return -AK_EINVAL;
     for (size_t i = 0; i < n; i++) {
         vaddr_t page = va + ((vaddr_t)i << PAGE_SHIFT);
-        int err = vspace_map(vs, allowed, page, pa[i], perms, missing_level);
+        int err = map_page(vs, allowed, page, pa[i], perms, missing_level);
         if (err == 0)
             continue;
         /* Undo: the pages before this one were mapped by this call alone. */
