@@ -215,19 +215,32 @@ static int run_free(vmm_proc_t *p, uint64_t start, uint64_t len)
  */
 static void release_pages(vmm_proc_t *p, uint64_t addr, uint64_t size)
 {
-    uint64_t unpromise = 0;
+    /*
+     * Frames are taken back by runs of at most AK_ASPACE_RANGE_MAX pages,
+     * each starting at a page with a frame: one invocation per run.
+     */
+    uint64_t unpromise = 0, first = 0, n = 0;
     for (uint64_t va = addr; va < addr + size; va += VMM_PAGE) {
         uint8_t e = pmap_get(p, va);
         if (!(e & PM_RESERVED))
             continue;
-        if (e & PM_PRESENT)
-            space_unmap_page(p, va);
-        else if (charged(e))
+        if (e & PM_PRESENT) {
+            if (n && va - first >= AK_ASPACE_RANGE_MAX * VMM_PAGE) {
+                space_unmap_range(p, first, n);
+                n = 0;
+            }
+            if (!n)
+                first = va;
+            n = (va - first) / VMM_PAGE + 1;
+        } else if (charged(e)) {
             unpromise++;
+        }
         p->committed -= charged(e);
         p->reserved_pages--;
         pmap_set(p, va, 0);
     }
+    if (n)
+        space_unmap_range(p, first, n);
     if (unpromise) {
         frames_unpromise(unpromise);
         p->promised -= unpromise;
@@ -243,13 +256,20 @@ static void commit_pages(vmm_proc_t *p, uint64_t va, uint64_t size, uint32_t pro
 {
     space_prepare(p, va, size);
     uint64_t npages = size / VMM_PAGE, promise = 0;
-    for (uint64_t a = va; a < va + size; a += VMM_PAGE) {
+    for (uint64_t a = va, left = npages; left;) {
+        /* Populated AK_ASPACE_RANGE_MAX pages to a kernel invocation. */
+        uint64_t n = left < AK_ASPACE_RANGE_MAX ? left : AK_ASPACE_RANGE_MAX;
         uint8_t e = (uint8_t)(PM_RESERVED | prot);
-        if (populate && space_map_fresh(p, a, prot, FROM_RESERVED) == 0)
+        int rc = !populate ? -AK_EINVAL
+                 : n == 1  ? space_map_fresh(p, a, prot, FROM_RESERVED)
+                           : space_map_fresh_range(p, a, n, prot, FROM_RESERVED);
+        if (rc == 0)
             e |= PM_PRESENT;
         else if (prot != AK_PROT_NONE)
-            promise++;  /* a page populate could not map (the kernel refused) is touched later */
-        pmap_set(p, a, e);
+            promise += n;  /* pages populate could not map (the kernel refused) are touched later */
+        for (uint64_t i = 0; i < n; i++, a += VMM_PAGE)
+            pmap_set(p, a, e);
+        left -= n;
     }
     if (promise) {
         frames_promise(promise);
@@ -303,7 +323,7 @@ static int map_one(vmm_proc_t *p, uint64_t hint, uint32_t prot, bool populate, u
     return 0;
 }
 
-static int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t align, uint32_t prot,
+static inline __attribute__((always_inline)) int mmap_anywhere(vmm_proc_t *p, uint64_t hint, uint64_t size, uint64_t align, uint32_t prot,
                          bool populate, uint64_t *out_addr)
 {
     uint64_t commit = prot != AK_PROT_NONE ? size / VMM_PAGE : 0;

@@ -130,7 +130,8 @@ static uint64_t table_for(vmm_proc_t *p, uint64_t va, uint8_t level)
     return pa;
 }
 
-int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src)
+/* Always inlined (programs are built for link-time optimisation): it is on every page's path. */
+__attribute__((always_inline)) int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src)
 {
     uint64_t pa = frames_alloc_zeroed(vmm_proc_owner(p), src);
     if (!pa)
@@ -165,7 +166,76 @@ int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src)
     }
 }
 
-int space_unmap_page(vmm_proc_t *p, uint64_t va)
+int space_map_fresh_range(vmm_proc_t *p, uint64_t va, uint64_t npages, uint32_t prot, frame_src_t src)
+{
+    aspace_frame_t frames[AK_ASPACE_RANGE_MAX];
+    uint64_t n = 0;
+    int rc = 0;
+    while (n < npages) {
+        frames[n].pa = frames_alloc_zeroed(vmm_proc_owner(p), src);
+        if (!frames[n].pa) {
+            rc = -AK_ENOMEM;
+            break;
+        }
+        note_frame(p, frames[n].pa);
+        n++;
+    }
+    while (rc == 0) {
+        uint8_t level = 0;
+        uint64_t where = 0;
+        rc = aspace_map_range(p->aspace_slot, va, prot, frames, npages, &level, &where);
+        if (rc == 0) {
+            if (src == FROM_PROMISED)
+                p->promised -= npages;
+            p->mapped_pages += npages;
+            if (p->mapped_pages > p->peak)
+                p->peak = p->mapped_pages;
+            return 0;
+        }
+        if (rc != -AK_ENOTABLE)
+            break;
+        /* Nothing was mapped: supply the table the kernel named and send it again. */
+        uint64_t table = table_for(p, where, level);
+        if (!table) {
+            rc = -AK_ENOMEM;
+            break;
+        }
+        rc = aspace_table(p->aspace_slot, where, level, table);
+        if (rc != 0) {
+            frames_free(table);
+            p->tables--;
+        }
+    }
+    while (n) {
+        frames_free(frames[--n].pa);
+        *(src == FROM_RESERVED ? &vmm_frames.reserved : &vmm_frames.promised) += 1;
+    }
+    return rc;
+}
+
+int space_unmap_range(vmm_proc_t *p, uint64_t va, uint64_t npages)
+{
+    aspace_frame_t frames[AK_ASPACE_RANGE_MAX];
+    while (npages) {
+        uint64_t n = npages < AK_ASPACE_RANGE_MAX ? npages : AK_ASPACE_RANGE_MAX, count = 0;
+        int rc = aspace_take_range(p->aspace_slot, va, n, frames, &count);
+        if (rc != 0)
+            return rc;
+        for (uint64_t i = 0; i < count; i++) {
+            if (!frames[i].pa)
+                continue;
+            if (frames_owns(frames[i].pa))
+                frames_free(frames[i].pa);
+            p->mapped_pages--;
+        }
+        va += n * VMM_PAGE;
+        npages -= n;
+    }
+    return 0;
+}
+
+/* Always inlined, as space_map_fresh. */
+__attribute__((always_inline)) int space_unmap_page(vmm_proc_t *p, uint64_t va)
 {
     uint64_t pa = 0;
     int rc = aspace_take(p->aspace_slot, va, &pa);

@@ -301,8 +301,21 @@ void space_prepare(vmm_proc_t *p, uint64_t va, uint64_t size);
  * the frame is back).
  */
 int space_map_fresh(vmm_proc_t *p, uint64_t va, uint32_t prot, frame_src_t src);
+/*
+ * space_map_fresh for npages pages from va (at most AK_ASPACE_RANGE_MAX),
+ * in one kernel invocation (aspace map_range) besides the tables it asks
+ * for: 0, or the kernel's error, and then nothing is mapped and every
+ * frame is back (the kernel's map_range is all-or-nothing).
+ */
+int space_map_fresh_range(vmm_proc_t *p, uint64_t va, uint64_t npages, uint32_t prot, frame_src_t src);
 /* Takes back the frame at va (if mapped) into the pool.  0 or the kernel's error. */
 int space_unmap_page(vmm_proc_t *p, uint64_t va);
+/*
+ * Takes back every frame mapped in npages pages from va into the pool,
+ * AK_ASPACE_RANGE_MAX pages to an invocation (aspace take_range).  0 or
+ * the kernel's error (the pages of the invocation that failed stay).
+ */
+int space_unmap_range(vmm_proc_t *p, uint64_t va, uint64_t npages);
 /* Frees every frame and table of p, its page map and its promises: its address space is about to be destroyed. */
 void space_reclaim(vmm_proc_t *p);
 

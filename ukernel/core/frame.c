@@ -97,7 +97,8 @@ frame_state_t frame_state(const frame_table_t *ft, paddr_t pa, uint32_t *count)
     return s;
 }
 
-int frame_ref(frame_table_t *ft, paddr_t pa)
+/* Always inlined where visible: it is on every map's path (vspace_map). */
+__attribute__((always_inline)) int frame_ref(frame_table_t *ft, paddr_t pa)
 {
     int err;
     frame_t *f = lookup_aligned(ft, pa, &err);

@@ -135,6 +135,44 @@ static int do_unmap_device(void *c, uint64_t badge, uint64_t va)
     return device_unmap(&ctx->target->vs, va);
 }
 
+static int do_map_range(void *c, uint64_t badge, uint64_t va, uint32_t prot, const aspace_frame_t *frames,
+                        uint64_t frames_count, uint8_t *out_level, uint64_t *out_va)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    if (!prot_valid(prot))
+        return -AK_EINVAL;
+    paddr_t pa[AK_ASPACE_RANGE_MAX]; /* the dispatch bounds frames_count */
+    for (uint64_t i = 0; i < frames_count; i++)
+        pa[i] = frames[i].pa;
+    unsigned level = 0;
+    vaddr_t where = 0;
+    int err = vspace_map_range(&ctx->target->vs, ctx->allowed, va, pa, frames_count, prot_to_perms(prot),
+                               &level, &where);
+    if (err == -AK_ENOTABLE) {
+        *out_level = (uint8_t)level;
+        *out_va = where;
+    }
+    return err;
+}
+
+static int do_take_range(void *c, uint64_t badge, uint64_t va, uint64_t npages, aspace_frame_t *out_frames,
+                         uint64_t *out_count)
+{
+    (void)badge;
+    invoke_ctx_t *ctx = c;
+    if (npages > AK_ASPACE_RANGE_MAX)
+        return -AK_EINVAL;
+    paddr_t pa[AK_ASPACE_RANGE_MAX];
+    int n = vspace_take_range(&ctx->target->vs, va, npages, pa);
+    if (n < 0)
+        return n;
+    for (uint64_t i = 0; i < npages; i++)
+        out_frames[i].pa = pa[i];
+    *out_count = npages;
+    return 0;
+}
+
 static const aspace_handlers_t aspace_handlers = {
     .map = do_map,
     .unmap = do_unmap,
@@ -145,6 +183,21 @@ static const aspace_handlers_t aspace_handlers = {
     .map_device = do_map_device,
     .unmap_device = do_unmap_device,
 };
+
+/*
+ * The range methods, whose frames travel in the IPC buffer: decoded by a
+ * copy of the dispatch of their own (below), so that their arrays and
+ * loops stay out of the flattened path of the short methods.
+ */
+static const aspace_handlers_t aspace_range_handlers = {
+    .map_range = do_map_range,
+    .take_range = do_take_range,
+};
+
+static __attribute__((noinline)) void invoke_aspace_range(thread_t *t, invoke_ctx_t *ctx, uint64_t badge)
+{
+    aspace_dispatch(&aspace_range_handlers, ctx, badge, &t->regs.msg, t->ipcbuf);
+}
 
 /*
  * Flattened: the generated dispatch is inlined here (it is visible to the
@@ -168,7 +221,11 @@ __attribute__((flatten)) thread_t *invoke_aspace(thread_t *t, const cap_t *cap)
     }
     invoke_ctx_t ctx = { target, &t->proc->memory, t->proc };
     /* The request is decoded from t's message registers and the reply left in them. */
-    aspace_dispatch(&aspace_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
+    uint64_t label = ak_msginfo_label(t->regs.msg.info);
+    if (label >= ASPACE_LABEL_MAP_RANGE) /* the range methods, and unknown labels (AK_ENOSYS there) */
+        invoke_aspace_range(t, &ctx, cap->badge);
+    else
+        aspace_dispatch(&aspace_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
     t->regs.x[0] = 0;
     return t;
 }

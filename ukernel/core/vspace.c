@@ -101,11 +101,10 @@ int vspace_pin(vspace_t *vs, vaddr_t start, vaddr_t end)
     return 0;
 }
 
-int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t pa,
-               unsigned perms, unsigned *missing_level)
+/* vspace_map of a live vspace: one page, checked, all or nothing. */
+static inline __attribute__((always_inline)) int map_page(vspace_t *vs, const frame_range_t *allowed, vaddr_t va,
+                                                         paddr_t pa, unsigned perms, unsigned *missing_level)
 {
-    if (!vs->live)
-        return -AK_ESRCH;
     if (perms & PT_DEVICE)
         return -AK_EINVAL; /* device pages go through vspace_map_device alone */
     int err = pt_map_check(va, pa, perms);
@@ -124,6 +123,19 @@ int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t p
     }
     vs->npages++;
     return 0;
+}
+
+/*
+ * Always inlined where its definition is visible: on the invocation path
+ * (built for link-time optimisation, ukernel/module.mk) a map is then one
+ * function with the frame table's and the page table's steps.
+ */
+__attribute__((always_inline)) int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t pa,
+                                        unsigned perms, unsigned *missing_level)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    return map_page(vs, allowed, va, pa, perms, missing_level);
 }
 
 /* pt_unmap callback: one mapping fewer on the frame. */
@@ -145,6 +157,57 @@ int vspace_unmap(vspace_t *vs, vaddr_t va, size_t npages)
     if (overlaps_pin(vs, va, (vaddr_t)npages << PAGE_SHIFT))
         return -AK_EPERM;
     return pt_unmap(vs->root, vs->asid, va, npages, unmap_page, vs);
+}
+
+int vspace_map_range(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, const paddr_t *pa,
+                     size_t n, unsigned perms, unsigned *missing_level, vaddr_t *missing_va)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    if (!va_range_ok(va, n))
+        return -AK_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        vaddr_t page = va + ((vaddr_t)i << PAGE_SHIFT);
+        int err = map_page(vs, allowed, page, pa[i], perms, missing_level);
+        if (err == 0)
+            continue;
+        /* Undo: the pages before this one were mapped by this call alone. */
+        if (i != 0 && pt_unmap(vs->root, vs->asid, va, i, unmap_page, vs) != (int)i)
+            panic("vspace_map_range: %lu pages from 0x%lx could not be unmapped again", (unsigned long)i, va);
+        if (err == -AK_ENOTABLE && missing_va != NULL)
+            *missing_va = page;
+        return err;
+    }
+    return 0;
+}
+
+/* What vspace_take_range's unmap records. */
+typedef struct take_ctx {
+    vspace_t *vs;
+    vaddr_t va;
+    paddr_t *pa;
+} take_ctx_t;
+
+/* pt_unmap callback of vspace_take_range: the frame recorded, then one mapping fewer. */
+static void take_page(void *ctx, vaddr_t va, paddr_t pa, unsigned perms)
+{
+    const take_ctx_t *c = ctx;
+    c->pa[(va - c->va) >> PAGE_SHIFT] = pa;
+    unmap_page(c->vs, va, pa, perms);
+}
+
+int vspace_take_range(vspace_t *vs, vaddr_t va, size_t n, paddr_t *pa)
+{
+    if (!vs->live)
+        return -AK_ESRCH;
+    if (!va_range_ok(va, n))
+        return -AK_EINVAL;
+    if (overlaps_pin(vs, va, (vaddr_t)n << PAGE_SHIFT))
+        return -AK_EPERM;
+    for (size_t i = 0; i < n; i++)
+        pa[i] = 0;
+    take_ctx_t c = { vs, va, pa };
+    return pt_unmap(vs->root, vs->asid, va, n, take_page, &c);
 }
 
 int vspace_take(vspace_t *vs, vaddr_t va, paddr_t *pa)

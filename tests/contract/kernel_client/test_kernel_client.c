@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
 #include <akuma/ipc.h>
 #include <idl/kernel_client.h>
 
@@ -311,6 +312,101 @@ static void test_map_notable(void **state)
     assert_int_equal(call(&methods[0], &wide, out), -AK_EBADMSG);
 }
 
+/* ---- range-*: map_range and take_range, their frames in the IPC buffer ---- */
+
+/* Expects a call of label with len words whose register words are regs[0..3]. */
+static void expect_call(uint64_t label, uint64_t len, const uint64_t *regs, const reply_t *r)
+{
+    expect_value(ak_ipc_call, slot, EP);
+    expect_value(ak_ipc_call, label, label);
+    expect_value(ak_ipc_call, len, len);
+    expect_value(ak_ipc_call, reserved, 0);
+    if (len > 0)
+        expect_memory(ak_ipc_call, words, regs, (len < AK_MSG_REG_WORDS ? len : AK_MSG_REG_WORDS) * sizeof regs[0]);
+    will_return(ak_ipc_call, r);
+}
+
+static void test_range_client_map(void **state)
+{
+    (void)state;
+    aspace_frame_t f[AK_ASPACE_RANGE_MAX];
+    for (uint64_t i = 0; i < AK_ASPACE_RANGE_MAX; i++)
+        f[i].pa = UINT64_C(0x40000000) + i * 0x1000;
+    static const reply_t ok = { .info = 0 };
+    for (uint64_t n = 1; n <= AK_ASPACE_RANGE_MAX; n++) {
+        memset(&ipcbuf, 0, sizeof ipcbuf);
+        const uint64_t regs[4] = { UINT64_C(0x10000000), 3, n, f[0].pa };
+        expect_call(ASPACE_LABEL_MAP_RANGE, 3 + n, regs, &ok);
+        uint8_t level = 7;
+        uint64_t va = UNTOUCHED;
+        assert_int_equal(aspace_map_range(EP, UINT64_C(0x10000000), 3, f, n, &level, &va), 0);
+        /* Frame i is word 3 + i: the rest of the frames in the buffer, nothing after them. */
+        for (uint64_t i = 1; i < n; i++)
+            assert_int_equal(ipcbuf.words[3 + i], f[i].pa);
+        for (uint64_t i = 3 + n; i < AK_MSG_MAX_WORDS; i++)
+            assert_int_equal(ipcbuf.words[i], 0);
+        assert_int_equal(level, 7);
+        assert_int_equal(va, UNTOUCHED);
+    }
+    /* AK_ENOTABLE stores its words; another error none. */
+    const uint64_t regs[4] = { UINT64_C(0x10000000), 3, 2, f[0].pa };
+    reply_t nt = { .info = ak_msginfo(AK_ENOTABLE, 2), .w = { 3, UINT64_C(0x10200000) } };
+    expect_call(ASPACE_LABEL_MAP_RANGE, 5, regs, &nt);
+    uint8_t level = 0;
+    uint64_t va = 0;
+    assert_int_equal(aspace_map_range(EP, UINT64_C(0x10000000), 3, f, 2, &level, &va), -AK_ENOTABLE);
+    assert_int_equal(level, 3);
+    assert_int_equal(va, UINT64_C(0x10200000));
+    reply_t perm = { .info = ak_msginfo(AK_EPERM, 0) };
+    expect_call(ASPACE_LABEL_MAP_RANGE, 5, regs, &perm);
+    assert_int_equal(aspace_map_range(EP, UINT64_C(0x10000000), 3, f, 2, &level, &va), -AK_EPERM);
+}
+
+/* More frames than a message holds: refused before anything is sent (no call is expected). */
+static void test_range_client_past_buffer(void **state)
+{
+    (void)state;
+    aspace_frame_t f[AK_ASPACE_RANGE_MAX + 1] = { { 0 } };
+    uint8_t level = 0;
+    uint64_t va = 0;
+    assert_int_equal(aspace_map_range(EP, 0, 1, f, AK_ASPACE_RANGE_MAX + 1, &level, &va), -AK_E2BIG);
+    assert_int_equal(aspace_map_range(EP, 0, 1, f, UINT64_MAX, &level, &va), -AK_E2BIG);
+}
+
+static void test_range_client_take(void **state)
+{
+    (void)state;
+    const uint64_t regs[4] = { UINT64_C(0x10000000), 5 };
+    aspace_frame_t out[AK_ASPACE_RANGE_MAX];
+    uint64_t count;
+    /* 5 frames: word 0 the count, words 1..3 in registers, 4 and 5 in the buffer. */
+    reply_t r = { .info = ak_msginfo(0, 6), .w = { 5, 0x40000000, 0, 0x40002000 } };
+    ipcbuf.words[4] = 0x40003000;
+    ipcbuf.words[5] = 0x40004000;
+    expect_call(ASPACE_LABEL_TAKE_RANGE, 2, regs, &r);
+    assert_int_equal(aspace_take_range(EP, UINT64_C(0x10000000), 5, out, &count), 0);
+    assert_int_equal(count, 5);
+    const uint64_t want[5] = { 0x40000000, 0, 0x40002000, 0x40003000, 0x40004000 };
+    for (unsigned i = 0; i < 5; i++)
+        assert_int_equal(out[i].pa, want[i]);
+    /* Malformed: a count past the bound, a length that disagrees with it. */
+    reply_t bad[3] = {
+        { .info = ak_msginfo(0, AK_MSG_MAX_WORDS), .w = { AK_ASPACE_RANGE_MAX + 1 } },
+        { .info = ak_msginfo(0, 4), .w = { 5 } },
+        { .info = ak_msginfo(0, 6), .w = { 4 } },
+    };
+    for (unsigned b = 0; b < 3; b++) {
+        count = UNTOUCHED;
+        expect_call(ASPACE_LABEL_TAKE_RANGE, 2, regs, &bad[b]);
+        assert_int_equal(aspace_take_range(EP, UINT64_C(0x10000000), 5, out, &count), -AK_EBADMSG);
+        assert_int_equal(count, UNTOUCHED);
+    }
+    reply_t inval = { .info = ak_msginfo(AK_EINVAL, 0) };
+    expect_call(ASPACE_LABEL_TAKE_RANGE, 2, regs, &inval);
+    assert_int_equal(aspace_take_range(EP, UINT64_C(0x10000000), 5, out, &count), -AK_EINVAL);
+    assert_int_equal(count, UNTOUCHED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +415,9 @@ int main(void)
         cmocka_unit_test(test_kernel_errors),
         cmocka_unit_test(test_malformed_replies),
         cmocka_unit_test(test_map_notable),
+        { "range-client-map", test_range_client_map, NULL, NULL, NULL },
+        { "range-client-past-buffer", test_range_client_past_buffer, NULL, NULL, NULL },
+        { "range-client-take", test_range_client_take, NULL, NULL, NULL },
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

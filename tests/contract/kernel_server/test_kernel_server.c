@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include <akuma/abi/errno.h>
+#include <akuma/abi/mman.h>
 #include <idl/kernel_server.h>
 
 #define BADGE UINT64_C(0x2a)
@@ -29,7 +30,11 @@
 /* The wire ABI is fixed: these numbers must never change. */
 _Static_assert(ASPACE_LABEL_MAP == 1 && ASPACE_LABEL_UNMAP == 2 && ASPACE_LABEL_QUERY == 3 &&
                ASPACE_LABEL_TABLE == 4 && ASPACE_LABEL_PROTECT == 5 && ASPACE_LABEL_TAKE == 6 &&
-               ASPACE_LABEL_MAP_DEVICE == 7 && ASPACE_LABEL_UNMAP_DEVICE == 8, "aspace labels");
+               ASPACE_LABEL_MAP_DEVICE == 7 && ASPACE_LABEL_UNMAP_DEVICE == 8 && ASPACE_LABEL_MAP_RANGE == 9 &&
+               ASPACE_LABEL_TAKE_RANGE == 10, "aspace labels");
+_Static_assert(ASPACE_MAP_RANGE_REQ_FRAMES_MAX == AK_ASPACE_RANGE_MAX &&
+               ASPACE_TAKE_RANGE_REP_FRAMES_MAX == AK_ASPACE_RANGE_MAX && AK_ASPACE_RANGE_MAX + 3 <= AK_MSG_MAX_WORDS,
+               "a range fills at most one message");
 _Static_assert(PROCCTL_LABEL_CREATE == 1 && PROCCTL_LABEL_ENDPOINT == 2 && PROCCTL_LABEL_CENSUS == 3 &&
                PROCCTL_LABEL_NOTIFICATION == 4, "procctl labels");
 _Static_assert(PROCESS_LABEL_ASPACE == 1 && PROCESS_LABEL_CONFIGURE == 2 && PROCESS_LABEL_START == 3 &&
@@ -102,7 +107,7 @@ static const method_desc_t methods[M_COUNT] = {
 };
 
 /* The highest label of each interface: one past it is unknown. */
-static const uint64_t max_label[I_COUNT] = { 8, 4, 8, 2, 1, 1, 2 };
+static const uint64_t max_label[I_COUNT] = { 10, 4, 8, 2, 1, 1, 2 };
 
 static uint64_t mask(unsigned bits)
 {
@@ -278,8 +283,48 @@ static int h_poweroff(void *ctx, uint64_t badge, uint32_t status)
     return next_rc;
 }
 
+/* The range methods (arrays in the IPC buffer), outside the table: what the last one saw and returns. */
+static struct {
+    unsigned calls;
+    uint64_t va, second, count;
+    aspace_frame_t frames[AK_ASPACE_RANGE_MAX];
+} range_rec;
+static uint64_t next_count;
+
+static int h_map_range(void *ctx, uint64_t badge, uint64_t va, uint32_t perms, const aspace_frame_t *frames,
+                       uint64_t frames_count, uint8_t *out_level, uint64_t *out_va)
+{
+    assert_ptr_equal(ctx, &srv_ctx);
+    assert_int_equal(badge, BADGE);
+    assert_true(frames_count <= AK_ASPACE_RANGE_MAX);
+    range_rec.calls++;
+    range_rec.va = va;
+    range_rec.second = perms;
+    range_rec.count = frames_count;
+    memcpy(range_rec.frames, frames, frames_count * sizeof *frames);
+    if (next_rc == -AK_ENOTABLE) {
+        *out_level = (uint8_t)next_out[0];
+        *out_va = next_out[1];
+    }
+    return next_rc;
+}
+
+static int h_take_range(void *ctx, uint64_t badge, uint64_t va, uint64_t npages, aspace_frame_t *out_frames,
+                        uint64_t *out_count)
+{
+    assert_ptr_equal(ctx, &srv_ctx);
+    assert_int_equal(badge, BADGE);
+    range_rec.calls++;
+    range_rec.va = va;
+    range_rec.second = npages;
+    for (uint64_t i = 0; i < next_count && i < AK_ASPACE_RANGE_MAX; i++)
+        out_frames[i].pa = UINT64_C(0x40000000) + i * 0x1000;
+    *out_count = next_count;
+    return next_rc;
+}
+
 static const aspace_handlers_t aspace_h = { h_map, h_unmap, h_query, h_table, h_protect, h_take, h_map_device,
-                                            h_unmap_device };
+                                            h_unmap_device, h_map_range, h_take_range };
 static const irqctl_handlers_t irqctl_h = { h_claim };
 static const irq_handlers_t irq_h = { h_bind, h_ack };
 static const procctl_handlers_t procctl_h = { .create = h_create, .endpoint = h_endpoint, .census = h_census,
@@ -354,6 +399,8 @@ static int setup(void **state)
 {
     (void)state;
     memset(&rec, 0, sizeof rec);
+    memset(&range_rec, 0, sizeof range_rec);
+    next_count = 0;
     memset(&buf, 0, sizeof buf);
     next_rc = 0;
     for (unsigned k = 0; k < 4; k++)
@@ -476,6 +523,140 @@ static void test_unknown_labels(void **state)
     }
 }
 
+/* ---- range-*: map_range and take_range, their frames in the IPC buffer ---- */
+
+/* A map_range request of count frames (words 3.. in registers, then the buffer), len words in all. */
+static ak_msg_t range_request(uint64_t count, uint64_t len)
+{
+    uint64_t w[AK_MSG_MAX_WORDS + 1] = { UINT64_C(0x10000000), AK_PROT_READ, count };
+    for (uint64_t i = 3; i < AK_MSG_MAX_WORDS + 1; i++)
+        w[i] = UINT64_C(0x40000000) + (i - 3) * 0x1000;
+    for (uint64_t i = 4; i < AK_MSG_MAX_WORDS; i++)
+        buf.words[i] = w[i];
+    return request(ASPACE_LABEL_MAP_RANGE, len, w);
+}
+
+static void assert_range_rejected(ak_msg_t m, uint64_t err)
+{
+    unsigned before = range_rec.calls;
+    int rc = dispatch(I_ASPACE, true, &m);
+    assert_error_reply(&m, rc, err);
+    assert_int_equal(range_rec.calls, before);
+}
+
+static void test_range_map_frames(void **state)
+{
+    (void)state;
+    for (uint64_t n = 1; n <= AK_ASPACE_RANGE_MAX; n++) {
+        ak_msg_t m = range_request(n, 3 + n);
+        assert_int_equal(dispatch(I_ASPACE, true, &m), 0);
+        assert_int_equal(range_rec.va, UINT64_C(0x10000000));
+        assert_int_equal(range_rec.second, AK_PROT_READ);
+        assert_int_equal(range_rec.count, n);
+        for (uint64_t i = 0; i < n; i++)
+            assert_int_equal(range_rec.frames[i].pa, UINT64_C(0x40000000) + i * 0x1000);
+        assert_int_equal(m.info, ak_msginfo(0, 0));
+    }
+    /* ENOTABLE carries the level and the page. */
+    ak_msg_t m = range_request(5, 8);
+    next_rc = -AK_ENOTABLE;
+    next_out[0] = 3;
+    next_out[1] = UINT64_C(0x10200000);
+    assert_int_equal(dispatch(I_ASPACE, true, &m), -AK_ENOTABLE);
+    assert_int_equal(m.info, ak_msginfo(AK_ENOTABLE, 2));
+    assert_int_equal(m.w[0], 3);
+    assert_int_equal(m.w[1], UINT64_C(0x10200000));
+    /* Any other error: no words. */
+    m = range_request(5, 8);
+    next_rc = -AK_EPERM;
+    assert_error_reply(&m, dispatch(I_ASPACE, true, &m), AK_EPERM);
+}
+
+/* A count of 0 is well formed: the handler refuses it (the kernel's answers AK_EINVAL). */
+static void test_range_count_zero(void **state)
+{
+    (void)state;
+    ak_msg_t m = range_request(0, 3);
+    next_rc = -AK_EINVAL;
+    assert_error_reply(&m, dispatch(I_ASPACE, true, &m), AK_EINVAL);
+    assert_int_equal(range_rec.calls, 1);
+    assert_int_equal(range_rec.count, 0);
+}
+
+/* Counts past the bound or the message, lengths that disagree with the count: refused before the handler. */
+static void test_range_past_buffer(void **state)
+{
+    (void)state;
+    assert_range_rejected(range_request(AK_ASPACE_RANGE_MAX + 1, AK_MSG_MAX_WORDS), AK_EBADMSG);
+    assert_range_rejected(range_request(AK_ASPACE_RANGE_MAX + 1, 4 + AK_ASPACE_RANGE_MAX), AK_EBADMSG);
+    assert_range_rejected(range_request(UINT64_MAX, AK_MSG_MAX_WORDS), AK_EBADMSG);
+    assert_range_rejected(range_request(UINT64_MAX / 8 + 1, 3), AK_EBADMSG); /* count * 8 wraps to 0 */
+    assert_range_rejected(range_request(4, 6), AK_EBADMSG);
+    assert_range_rejected(range_request(4, 8), AK_EBADMSG);
+    assert_range_rejected(range_request(1, 2), AK_EBADMSG);
+    assert_range_rejected(range_request(1, AK_MSG_MAX_WORDS + 1), AK_EBADMSG);
+    /* take_range: exactly two words. */
+    uint64_t w[4] = { UINT64_C(0x10000000), 4 };
+    assert_range_rejected(request(ASPACE_LABEL_TAKE_RANGE, 3, w), AK_EBADMSG);
+    assert_range_rejected(request(ASPACE_LABEL_TAKE_RANGE, 1, w), AK_EBADMSG);
+}
+
+static void test_range_reserved_bits(void **state)
+{
+    (void)state;
+    ak_msg_t m = range_request(2, 5);
+    m.w[1] = UINT64_C(1) << 32; /* perms is a u32 */
+    assert_range_rejected(m, AK_EBADMSG);
+    for (unsigned bit = 7; bit <= 11; bit++) {
+        m = range_request(2, 5);
+        m.info |= UINT64_C(1) << bit;
+        assert_range_rejected(m, AK_EBADMSG);
+        uint64_t w[4] = { UINT64_C(0x10000000), 4 };
+        m = request(ASPACE_LABEL_TAKE_RANGE, 2, w);
+        m.info |= UINT64_C(1) << bit;
+        assert_range_rejected(m, AK_EBADMSG);
+    }
+}
+
+static void test_range_take_reply(void **state)
+{
+    (void)state;
+    for (uint64_t n = 0; n <= AK_ASPACE_RANGE_MAX; n++) {
+        uint64_t w[4] = { UINT64_C(0x10000000), n };
+        ak_msg_t m = request(ASPACE_LABEL_TAKE_RANGE, 2, w);
+        next_count = n;
+        memset(&buf, 0, sizeof buf);
+        assert_int_equal(dispatch(I_ASPACE, true, &m), 0);
+        assert_int_equal(range_rec.second, n);
+        /* Word 0 the count, then the frames: words 1..3 in registers, the rest in the buffer. */
+        assert_int_equal(m.info, ak_msginfo(0, 1 + n));
+        assert_int_equal(m.w[0], n);
+        for (uint64_t i = 0; i < n; i++)
+            assert_int_equal(i + 1 < AK_MSG_REG_WORDS ? m.w[i + 1] : buf.words[i + 1],
+                             UINT64_C(0x40000000) + i * 0x1000);
+        for (uint64_t i = n + 1; i < AK_MSG_REG_WORDS; i++)
+            assert_int_equal(m.w[i], 0);
+    }
+    /* A handler that claims more frames than the bound is a bug: AK_EIO, not a longer message. */
+    uint64_t w[4] = { UINT64_C(0x10000000), 1 };
+    ak_msg_t m = request(ASPACE_LABEL_TAKE_RANGE, 2, w);
+    next_count = AK_ASPACE_RANGE_MAX + 1;
+    assert_error_reply(&m, dispatch(I_ASPACE, true, &m), AK_EIO);
+    /* An error: no words. */
+    m = request(ASPACE_LABEL_TAKE_RANGE, 2, w);
+    next_count = 1;
+    next_rc = -AK_EPERM;
+    assert_error_reply(&m, dispatch(I_ASPACE, true, &m), AK_EPERM);
+}
+
+static void test_range_missing_handlers(void **state)
+{
+    (void)state;
+    assert_rejected(I_ASPACE, false, range_request(2, 5), AK_ENOSYS);
+    uint64_t w[4] = { UINT64_C(0x10000000), 1 };
+    assert_rejected(I_ASPACE, false, request(ASPACE_LABEL_TAKE_RANGE, 2, w), AK_ENOSYS);
+}
+
 static void test_missing_handlers(void **state)
 {
     (void)state;
@@ -498,6 +679,12 @@ int main(void)
         cmocka_unit_test_setup(test_reserved_info_bits, setup),
         cmocka_unit_test_setup(test_unknown_labels, setup),
         cmocka_unit_test_setup(test_missing_handlers, setup),
+        { "range-map-frames", test_range_map_frames, setup, NULL, NULL },
+        { "range-count-zero", test_range_count_zero, setup, NULL, NULL },
+        { "range-past-buffer", test_range_past_buffer, setup, NULL, NULL },
+        { "range-reserved-bits", test_range_reserved_bits, setup, NULL, NULL },
+        { "range-take-reply", test_range_take_reply, setup, NULL, NULL },
+        { "range-missing-handlers", test_range_missing_handlers, setup, NULL, NULL },
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

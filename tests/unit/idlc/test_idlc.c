@@ -530,8 +530,15 @@ static void test_product_idl(void **state)
                      method_line(src, "spawn"), method_line(src, "list"));
             assert_string_equal(c.diag, want);
         }
-        if (i == 1)
-            assert_string_equal(c.diag, "");
+        if (i == 1) {
+            /* Only the range methods of aspace use the IPC buffer, each filling at most one message. */
+            char want[512];
+            snprintf(want, sizeof want,
+                     "idl/kernel.idl:%u:5: note: request of 'map_range' has up to 63 words: words 4..62 travel in the IPC buffer\n"
+                     "idl/kernel.idl:%u:5: note: reply of 'take_range' has up to 61 words: words 4..60 travel in the IPC buffer\n",
+                     method_line(src, "map_range"), method_line(src, "take_range"));
+            assert_string_equal(c.diag, want);
+        }
         compiled_free(&c);
         free(src);
     }

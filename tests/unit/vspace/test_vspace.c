@@ -1044,7 +1044,245 @@ static void test_random_against_model(void **state)
     assert_int_equal(ft.nfree, NFRAMES - KERNEL_END);
 }
 
+/* ---- range invocations: vspace_map_range, vspace_take_range ---- */
+
+/* The frame table's totals and a space's page count, to show a refusal changed nothing. */
+typedef struct snapshot {
+    size_t nfree, nmapped, ntable, npages;
+} snapshot_t;
+
+static snapshot_t snap(const vspace_t *vs)
+{
+    return (snapshot_t){ ft.nfree, ft.nmapped, ft.ntable, vs->npages };
+}
+
+static void expect_same(const vspace_t *vs, snapshot_t before)
+{
+    check(vs);
+    assert_int_equal(ft.nfree, before.nfree);
+    assert_int_equal(ft.nmapped, before.nmapped);
+    assert_int_equal(ft.ntable, before.ntable);
+    assert_int_equal(vs->npages, before.npages);
+}
+
+/* A space with the tables of the first 2 MiB of the mmap area (F(10), F(11)) and nothing mapped. */
+static void range_space(vspace_t *vs)
+{
+    assert_int_equal(vspace_init(vs, &ft, F(4), 5), 0);
+    assert_int_equal(vspace_supply_table(vs, &ALLOWED, AK_USER_MMAP_MIN, PT_LEVEL_MID, F(10)), 0);
+    assert_int_equal(vspace_supply_table(vs, &ALLOWED, AK_USER_MMAP_MIN, PT_LEVEL_LEAF, F(11)), 0);
+    check(vs);
+}
+
+static void expect_unmapped_range(const vspace_t *vs, vaddr_t va, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(vspace_query(vs, va + i * PAGE_SIZE, NULL, NULL), -AK_ENOENT);
+}
+
+static void test_range_map(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    range_space(&vs);
+    const vaddr_t va = AK_USER_MMAP_MIN + 3 * PAGE_SIZE;
+    /* Any frames, in any order, one of them twice. */
+    const paddr_t pa[5] = { F(40), F(45), F(41), F(40), F(50) };
+    unsigned level = 0;
+    vaddr_t where = 0;
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, pa, 5, PT_READ | PT_WRITE, &level, &where), 0);
+    check(&vs);
+    assert_int_equal(vs.npages, 5);
+    for (size_t i = 0; i < 5; i++) {
+        paddr_t got = 0;
+        unsigned perms = 0;
+        assert_int_equal(vspace_query(&vs, va + i * PAGE_SIZE, &got, &perms), 0);
+        assert_int_equal(got, pa[i]);
+        assert_int_equal(perms, PT_READ | PT_WRITE);
+    }
+    assert_int_equal(count_of(F(40)), 2);
+    assert_int_equal(count_of(F(45)), 1);
+    /* The neighbours are untouched. */
+    assert_int_equal(vspace_query(&vs, va - PAGE_SIZE, NULL, NULL), -AK_ENOENT);
+    assert_int_equal(vspace_query(&vs, va + 5 * PAGE_SIZE, NULL, NULL), -AK_ENOENT);
+}
+
+static void test_range_count_zero(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    range_space(&vs);
+    const paddr_t pa[1] = { F(40) };
+    paddr_t out[1] = { 0 };
+    snapshot_t before = snap(&vs);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, AK_USER_MMAP_MIN, pa, 0, PT_READ, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_take_range(&vs, AK_USER_MMAP_MIN, 0, out), -AK_EINVAL);
+    expect_same(&vs, before);
+}
+
+static void test_range_wrap(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    range_space(&vs);
+    paddr_t pa[4] = { F(40), F(41), F(42), F(43) };
+    paddr_t out[4];
+    snapshot_t before = snap(&vs);
+    host_events_clear();
+    /* Past the end of the user range, and past 2^64. */
+    const vaddr_t last = PT_VA_END - PAGE_SIZE;
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, last, pa, 2, PT_READ, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, UINT64_MAX - PAGE_SIZE + 1, pa, 2, PT_READ, NULL, NULL),
+                     -AK_EINVAL);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, PT_VA_END, pa, 1, PT_READ, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_take_range(&vs, last, 2, out), -AK_EINVAL);
+    assert_int_equal(vspace_take_range(&vs, UINT64_MAX - PAGE_SIZE + 1, 2, out), -AK_EINVAL);
+    assert_int_equal(vspace_take_range(&vs, AK_USER_MMAP_MIN, SIZE_MAX, out), -AK_EINVAL);
+    /* Unaligned addresses. */
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, AK_USER_MMAP_MIN + 8, pa, 2, PT_READ, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_take_range(&vs, AK_USER_MMAP_MIN + 8, 2, out), -AK_EINVAL);
+    assert_int_equal(host_nevents, 0);
+    expect_same(&vs, before);
+}
+
+/* Each bad frame or page at index 2 of 4: the two before it are mapped, then undone. */
+static void test_range_undone(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    range_space(&vs);
+    const vaddr_t va = AK_USER_MMAP_MIN;
+    size_t next = 12;
+    vmm_map(&vs, va + 10 * PAGE_SIZE, F(60), PT_READ, &next); /* a page in the way */
+    assert_int_equal(vspace_pin(&vs, va + 20 * PAGE_SIZE, va + 21 * PAGE_SIZE), 0);
+    const struct {
+        const char *what;
+        vaddr_t va;
+        paddr_t bad;
+        const frame_range_t *allowed;
+        unsigned perms;
+        int err;
+    } cases[] = {
+        { "outside the caller's memory", va, F(ALLOWED_END), &ALLOWED, PT_READ, -AK_EPERM },
+        { "below the caller's memory", va, F(7), &ALLOWED, PT_READ, -AK_EPERM },
+        { "kernel memory", va, F(1), &WIDE, PT_READ, -AK_EFAULT },
+        { "not RAM", va, NONRAM, &WIDE, PT_READ, -AK_EFAULT },
+        { "a table frame", va, F(11), &ALLOWED, PT_READ, -AK_EBUSY },
+        { "reserved bits in the frame", va, F(42) | 0x10, &ALLOWED, PT_READ, -AK_EINVAL },
+        { "a frame above 48 bits", va, UINT64_C(1) << 48, &WIDE, PT_READ, -AK_EINVAL },
+        { "a page mapped already", va + 8 * PAGE_SIZE, F(42), &ALLOWED, PT_READ, -AK_EEXIST },
+        { "a pinned page", va + 18 * PAGE_SIZE, F(42), &ALLOWED, PT_READ, -AK_EPERM },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const paddr_t pa[4] = { F(40), F(41), cases[c].bad, F(43) };
+        snapshot_t before = snap(&vs);
+        unsigned level = 99;
+        vaddr_t where = 1;
+        int rc = vspace_map_range(&vs, cases[c].allowed, cases[c].va, pa, 4, cases[c].perms, &level, &where);
+        if (rc != cases[c].err)
+            fail_msg("%s: %d, want %d", cases[c].what, rc, cases[c].err);
+        expect_same(&vs, before);
+        assert_int_equal(state_of(F(40)), FRAME_FREE);
+        assert_int_equal(state_of(F(41)), FRAME_FREE);
+        assert_int_equal(level, 99);
+        assert_int_equal(where, 1);
+        assert_int_equal(vspace_query(&vs, cases[c].va, NULL, NULL), -AK_ENOENT);
+        assert_int_equal(vspace_query(&vs, cases[c].va + PAGE_SIZE, NULL, NULL), -AK_ENOENT);
+    }
+    /* Reserved permission bits and W^X refuse the whole range before any page. */
+    const paddr_t ok[2] = { F(40), F(41) };
+    snapshot_t before = snap(&vs);
+    host_events_clear();
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, ok, 2, PT_READ | PT_WRITE | PT_EXEC, NULL, NULL),
+                     -AK_EACCES);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, ok, 2, PT_WRITE, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, ok, 2, PT_READ | 0x100, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, ok, 2, PT_READ | PT_DEVICE, NULL, NULL), -AK_EINVAL);
+    assert_int_equal(host_nevents, 0);
+    expect_same(&vs, before);
+}
+
+static void test_range_table_missing(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    range_space(&vs);
+    /* 6 pages across the end of the first 2 MiB: the second span has no table. */
+    const vaddr_t va = AK_USER_MMAP_MIN + MIB2 - 3 * PAGE_SIZE;
+    const paddr_t pa[6] = { F(40), F(41), F(42), F(43), F(44), F(45) };
+    snapshot_t before = snap(&vs);
+    unsigned level = 0;
+    vaddr_t where = 0;
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, pa, 6, PT_READ, &level, &where), -AK_ENOTABLE);
+    assert_int_equal(level, PT_LEVEL_LEAF);
+    assert_int_equal(where, AK_USER_MMAP_MIN + MIB2);
+    expect_same(&vs, before);
+    expect_unmapped_range(&vs, va, 6);
+    /* Supplied, the same request succeeds. */
+    assert_int_equal(vspace_supply_table(&vs, &ALLOWED, where, level, F(12)), 0);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, pa, 6, PT_READ, &level, &where), 0);
+    check(&vs);
+    assert_int_equal(vs.npages, 6);
+    /* A missing level-2 table, in the middle of the range: named at that level. */
+    const vaddr_t gib = GIB - 2 * PAGE_SIZE; /* the level-2 table of the first GiB exists */
+    const paddr_t pb[4] = { F(50), F(51), F(52), F(53) };
+    assert_int_equal(vspace_supply_table(&vs, &ALLOWED, gib, PT_LEVEL_LEAF, F(13)), 0);
+    before = snap(&vs);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, gib, pb, 4, PT_READ, &level, &where), -AK_ENOTABLE);
+    assert_int_equal(level, PT_LEVEL_MID);
+    assert_int_equal(where, GIB);
+    expect_same(&vs, before);
+    expect_unmapped_range(&vs, gib, 4);
+}
+
+static void test_range_take(void **state)
+{
+    (void)state;
+    vspace_t vs;
+    range_space(&vs);
+    const vaddr_t va = AK_USER_MMAP_MIN;
+    const paddr_t pa[3] = { F(40), F(41), F(40) };
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, pa, 3, PT_READ, NULL, NULL), 0);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va + 4 * PAGE_SIZE, pa + 1, 1, PT_READ, NULL, NULL), 0);
+    assert_int_equal(vspace_pin(&vs, va + 9 * PAGE_SIZE, va + 10 * PAGE_SIZE), 0);
+    check(&vs);
+
+    /* Refusals: the pinned page, the device window; nothing changes. */
+    paddr_t out[8];
+    for (size_t i = 0; i < 8; i++)
+        out[i] = 7;
+    snapshot_t before = snap(&vs);
+    host_events_clear();
+    assert_int_equal(vspace_take_range(&vs, va + 5 * PAGE_SIZE, 5, out), -AK_EPERM);
+    assert_int_equal(vspace_take_range(&vs, AK_DEVICE_VA_MIN, 1, out), -AK_EPERM);
+    assert_int_equal(host_nevents, 0);
+    assert_int_equal(out[0], 7);
+    expect_same(&vs, before);
+
+    /* Every frame in order, 0 for the holes (page 3, pages 5..7 have no table entry). */
+    assert_int_equal(vspace_take_range(&vs, va, 8, out), 4);
+    check(&vs);
+    const paddr_t want[8] = { F(40), F(41), F(40), 0, F(41), 0, 0, 0 };
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(out[i], want[i]);
+    assert_int_equal(vs.npages, 0);
+    assert_int_equal(state_of(F(40)), FRAME_FREE);
+    assert_int_equal(state_of(F(41)), FRAME_FREE);
+    assert_int_equal(host_count(HOST_INVAL_PAGE), 4);
+
+    /* Nothing left: all zeros; a range whose tables are missing too. */
+    assert_int_equal(vspace_take_range(&vs, va, 8, out), 0);
+    assert_int_equal(vspace_take_range(&vs, va + GIB, 8, out), 0);
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(out[i], 0);
+    vspace_destroy(&vs, NULL, NULL);
+    assert_int_equal(vspace_take_range(&vs, va, 1, out), -AK_ESRCH);
+    assert_int_equal(vspace_map_range(&vs, &ALLOWED, va, pa, 1, PT_READ, NULL, NULL), -AK_ESRCH);
+    check(NULL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define NAMED(name, fn) { name, fn, setup, teardown, NULL }
 
 int main(void)
 {
@@ -1062,6 +1300,12 @@ int main(void)
         T(test_pinned_range),
         T(test_check_detects_inconsistency),
         T(test_random_against_model),
+        NAMED("range-map", test_range_map),
+        NAMED("range-count-zero", test_range_count_zero),
+        NAMED("range-wrap", test_range_wrap),
+        NAMED("range-undone", test_range_undone),
+        NAMED("range-table-missing", test_range_table_missing),
+        NAMED("range-take", test_range_take),
     };
     return cmocka_run_group_tests_name("vspace", tests, NULL, NULL);
 }

@@ -167,7 +167,9 @@ void pt_init_root(paddr_t root)
     pt_publish();
 }
 
-int pt_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perms, unsigned *missing_level)
+/* Always inlined where visible: it is on every map's path (vspace_map). */
+__attribute__((always_inline)) int pt_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned perms,
+                                          unsigned *missing_level)
 {
     int err = pt_map_check(va, pa, perms);
     if (err != 0)

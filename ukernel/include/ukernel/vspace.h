@@ -102,6 +102,20 @@ int vspace_map(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, paddr_t p
                unsigned perms, unsigned *missing_level);
 
 /*
+ * Maps pa[i] at va + i * PAGE_SIZE for every i below n, all with perms:
+ * vspace_map for a range, all-or-nothing.  The pages are mapped in order,
+ * each checked as vspace_map checks it; at the first that fails, the
+ * pages mapped before it are unmapped again (their TLB entries
+ * invalidated, their frames' counts given back), so a failure changes
+ * nothing.  Returns 0, or -AK_ESRCH, -AK_EINVAL if n is 0 or the range is
+ * not inside [0, PT_VA_END), else the error of the first page that
+ * failed, as vspace_map's; for -AK_ENOTABLE, *missing_level and
+ * *missing_va (if not NULL) name the table and that page.
+ */
+int vspace_map_range(vspace_t *vs, const frame_range_t *allowed, vaddr_t va, const paddr_t *pa,
+                     size_t n, unsigned perms, unsigned *missing_level, vaddr_t *missing_va);
+
+/*
  * Unmaps every mapped page in [va, va + npages * PAGE_SIZE), invalidates
  * their TLB entries and counts one mapping fewer on each frame (a frame
  * whose count drops to 0 is FREE again).  Pages not mapped are skipped.
@@ -123,6 +137,14 @@ int vspace_unmap(vspace_t *vs, vaddr_t va, size_t npages);
  *   -AK_ENOENT  va is not mapped
  */
 int vspace_take(vspace_t *vs, vaddr_t va, paddr_t *pa);
+
+/*
+ * Unmaps the n pages from va as vspace_unmap does and stores in pa[i] the
+ * frame that was mapped at va + i * PAGE_SIZE, or 0 where none was (take
+ * for a range).  Returns the number of pages unmapped, or, changing
+ * nothing, the errors of vspace_unmap.
+ */
+int vspace_take_range(vspace_t *vs, vaddr_t va, size_t n, paddr_t *pa);
 
 /*
  * Sets the permissions of every mapped page in [va, va + npages * PAGE_SIZE)

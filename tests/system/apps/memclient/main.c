@@ -26,7 +26,7 @@ static const struct role {
     { "faults", role_faults }, { "readonly", role_readonly }, { "nopager", role_nopager },
     { "tmp", role_tmp },       { "reuse", role_reuse },       { "secret", role_secret },
     { "spy", role_spy },       { "forge", role_forge },       { "nocap", role_nocap },
-    { "refuse", role_refuse },
+    { "refuse", role_refuse },     { "range", role_range },
 };
 
 int main(int argc, char **argv)

@@ -86,5 +86,6 @@ int role_spy(void);
 int role_forge(void);
 int role_nocap(void);
 int role_refuse(void);
+int role_range(void);
 
 #endif /* MEMCLIENT_H */

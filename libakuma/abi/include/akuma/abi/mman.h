@@ -22,4 +22,11 @@
 #define AK_MAP_ALIGNMENT_MASK  (0xFFu << AK_MAP_ALIGNMENT_SHIFT)
 #define AK_MAP_ALIGNED(n)      ((unsigned)(n) << AK_MAP_ALIGNMENT_SHIFT)
 
+/*
+ * The most pages one range invocation of an address space maps or takes
+ * (idl/kernel.idl aspace map_range, take_range): their frames fill the
+ * message words after the fixed ones (3 + 60 <= 64).
+ */
+#define AK_ASPACE_RANGE_MAX 60u
+
 #endif /* AKUMA_ABI_MMAN_H */
