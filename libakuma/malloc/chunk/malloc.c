@@ -74,7 +74,7 @@ static __attribute__((noinline)) void free_slow(void *p)
     WITH_HEAP(h, akm_chunk_free(h, p));
 }
 
-void free(void *p)
+__attribute__((always_inline)) void free(void *p)
 {
     akm_chunk_heap_t *h = ak_malloc_thread_get();
     if (__builtin_expect(h != NULL, 1)) {
