@@ -126,7 +126,8 @@ kernel: $(DEFAULT_DIR)/kernel.elf
 # kernel/ are in-kernel tests linked into that image only, and an optional
 # `corrupt` script damages the compiled boot image (to test refusals).
 # A manifest that says @VMM@ makes one image per vmm, <test>@<vmm>, with
-# @VMM@ replaced in its manifest and expect file: every vmm, or those a
+# @VMM@ replaced in its manifest and expect file (and @MALLOC@ by the
+# image's default malloc mode): every vmm, or those a
 # file `vmms` in the folder selects: vmm names, or `reuses-va` (the vmms
 # that reuse addresses) or `!reuses-va` (those that never do).
 vmm_select = $(foreach w,$(1),$(if $(filter reuses-va,$(w)),$(VMMS_REUSING),$(if \
@@ -144,7 +145,7 @@ $(foreach t,$(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)),$(eval $(call 
 define per_vmm_rules
 $(OUT)/tests/$(1)@$(2)/manifest $(OUT)/tests/$(1)@$(2)/expect: $(OUT)/tests/$(1)@$(2)/%: tests/system/$(1)/%
 	@mkdir -p $$(@D)
-	@sed 's/@VMM@/$(2)/g' $$< >$$@
+	@sed -e 's/@VMM@/$(2)/g' -e 's/@MALLOC@/$(MALLOC)/g' $$< >$$@
 $(call image_rules,$(OUT)/tests/$(1)@$(2),$(wildcard tests/system/$(1)/kernel/*.c),$(OUT)/tests/$(1)@$(2)/manifest,test image $(1) with $(2))
 endef
 $(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(call test_vmms,$(t)),$(eval $(call per_vmm_rules,$(t),$(v)))))

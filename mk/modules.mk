@@ -23,7 +23,8 @@
 #   SRC.xflags  := (host kinds) flags for that one source, in every host
 #                binary that compiles it (a model test's -include)
 #   NAME.libs   := (host kinds) what the link adds (-lpthread, ...)
-#   NAME.malloc := (programs) page or chunk, whatever MALLOC says
+#   NAME.malloc := (programs) page or chunk, its pin: the malloc mode it runs
+#                whatever MALLOC says, unless its environment says otherwise
 #   NAME.out    := (host kinds) the output file, if not the default below
 #
 # A module's include path is derived from those lists and nothing else,

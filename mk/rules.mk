@@ -41,14 +41,17 @@ archives = $(foreach m,$(1),$(if $(filter $(m),$(GUEST_LIBS)),$(BUILD)/user/lib/
 
 # Programs: $(OUT)/bin/NAME.elf, the program's objects after the start
 # files of what it uses, and the archives of everything it uses, with the
-# allocator of its mode (MALLOC_LINK.page, MALLOC_LINK.chunk).
+# allocator (MALLOC_LINK: both modes) and what it was linked with: its pin
+# (NAME.malloc) or MALLOC, which it runs unless its environment says
+# otherwise (malloc-pin-MODE or malloc-default-MODE).
 PROGRAMS := $(foreach m,$(MODULES),$(if $(filter program,$($(m).kind)),$(m)))
 define program_rules
 $(1).mode := $(or $($(1).malloc),$(MALLOC))
 ifeq ($$(filter $$($(1).mode),$(MALLOC_MODES)),)
 $$(error $(1) ($($(1).dir)/module.mk): malloc '$$($(1).mode)' is not one of $(MALLOC_MODES))
 endif
-$(1).linkmods := $$(filter-out $(1),$$(call closure,$($(1).uses) $$(MALLOC_LINK.$$($(1).mode))))
+$(1).linkmods := $$(filter-out $(1),$$(call closure,$($(1).uses) $(MALLOC_LINK) \
+    malloc-$(if $($(1).malloc),pin,default)-$$($(1).mode)))
 $(1).start := $$(call objs,user,$$(foreach m,$$($(1).linkmods),$$($$(m).startfiles)))
 $(OUT)/bin/$(1).elf: $$($(1).start) $(call objs,user,$($(1).srcs)) $$(call archives,$$($(1).linkmods)) \
         $(PROGRAM_LDS) $$(call stamp,$(STAMPS)/$(CONFIG)/program-$(1),$$($(1).linkmods) $($(1).srcs))
@@ -105,6 +108,6 @@ cc_seen :=
 cc_entries = $(foreach s,$(2),$(if $(filter $(s),$(cc_seen)),,$(if $(cc_seen),$(comma))$(newline)  $(call \
     cc_entry,$(1),$(s),$(3))$(eval cc_seen += $(s))))
 cc_json = [$(call cc_entries,kernel,$(call link_srcs,ukernel) $(ktests.srcs))$(call \
-    cc_entries,user,$(foreach m,$(PROGRAMS),$(call link_srcs,$(m))) $(foreach m,$(MALLOC_MODES),$(call \
-    link_srcs,$(MALLOC_LINK.$(m)))))$(foreach m,$(MODULES),$(if $(filter $($(m).kind),$(HOST_KINDS)),$(call \
+    cc_entries,user,$(foreach m,$(PROGRAMS),$(call link_srcs,$(m))) $(call \
+    link_srcs,$(MALLOC_LINK) $(foreach f,default pin,$(foreach m,$(MALLOC_MODES),malloc-$(f)-$(m)))))$(foreach m,$(MODULES),$(if $(filter $($(m).kind),$(HOST_KINDS)),$(call \
     cc_entries,$($(m).world),$(call link_srcs,$(m)),$(m))))$(newline)]

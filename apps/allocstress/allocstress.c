@@ -7,7 +7,11 @@
  * MALLOC=page), it runs out after 196,320; with free regions recycled, or
  * with the chunk allocator, it reaches 2,000,000.
  *
- * Usage: allocstress [COUNT [LABEL]]   (default 2,000,000)
+ * Two workloads: `mixed` (the default) as above, sizes 16..2048 with 8
+ * live; `strings`, as the original ran it: one short string, "stress",
+ * allocated, written and freed at once, COUNT times.
+ *
+ * Usage: allocstress [COUNT [LABEL [mixed|strings]]]   (default 2,000,000; LABEL - prints no BENCH line)
  * With a LABEL it also prints, for make bench, the cost per allocation as
  * "BENCH allocstress,LABEL,instructions_per_alloc,..." (the PMU cycle
  * counter: guest instructions under QEMU -icount) and ns_per_alloc.
@@ -29,6 +33,14 @@
 #define LIVE           8u      /* allocations alive at once, oldest freed first */
 #define MIN_SIZE       16u
 #define MAX_SIZE       2048u
+#define STRING         "stress"
+#define STRING_LEN     (sizeof STRING - 1)
+
+/* The string's bytes, aligned as malloc's blocks are, so that copying them takes two stores. */
+static const _Alignas(16) char string_bytes[] = STRING;
+
+/* Where each string goes before it is freed, so that the compiler keeps the allocation. */
+static char *volatile last_string;
 
 static uint64_t parse(const char *s)
 {
@@ -53,14 +65,40 @@ static const char *grouped(uint64_t v, char *buf, size_t n)
     return buf;
 }
 
-int main(int argc, char **argv)
+static void report(uint64_t n)
 {
-    uint64_t count = argc > 1 ? parse(argv[1]) : DEFAULT_COUNT;
+    ak_malloc_stats_t st;
+    ak_malloc_stats(&st);
+    printf("Allocations: %lu (actual count: %lu)\n", (unsigned long)n, (unsigned long)st.alloc_count);
+}
+
+/* The original's loop: a short string made and dropped.  Returns 0, or 1 if malloc failed. */
+static int strings(uint64_t count)
+{
+    for (uint64_t n = 1; n <= count; n++) {
+        char *p = malloc(STRING_LEN);
+        if (!p) {
+            printf("allocstress: allocation %lu of a string failed\n", (unsigned long)n);
+            return 1;
+        }
+        __builtin_memcpy(__builtin_assume_aligned(p, 16), string_bytes, STRING_LEN);
+        last_string = p;
+        free(p);
+        if (n % REPORT_EVERY == 0)
+            report(n);
+    }
+    return 0;
+}
+
+/*
+ * The mixed workload: sizes 16..2048, each touched at both ends, LIVE
+ * alive at once, the oldest freed first.  Returns 0, or 1 if malloc failed.
+ */
+static int mixed(uint64_t count)
+{
     char *live[LIVE] = { 0 };
     uint32_t seed = 12345;
-
-    printf("allocstress: starting virtual address exhaustion test\n");
-    uint64_t i0 = ak_instructions(), t0 = ak_counter();
+    int failed = 0;
     for (uint64_t n = 1; n <= count; n++) {
         seed = seed * 1103515245u + 12345u;
         size_t size = MIN_SIZE + (seed >> 8) % (MAX_SIZE - MIN_SIZE + 1);
@@ -68,31 +106,48 @@ int main(int argc, char **argv)
         if (!p) {
             printf("allocstress: allocation %lu of %lu bytes failed\n", (unsigned long)n,
                    (unsigned long)size);
-            for (unsigned i = 0; i < LIVE; i++)
-                free(live[i]);
-            return 1;
+            failed = 1;
+            break;
         }
         p[0] = (char)n;
         p[size - 1] = (char)(n >> 8);
         unsigned slot = (unsigned)(n % LIVE);
         free(live[slot]);
         live[slot] = p;
-        if (n % REPORT_EVERY == 0) {
-            ak_malloc_stats_t st;
-            ak_malloc_stats(&st);
-            printf("Allocations: %lu (actual count: %lu)\n", (unsigned long)n,
-                   (unsigned long)st.alloc_count);
-        }
+        if (n % REPORT_EVERY == 0)
+            report(n);
     }
     for (unsigned i = 0; i < LIVE; i++)
         free(live[i]);
+    return failed;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t count = argc > 1 ? parse(argv[1]) : DEFAULT_COUNT;
+    const char *label = argc > 2 && strcmp(argv[2], "-") != 0 ? argv[2] : NULL;
+    const char *workload = argc > 3 ? argv[3] : "mixed";
+    int (*run)(uint64_t);
+    if (strcmp(workload, "mixed") == 0) {
+        run = mixed;
+    } else if (strcmp(workload, "strings") == 0) {
+        run = strings;
+    } else {
+        printf("allocstress: unknown workload %s (mixed or strings)\n", workload);
+        return 2;
+    }
+
+    printf("allocstress: starting virtual address exhaustion test\n");
+    uint64_t i0 = ak_instructions(), t0 = ak_counter();
+    if (run(count) != 0)
+        return 1;
     uint64_t i1 = ak_instructions(), t1 = ak_counter();
-    if (argc > 2 && count) {
+    if (label != NULL && count) {
         uint64_t per = (i1 - i0) / count;
         uint64_t ns = (t1 - t0) * 1000 / (ak_counter_freq() / 1000000) / count;
-        printf("BENCH allocstress,%s,instructions_per_alloc,%lu,guest instructions\n", argv[2],
+        printf("BENCH allocstress,%s,instructions_per_alloc,%lu,guest instructions\n", label,
                (unsigned long)per);
-        printf("BENCH allocstress,%s,ns_per_alloc,%lu,host ns\n", argv[2], (unsigned long)ns);
+        printf("BENCH allocstress,%s,ns_per_alloc,%lu,host ns\n", label, (unsigned long)ns);
     }
     char buf[32];
     printf("allocstress: reached %s allocations without failure!\n", grouped(count, buf, sizeof buf));

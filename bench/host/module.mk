@@ -20,7 +20,7 @@ $(1).libs         := -lpthread
 $(1)_akuma.kind   := hostbin
 $(1)_akuma.dir    := $(BENCH_HOST_DIR)
 $(1)_akuma.srcs   := $(BENCH_HOST_DIR)/$(1).c
-$(1)_akuma.uses   := malloc-chunk malloc-linux
+$(1)_akuma.uses   := malloc-chunk-alone malloc-linux
 $(1)_akuma.xflags := -fno-builtin -flto
 $(1)_akuma.libs   := -flto -lpthread
 endef

@@ -1,7 +1,8 @@
 /*
  * C start-up: the creator (init) wrote argc, argv and the environment on
  * the initial stack (abi/start.h), and crt0 passes the stack pointer it
- * started with.  The kernel's loader, or init, has zeroed .bss.
+ * started with.  The kernel's loader, or init, has zeroed .bss.  The
+ * allocator's mode is chosen from the environment before main runs.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 #include <akuma/abi/layout.h>
 #include <akuma/abi/start.h>
+#include <akuma/malloc.h>
 #include <akuma/sys.h>
 
 int main(int argc, char **argv);
@@ -40,6 +42,7 @@ _Noreturn void __ak_start(uint64_t *sp)
     } else {
         environ = argv + argc + 1;
     }
+    ak_malloc_choose(getenv("MALLOC"));
     exit(main((int)argc, argv));
 }
 

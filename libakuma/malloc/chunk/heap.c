@@ -274,28 +274,120 @@ static size_t large_len(size_t n, size_t off)
     return akm_round_up((n > 0 ? n : 1) + before, AKM_PAGE);
 }
 
-static void *large_alloc(akm_chunk_heap_t *h, size_t n, size_t align)
+static void large_link(akm_chunk_heap_t *h, akm_large_t *l)
 {
-    size_t off = align > LARGE_HDR ? align : LARGE_HDR;
-    size_t len = large_len(n, off);
-    akm_large_t *l = ak_malloc_pages_in(len, align > AKM_PAGE ? align : AKM_PAGE);
-    if (l == NULL)
-        return NULL;
-    ctr_add(&h->kernel_in, len);
     l->magic = large_magic(l);
-    l->heap = h;
-    l->len = len;
-    l->off = off;
-    l->requested = n;
     l->prev = NULL;
     l->next = h->larges;
     if (h->larges != NULL)
         h->larges->prev = l;
     h->larges = l;
     h->nlarges++;
-    akm_block_t *b = block_at(l, off - WORD);
+}
+
+/*
+ * A mapping of the cache for len bytes with the default offset: the
+ * smallest that holds them, its tail beyond len given back if it is more
+ * than half of len; off the cache.  NULL if none holds them.
+ */
+static akm_large_t *large_reuse(akm_chunk_heap_t *h, size_t len)
+{
+    akm_large_t **best = NULL;
+    for (akm_large_t **at = &h->lcache; *at != NULL; at = &(*at)->next)
+        if ((*at)->len >= len && (best == NULL || (*at)->len < (*best)->len))
+            best = at;
+    if (best == NULL)
+        return NULL;
+    akm_large_t *l = *best;
+    *best = l->next;
+    h->nlcache--;
+    h->lcache_bytes -= l->len;
+    if (l->len - len > len / 2) {
+        pages_out(h, (char *)l + len, l->len - len);
+        l->len = len;
+    }
+    return l;
+}
+
+/* A large mapping for n bytes aligned to align; zero: its payload reads zero. */
+static void *large_alloc(akm_chunk_heap_t *h, size_t n, size_t align, bool zero)
+{
+    size_t off = align > LARGE_HDR ? align : LARGE_HDR;
+    size_t len = large_len(n, off);
+    akm_large_t *l = off == LARGE_HDR ? large_reuse(h, len) : NULL;
+    akm_block_t *b;
+    if (l != NULL) {
+        if (zero)
+            memset(block_payload(block_at(l, off - WORD)), 0, n);
+    } else {
+        l = ak_malloc_pages_in(len, align > AKM_PAGE ? align : AKM_PAGE);
+        if (l == NULL)
+            return NULL;
+        ctr_add(&h->kernel_in, len);
+        l->len = len;
+        l->off = off;
+    }
+    l->heap = h;
+    l->requested = n;
+    large_link(h, l);
+    b = block_at(l, off - WORD);
     hdr_set(b, make_low((size_t)__builtin_ctzll(off) << HDR_SIZE_SHIFT, 0, HDR_LARGE));
     return block_payload(b);
+}
+
+static void large_unmap(akm_chunk_heap_t *h, akm_large_t *l)
+{
+    l->magic = 0;
+    pages_out(h, l, l->len);
+}
+
+/*
+ * Gives back the large mapping l (off the heap's list): to the cache if it
+ * has the default offset and fits (AKM_LARGE_CACHE mappings of at most
+ * AKM_LARGE_CACHE_BYTES together, the oldest going back to the system to
+ * make room), else to the system; always to the system from a heap whose
+ * thread has ended, which is being drained.  A cached mapping keeps its
+ * header word with HDR_FREE, so a second free of its block is a double
+ * free.
+ */
+static void large_release(akm_chunk_heap_t *h, akm_large_t *l)
+{
+    if (l->off != LARGE_HDR || l->len > AKM_LARGE_CACHE_BYTES || h->state == AKM_HEAP_ABANDONED) {
+        large_unmap(h, l);
+        return;
+    }
+    while (h->nlcache >= AKM_LARGE_CACHE || h->lcache_bytes + l->len > AKM_LARGE_CACHE_BYTES) {
+        akm_large_t **oldest = &h->lcache;
+        while ((*oldest)->next != NULL)
+            oldest = &(*oldest)->next;
+        akm_large_t *o = *oldest;
+        *oldest = NULL;
+        h->nlcache--;
+        h->lcache_bytes -= o->len;
+        large_unmap(h, o);
+    }
+    akm_block_t *b = block_at(l, l->off - WORD);
+    hdr_set(b, make_low((size_t)__builtin_ctzll(l->off) << HDR_SIZE_SHIFT, 0, HDR_LARGE | HDR_FREE));
+    l->magic = 0;
+    l->next = h->lcache;
+    h->lcache = l;
+    h->nlcache++;
+    h->lcache_bytes += l->len;
+}
+
+/* Gives back every cached large mapping.  Returns how many went. */
+static size_t large_trim(akm_chunk_heap_t *h)
+{
+    size_t n = 0;
+    while (h->lcache != NULL) {
+        akm_large_t *l = h->lcache;
+        h->lcache = l->next;
+        h->nlcache--;
+        h->lcache_bytes -= l->len;
+        large_unmap(h, l);
+        n++;
+    }
+    return n;
 }
 
 static void large_free(akm_chunk_heap_t *h, akm_large_t *l)
@@ -307,8 +399,7 @@ static void large_free(akm_chunk_heap_t *h, akm_large_t *l)
     if (l->next != NULL)
         l->next->prev = l->prev;
     h->nlarges--;
-    l->magic = 0;
-    pages_out(h, l, l->len);
+    large_release(h, l);
 }
 
 /*
@@ -385,14 +476,14 @@ static void *chunk_alloc_aligned(akm_chunk_heap_t *h, size_t n, size_t align)
  * power of two from GRANULE to ALIGN_MAX), counted in h; NULL if pages in
  * failed (the caller reports it).
  */
-static void *alloc(akm_chunk_heap_t *h, size_t n, size_t align)
+static void *alloc(akm_chunk_heap_t *h, size_t n, size_t align, bool zero)
 {
     if (n <= AKM_SMALL_MAX && align == GRANULE)
         return akm_small_malloc(h, n);
     akm_chunk_collect(h);
     void *p;
     if (!fits_chunk(n, align))
-        p = large_alloc(h, n, align);
+        p = large_alloc(h, n, align, zero);
     else if (align == GRANULE)
         p = chunk_alloc(h, n);
     else
@@ -548,7 +639,7 @@ int akm_chunk_memalign(akm_chunk_heap_t *h, size_t align, size_t size, void **ou
         return -AK_ENOMEM;
     if (align < GRANULE)
         align = GRANULE;
-    void *p = alloc(h, size, align);
+    void *p = alloc(h, size, align, false);
     if (p == NULL) {
         report_oom(h, size, align);
         return -AK_ENOMEM;
@@ -562,12 +653,12 @@ int akm_chunk_calloc(akm_chunk_heap_t *h, size_t n, size_t size, void **out)
     size_t total;
     if (__builtin_mul_overflow(n, size, &total) || total > AK_MALLOC_REQUEST_MAX)
         return -AK_ENOMEM;
-    void *p = alloc(h, total, GRANULE);
+    void *p = alloc(h, total, GRANULE, true);
     if (p == NULL) {
         report_oom(h, total, GRANULE);
         return -AK_ENOMEM;
     }
-    if (fits_chunk(total, GRANULE))  /* a large mapping is fresh from pages in: zero */
+    if (fits_chunk(total, GRANULE))  /* a large mapping is fresh from pages in, or zeroed by alloc */
         memset(p, 0, total);
     *out = p;
     return 0;
@@ -599,7 +690,7 @@ int akm_chunk_realloc(akm_chunk_heap_t *h, void *p, size_t size, void **out)
         *out = p;
         return 0;
     }
-    void *q = alloc(h, size, GRANULE);
+    void *q = alloc(h, size, GRANULE, false);
     if (q == NULL) {
         if (mine && large && large_resize(h, large_of(b, low), size, true)) {
             ctr_add(&h->user, size - old);  /* shrinking, it could not move: it stays */
@@ -658,6 +749,8 @@ int akm_chunk_trim(akm_chunk_heap_t *h)
         c = next;
     }
     if (akm_small_trim(h) != 0)
+        released = 1;
+    if (large_trim(h) != 0)
         released = 1;
     return released;
 }
@@ -794,6 +887,21 @@ static void check_heap(const akm_chunk_heap_t *h, uint64_t *user, uint64_t *live
     }
     if (n != h->nlarges)
         check_fail(h, "large mapping count");
+    n = 0;
+    size_t cached = 0;
+    for (const akm_large_t *l = h->lcache; l != NULL; l = l->next) {
+        uint64_t low;
+        if (l->magic != 0 || l->off != LARGE_HDR || l->len % AKM_PAGE != 0 || l->len > AKM_LARGE_CACHE_BYTES
+            || !hdr_get(block_at((void *)(uintptr_t)l, l->off - WORD), &low)
+            || low != make_low((size_t)__builtin_ctzll(l->off) << HDR_SIZE_SHIFT, 0, HDR_LARGE | HDR_FREE))
+            check_fail(l, "cached large mapping");
+        if (++n > AKM_LARGE_CACHE)
+            check_fail(h, "large cache too long");
+        cached += l->len;
+    }
+    if (n != h->nlcache || cached != h->lcache_bytes || cached > AKM_LARGE_CACHE_BYTES)
+        check_fail(h, "large cache counts");
+    *held += cached;
 
     /* Every block marked HDR_REMOTE is on the list; one whose mark its owner
        overwrote (set_prev_free) is on it unmarked, and counted gone. */

@@ -22,7 +22,7 @@
 
 #include <malloc/glue.h>
 
-const uint64_t akm_hdr_key = UINT64_C(0x9E3779B97F4A7C15);
+const volatile uint64_t akm_hdr_key = UINT64_C(0x9E3779B97F4A7C15);
 
 /* Bytes of blocks written per extension: a page, so that only pages in use are touched. */
 #define EXTEND_BYTES ((size_t)4096)

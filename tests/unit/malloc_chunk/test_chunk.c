@@ -234,9 +234,59 @@ static void test_large_rule(void **state)
         assert_int_equal(akm_chunk_usable_size(&heap, p), len - LARGE_HDR);
         assert_int_equal((uintptr_t)p % AKM_PAGE, LARGE_HDR);
         release(p);
-        assert_int_equal(mapped(), before);  /* given back at once */
+        assert_int_equal(heap.nlcache, 1);  /* kept for the next large request */
+        assert_int_equal(akm_chunk_trim(&heap), 1);
+        assert_int_equal(mapped(), before);
     }
     assert_int_equal(heap.nchunks, 0);
+}
+
+/* Freed large mappings are kept (AKM_LARGE_CACHE, AKM_LARGE_CACHE_BYTES together), reused by the smallest fit. */
+static void test_large_cache(void **state)
+{
+    (void)state;
+    char *p = alloc(200000);
+    uint64_t held = mapped();
+    memset(p, 0x5A, 200000);
+    release(p);
+    assert_int_equal(mapped(), held);
+    EXPECT_PANIC(akm_chunk_free(&heap, p), "double free");
+    char *q = alloc(190000);  /* fits the kept mapping: no pages in */
+    assert_ptr_equal(q, p);
+    assert_int_equal(mapped(), held);
+    assert_int_equal(heap.nlcache, 0);
+    release(q);
+    void *z = NULL;  /* calloc of a kept mapping reads zero */
+    assert_int_equal(akm_chunk_calloc(&heap, 1, 199000, &z), 0);
+    check();
+    assert_ptr_equal(z, p);
+    for (size_t i = 0; i < 199000; i++)
+        assert_int_equal(((unsigned char *)z)[i], 0);
+    release(z);
+    char *small = alloc(70000);  /* less than half the mapping: its tail goes back */
+    assert_ptr_equal(small, p);
+    assert_int_equal(mapped(), akm_round_up(70000 + AKM_CHUNK_LARGE_SLACK, AKM_PAGE));
+    release(small);
+    void *big[AKM_LARGE_CACHE + 1];
+    for (size_t i = 0; i <= AKM_LARGE_CACHE; i++)
+        big[i] = alloc(200000);
+    for (size_t i = 0; i <= AKM_LARGE_CACHE; i++)
+        release(big[i]);
+    assert_true(heap.nlcache <= AKM_LARGE_CACHE);  /* the oldest went back */
+    assert_true(heap.lcache_bytes <= AKM_LARGE_CACHE_BYTES);
+    void *huge = alloc(AKM_LARGE_CACHE_BYTES + 1);  /* more than the cache holds: never kept */
+    uint64_t before = mapped();
+    release(huge);
+    assert_true(mapped() < before);
+    assert_int_equal(akm_chunk_trim(&heap), 1);
+    assert_int_equal(mapped(), 0);
+    /* A heap whose thread ended is drained: it keeps no mapping. */
+    char *last = alloc(200000);
+    heap.state = AKM_HEAP_ABANDONED;
+    release(last);
+    heap.state = AKM_HEAP_LOOSE;
+    assert_int_equal(heap.nlcache, 0);
+    assert_int_equal(mapped(), 0);
 }
 
 static void test_large_aligned(void **state)
@@ -559,10 +609,10 @@ static void test_kernel_bytes(void **state)
     void *big = alloc(70000);
     assert_int_equal(stats().kernel_bytes_in, 4 * AKM_CHUNK_SIZE + 73728);
     release(big);
-    assert_int_equal(stats().kernel_bytes_out, 73728);
+    assert_int_equal(stats().kernel_bytes_out, 0);  /* kept for the next large request */
     for (size_t i = 0; i < 200; i++)
         release(blocks[i]);
-    assert_int_equal(stats().kernel_bytes_out, 73728);  /* one kept by the class, three cached */
+    assert_int_equal(stats().kernel_bytes_out, 0);  /* one kept by the class, three cached */
     assert_int_equal(heap.ncache, 3);
     assert_int_equal(akm_chunk_trim(&heap), 1);
     check();
@@ -638,6 +688,7 @@ int main(void)
         T(test_small_realloc_in_place),
         T(test_whole_chunk_request),
         T(test_large_rule),
+        T(test_large_cache),
         T(test_large_aligned),
         T(test_spare_chunk_hysteresis),
         T(test_spare_is_used_first),

@@ -2,7 +2,7 @@
 # (ops_page.c, ops_chunk.c) and the test glue (testglue.c: a checked page
 # arena, injected failures, a panic that longjmps back to the test), which
 # the malloc_page and malloc_chunk suites and the fuzzers use too.  Each
-# links the mode's core, not its public wrappers (page/malloc.c,
+# links the mode's core, not its public wrappers (page_api.inc,
 # chunk/malloc.c), so it never replaces the host's malloc.
 # -fno-builtin: as the allocator is built (libakuma/malloc/module.mk).
 MODULES               += malloc-testglue malloc-ops-page malloc-ops-chunk

@@ -1,13 +1,14 @@
 /*
  * libakuma's malloc: the C allocation functions and the allocator's
- * counters.  One of two implementations is linked, chosen at build time
- * (MALLOC=page|chunk, DESIGN.md 6); both keep every contract below.
+ * counters.  Programs carry two modes (DESIGN.md 6) and run one, chosen
+ * once at start (ak_malloc_mode, below); the LD_PRELOAD library for Linux
+ * is chunk mode alone.  Both keep every contract below.
  *
  *   page   one mapping per allocation, max(size, alignment) rounded up to
  *          4 KiB; free() unmaps it at once.  Pointers are page-aligned.
- *   chunk  a two-level segregated fit allocator (TLSF) inside 64 KiB
- *          chunks; a request with size + 1024 > 64 KiB gets a mapping of
- *          its own of round_up(size + 1024, 4 KiB) bytes.
+ *   chunk  size classes and a two-level segregated fit allocator (TLSF)
+ *          inside 64 KiB chunks; a request with size + 1024 > 64 KiB gets
+ *          a mapping of its own of round_up(size + 1024, 4 KiB) bytes.
  *
  * Every pointer returned is aligned to at least AK_MALLOC_ALIGN.  A
  * request of 0 bytes returns a unique pointer that may be freed.  On
@@ -25,6 +26,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <akuma/abi/procmgr.h>
 
 /* The alignment of every block; larger alignments through the memalign family. */
 #define AK_MALLOC_ALIGN ((size_t)16)
@@ -73,5 +76,29 @@ int malloc_trim(size_t pad);
 
 /* A consistent copy of the counters. */
 void ak_malloc_stats(ak_malloc_stats_t *out);
+
+/*
+ * The mode a program runs (programs only): mode is AK_PM_MALLOC_PAGE or
+ * AK_PM_MALLOC_CHUNK (akuma/abi/procmgr.h, the numbers init's list()
+ * reports), from says where it came from.  The C start-up chooses it once,
+ * before main, by ak_malloc_choose(getenv("MALLOC")): "page" or "chunk"
+ * there, else the program's pin (NAME.malloc in its module.mk), else the
+ * image's default (MALLOC= of make).  Any other value of MALLOC is
+ * ignored, with a line saying so on the console.
+ */
+#define AK_MALLOC_FROM_ENV     1u
+#define AK_MALLOC_FROM_PIN     2u
+#define AK_MALLOC_FROM_DEFAULT 3u
+typedef struct {
+    uint8_t mode;
+    uint8_t from;
+} ak_malloc_mode_t;
+
+ak_malloc_mode_t ak_malloc_mode(void);
+/* Chooses the mode from MALLOC's value (NULL: not set).  Before any allocation, once. */
+void ak_malloc_choose(const char *value);
+/* "page", "chunk"; "environment", "pin", "default"; "?" for any other number. */
+const char *ak_malloc_mode_name(unsigned mode);
+const char *ak_malloc_from_name(unsigned from);
 
 #endif /* AKUMA_MALLOC_H */

@@ -49,4 +49,14 @@ void akm_report_oom(const ak_malloc_stats_t *s, size_t request, size_t align);
  */
 _Noreturn void akm_panic(const char *op, const void *p, const char *why);
 
+/*
+ * The mode chosen from MALLOC's value (NULL: not set) and what the program
+ * was linked with (built): value's mode if it is exactly "page" or
+ * "chunk", else built; *bad says whether a value was set and ignored.
+ */
+ak_malloc_mode_t akm_mode_resolve(const char *value, ak_malloc_mode_t built, bool *bad);
+
+/* What the program was linked with: its pin or the image's default (mode/, one linked per program). */
+extern const ak_malloc_mode_t akm_built;
+
 #endif /* AKUMA_MALLOC_AKM_H */

@@ -98,9 +98,15 @@
 /*
  * Mixes a word's chunk into its check: any odd 64-bit constant with good
  * high bits (small.c), read from memory because that is one load where the
- * constant takes four instructions.
+ * constant takes four instructions.  Volatile, because link-time
+ * optimisation would otherwise fold the constant back in.
  */
-extern const uint64_t akm_hdr_key;
+extern const volatile uint64_t akm_hdr_key;
+
+static inline uint64_t hdr_key(void)
+{
+    return akm_hdr_key;
+}
 #define CHUNK_COOKIE UINT64_C(0xC4A0C4A0A11C0C4A)
 #define LARGE_COOKIE UINT64_C(0x1A49E1A49E1A49E5)
 
@@ -192,7 +198,7 @@ static inline void word_store(akm_block_t *b, uint64_t w)
 /* The check of a header word with the low bits low, in the chunk (64 KiB region) at `chunk`. */
 static inline uint64_t hdr_check_in(uintptr_t chunk, uint64_t low)
 {
-    return ((chunk ^ (low & HDR_HASHED)) * akm_hdr_key) >> HDR_CHECK_SHIFT;
+    return ((chunk ^ (low & HDR_HASHED)) * hdr_key()) >> HDR_CHECK_SHIFT;
 }
 
 static inline uint64_t hdr_check(const akm_block_t *b, uint64_t low)
@@ -215,7 +221,7 @@ static inline bool hdr_valid(const akm_block_t *b, uint64_t w)
 static inline bool hdr_small_live_in(const akm_chunk_t *c, uint64_t w)
 {
     uint64_t in = (w & (HDR_HASHED | HDR_GONE)) | HDR_SMALL;
-    return (w >> HDR_CHECK_SHIFT) == ((akm_addr(c) ^ in) * akm_hdr_key) >> HDR_CHECK_SHIFT;
+    return (w >> HDR_CHECK_SHIFT) == ((akm_addr(c) ^ in) * hdr_key()) >> HDR_CHECK_SHIFT;
 }
 
 /* The whole word for b with the low 40 bits low. */

@@ -54,6 +54,14 @@
 #define AKM_CHUNK_SPARES     1u
 /* Empty small chunks a heap keeps for any class, so that classes whose counts rise and fall do not map and unmap. */
 #define AKM_SMALL_CACHE      4u
+/*
+ * Freed large mappings a heap keeps for its next large requests (each
+ * still a mapping of its own, the seed's rule), so that a program that
+ * allocates and frees big buffers in turn neither maps nor faults its
+ * pages again; at most this many, of this many bytes together.
+ */
+#define AKM_LARGE_CACHE       16u
+#define AKM_LARGE_CACHE_BYTES ((size_t)4 * 1024 * 1024)
 /* The largest request served by a size class; 65 classes, 16 to 4224 bytes a block. */
 #define AKM_SMALL_MAX        ((size_t)4096)
 #define AKM_CLASSES          65u
@@ -94,6 +102,9 @@ struct akm_chunk_heap {
     size_t nsmall;         /* small chunks */
     size_t nlarges;
     size_t spares;         /* TLSF chunks that are one free block; at most AKM_CHUNK_SPARES */
+    akm_large_t *lcache;   /* freed large mappings kept for reuse, newest first (next only) */
+    size_t nlcache;        /* at most AKM_LARGE_CACHE */
+    size_t lcache_bytes;   /* at most AKM_LARGE_CACHE_BYTES */
 
     /* Blocks of this heap freed by other threads: payloads linked through
        their first word, pushed with compare-and-swap, taken whole.  With

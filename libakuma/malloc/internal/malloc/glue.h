@@ -11,7 +11,7 @@
  *
  * Both allocator modes (page/ and chunk/) call only these functions.  Page
  * mode calls every one of them, except ak_malloc_lock/unlock, with the
- * allocator lock held (taken by its public wrappers, api.inc).  Chunk mode
+ * allocator lock held (taken by its public wrappers, page_api.inc).  Chunk mode
  * gives each thread a heap of its own and takes the lock only to register
  * heaps, sum their counters and trim (chunk/thread.c): its pages in and
  * out, reports and errno may come from several threads at once.  No glue

@@ -15,7 +15,7 @@
  * touching it.
  *
  * The heap is a plain struct: all-zero bytes are an empty heap.  It takes
- * no lock (page/malloc.c does) and reaches the system only through glue.h.
+ * no lock (its public functions do: page_api.inc) and reaches the system only through glue.h.
  * Errors as in chunk.h: 0, or -AK_ENOMEM (pages in failed: reported
  * through ak_malloc_oom() first; or the request is too large: no report),
  * or -AK_EINVAL (akm_page_memalign: align not a power of two).  free,
