@@ -58,10 +58,21 @@ static con_client_t *client_of(con_t *c, uint64_t badge, bool make)
     return free_one;
 }
 
-static void flush_line(con_client_t *cl)
+void con_emit(con_t *c, uint64_t src, const char *s, size_t n)
+{
+    if (n == 0)
+        return;
+    if (c->port_mid_line && c->port_src != src)
+        con_port_write("\n", 1);
+    con_port_write(s, n);
+    c->port_mid_line = s[n - 1] != '\n';
+    c->port_src = src;
+}
+
+static void flush_line(con_t *c, con_client_t *cl)
 {
     if (cl && cl->len) {
-        con_port_write(cl->line, cl->len);
+        con_emit(c, cl->badge, cl->line, cl->len);
         cl->len = 0;
     }
 }
@@ -75,7 +86,7 @@ static int h_write(void *ctx, uint64_t badge, const uint8_t *data, uint64_t data
     for (uint64_t i = 0; i < data_len; i++) {
         cl->line[cl->len++] = (char)data[i];
         if (data[i] == '\n' || cl->len == sizeof cl->line)
-            flush_line(cl);
+            flush_line(c, cl);
     }
     return 0;
 }
@@ -87,7 +98,7 @@ static int h_read(void *ctx, uint64_t badge, uint32_t max, uint8_t mode, uint8_t
         return -AK_EINVAL;
     if (!allowed(c, badge))
         return -AK_EAGAIN;
-    flush_line(client_of(c, badge, false)); /* the prompt before the answer */
+    flush_line(c, client_of(c, badge, false)); /* the prompt before the answer */
     size_t n = available(c, max, mode);
     if (n) {
         for (size_t i = 0; i < n; i++)
@@ -166,7 +177,7 @@ void con_input(con_t *c, uint8_t byte)
         while (c->in_count && in_at(c, c->in_count - 1) != '\n')
             c->in_count--;
         c->interrupts++;
-        con_port_write("^C\n", 3);
+        con_emit(c, CON_SRC_SELF, "^C\n", 3);
         if (c->fg_pid)
             con_kill(c->fg_pid);
         return;

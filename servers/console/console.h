@@ -4,7 +4,10 @@
  *
  * Invariants: a client's unfinished line is in clients[i].line and never
  * on the port; the port receives whole lines (or AK_CON_LINE_MAX-byte
- * pieces of a longer one) and, between them, the kernel's log.  Input is
+ * pieces of a longer one) and, between them, the kernel's log.  The one
+ * exception is a reader's prompt, written unfinished when it reads: the
+ * port then belongs to that source (port_src) until it ends the line, and
+ * any other source's output starts on a new line (con_emit).  Input is
  * a ring of AK_CON_INPUT_MAX bytes: a byte that finds it full is dropped
  * and counted in overflow, never stored.  A blocked reader is a held
  * request and a reply capability in slot CON_SLOT_REPLY0 + i; input is
@@ -54,6 +57,8 @@ typedef struct con {
     con_reader_t readers[CON_READERS];
     uint8_t in[AK_CON_INPUT_MAX];
     size_t in_head, in_count;
+    uint64_t port_src;               /* the source of the port's unfinished line */
+    bool port_mid_line;              /* the port's last byte was not a newline */
     uint64_t fg_client;              /* 0: anyone may read */
     uint32_t fg_pid;                 /* 0: Ctrl-C kills nobody */
     uint64_t overflow, interrupts, klog_lost, reads, seq;
@@ -64,6 +69,13 @@ typedef struct con {
 
 /* Writes n bytes to the port, whole (main.c). */
 void con_port_write(const char *s, size_t n);
+
+/* Sources of output besides clients (whose badges are below 2^62). */
+#define CON_SRC_KLOG UINT64_MAX
+#define CON_SRC_SELF (UINT64_MAX - 1)
+
+/* Writes s for source src: on a new line if another source left the port mid-line. */
+void con_emit(con_t *c, uint64_t src, const char *s, size_t n);
 /* Asks init to kill pid (main.c); errors are ignored by the caller. */
 void con_kill(uint32_t pid);
 

@@ -3,8 +3,11 @@
  * idl/console.idl.  It maps the device's page, claims its receive
  * interrupt (INTID 33) and takes it as a notification bound to its
  * endpoint, so one receive loop sees requests, typed bytes and the
- * kernel's log (which the kernel hands it through the same notification
- * once it has attached it: see klog_drain).
+ * kernel's log: once the console attaches it (device.klog_attach), the
+ * kernel keeps its lines, and what processes write with the console
+ * system call (init, the vmms: they never wait for the console), in a
+ * ring and signals the same notification; the console takes them whole
+ * (klog_drain) between its clients' lines.
  *
  * The port is written polled, a whole line at a time, by this one thread:
  * nothing else writes it while the console lives, but a kernel panic and
@@ -102,7 +105,8 @@ static int setup(void)
     int rc;
     if ((rc = map_uart()) != 0 || (rc = irqctl_claim(CON_SLOT_IRQCTL, PL011_IRQ, CON_SLOT_IRQ)) != 0 ||
         (rc = procctl_notification(CON_SLOT_PROCCTL, CON_SLOT_NOTIF)) != 0 ||
-        (rc = irq_bind(CON_SLOT_IRQ, CON_SLOT_NOTIF)) != 0)
+        (rc = irq_bind(CON_SLOT_IRQ, CON_SLOT_NOTIF)) != 0 ||
+        (rc = device_klog_attach(CON_SLOT_DEVICE, CON_SLOT_NOTIF)) != 0)
         return rc;
     int64_t r = ak_bind(CON_SLOT_NOTIF);
     if (r < 0)
@@ -121,6 +125,27 @@ static void uart_drain(void)
     while (!(*uart(UART_FR) & FR_RXFE))
         con_input(&con, (uint8_t)(*uart(UART_DR) & 0xff));
     (void)irq_ack(CON_SLOT_IRQ);
+}
+
+/* The kernel's log, whole lines at a time, until it is empty. */
+static void klog_drain(void)
+{
+    const char *area = (const char *)(uintptr_t)(AK_IPCBUF_VA + AK_CONSOLE_OFFSET);
+    for (;;) {
+        uint64_t n = 0, lost = 0;
+        if (device_klog_read(CON_SLOT_DEVICE, &n, &lost) != 0)
+            return;
+        if (lost) {
+            char line[80];
+            int k = snprintf(line, sizeof line, "[console] %lu bytes of the kernel's log lost (its ring was full)\n",
+                             (unsigned long)lost);
+            con.klog_lost += lost;
+            con_emit(&con, CON_SRC_SELF, line, k > 0 && (size_t)k < sizeof line ? (size_t)k : 0);
+        }
+        if (n == 0)
+            return;
+        con_emit(&con, CON_SRC_KLOG, area, n);
+    }
 }
 
 int main(void)
@@ -142,6 +167,7 @@ int main(void)
         }
         if ((uint64_t)badge == AK_NOTIFY_BADGE && ak_msginfo_label(m.info) == AK_NOTIFY_LABEL) {
             uart_drain();
+            klog_drain();
             con_wake_readers(&con);
             continue;
         }

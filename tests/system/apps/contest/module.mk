@@ -3,4 +3,4 @@
 # overflow of the input buffer, malformed requests.
 MODULES        += contest
 contest.kind   := program
-contest.uses   := libc idl-console-client idl-proc-client
+contest.uses   := libc idl-console-client idl-proc-client idl-kernel-client
