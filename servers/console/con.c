@@ -132,6 +132,7 @@ static int h_foreground(void *ctx, uint64_t badge, uint32_t client, uint32_t pid
         return -AK_EINVAL;
     c->fg_client = client;
     c->fg_pid = pid;
+    c->fg_changed = true;
     return 0;
 }
 
@@ -167,6 +168,11 @@ bool con_serve(con_t *c, uint64_t badge, ak_msg_t *m, ak_ipcbuf_t *buf)
         return false;
     }
     con_consume(c, c->taken);
+    if (c->fg_changed) {
+        /* Its reply has no words in the IPC buffer, which answering a reader overwrites. */
+        c->fg_changed = false;
+        con_wake_readers(c);
+    }
     return true;
 }
 

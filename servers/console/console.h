@@ -65,6 +65,7 @@ typedef struct con {
     /* Set by a handler for the loop: */
     size_t taken;                    /* input bytes the answered read used */
     int held;                        /* the reader slot a read was held in, or -1 */
+    bool fg_changed;                 /* held readers may be allowed now */
 } con_t;
 
 /* Writes n bytes to the port, whole (main.c). */

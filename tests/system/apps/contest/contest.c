@@ -18,6 +18,9 @@
  *   garbage          sends malformed requests and checks each refusal
  *   klogbad          (slot 2: the PL011, 3: procctl, 4: an endpoint) the
  *                    kernel-log invocations refused to all but the console
+ *   stdio            libakuma's printf, fgets and getchar, which go through
+ *                    the console when slot AK_SLOT_CONSOLE holds it (and
+ *                    find the end of input at once when it does not)
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -314,6 +317,36 @@ static int do_klogbad(void)
     return 0;
 }
 
+static int do_stdio(void)
+{
+    char name[32];
+    printf("name? ");
+    if (!fgets(name, sizeof name, stdin)) {
+        printf("stdio: no input\n");
+        return 0;   /* no console: the image expects exactly this line */
+    }
+    size_t len = strlen(name);
+    if (len && name[len - 1] == '\n')
+        name[len - 1] = '\0';
+    printf("hello, %s\n", name);
+    printf("getchar:");
+    for (int c = getchar(); c != EOF; c = getchar()) {
+        if (c == '\n') {
+            printf(" NL\n");
+            break;
+        }
+        printf(" %c", c);
+    }
+    /* A short buffer: fgets stops at size-1, the rest stays for the next call. */
+    char small[4];
+    if (!fgets(small, sizeof small, stdin) || strcmp(small, "abc") != 0 || !fgets(small, sizeof small, stdin) ||
+        strcmp(small, "de\n") != 0)
+        printf("AKTEST FAIL console-stdio-fgets-short: got '%s'\n", small);
+    else
+        printf("AKTEST PASS console-stdio-fgets-short\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -339,6 +372,8 @@ int main(int argc, char **argv)
         return do_garbage();
     if (strcmp(mode, "klogbad") == 0)
         return do_klogbad();
+    if (strcmp(mode, "stdio") == 0)
+        return do_stdio();
     printf("contest: unknown mode '%s'\n", mode);
     return 2;
 }
