@@ -4,6 +4,7 @@
 #include <ukernel/klog.h>
 
 #include <akuma/abi/errno.h>
+#include <ukernel/kprintf.h>
 #include <ukernel/notif.h>
 #include <ukernel/object.h>
 #include <ukernel/plat.h>
@@ -13,12 +14,12 @@ typedef struct klog {
     size_t head, count;          /* the oldest byte, and how many there are */
     uint64_t lost;               /* bytes dropped since the last read */
     const vspace_t *owner;       /* the attached console's address space, or NULL */
-    notification_t *notif;       /* signalled with badge when pending */
+    notification_t *notif;       /* signalled with badge when klog_pending */
     uint64_t badge;
-    int pending;                 /* written since the last signal */
 } klog_t;
 
 static klog_t klog;
+int klog_pending;                /* written since the last signal (only while attached) */
 
 void klog_write(const char *s, size_t n)
 {
@@ -33,7 +34,7 @@ void klog_write(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         klog.ring[(klog.head + klog.count + i) % KLOG_SIZE] = s[i];
     klog.count += n;
-    klog.pending = 1;
+    klog_pending = 1;
 }
 
 int klog_attach(const vspace_t *vs, notification_t *n, uint64_t badge)
@@ -46,7 +47,7 @@ int klog_attach(const vspace_t *vs, notification_t *n, uint64_t badge)
     klog.badge = badge;
     klog.head = klog.count = 0;
     klog.lost = 0;
-    klog.pending = 0;
+    klog_pending = 0;
     return 0;
 }
 
@@ -74,7 +75,7 @@ static void detach(void)
     notification_t *n = klog.notif;
     klog.owner = NULL;
     klog.notif = NULL;
-    klog.pending = 0;
+    klog_pending = 0;
     while (klog.count) {
         size_t k = KLOG_SIZE - klog.head < klog.count ? KLOG_SIZE - klog.head : klog.count;
         plat_console_write(&klog.ring[klog.head], k);
@@ -94,15 +95,17 @@ void klog_forget(const vspace_t *vs)
 void klog_flush(void)
 {
     if (klog.owner) {
+        uint64_t lost = klog.lost;
         klog.notif = NULL;       /* halting: no reference to drop, no one to wake */
         detach();
+        if (lost)
+            kprintf("[kernel] %lu bytes of the kernel's log lost (its ring was full)\n", (unsigned long)lost);
     }
 }
 
-void klog_kick(void)
+void klog_kick_now(void)
 {
-    if (klog.pending && klog.notif) {
-        klog.pending = 0;
+    klog_pending = 0;
+    if (klog.notif)
         notif_signal(klog.notif, klog.badge);
-    }
 }

@@ -161,7 +161,8 @@ void devices_forget(const vspace_t *vs)
 }
 
 /* No console attaches the kernel's log in the model: nothing to signal. */
-void klog_kick(void)
+int klog_pending;
+void klog_kick_now(void)
 {
 }
 

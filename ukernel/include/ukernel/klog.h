@@ -11,10 +11,11 @@
  * its own, so neither splits the other.  A write that does not fit is
  * dropped whole and its bytes counted; the next read reports them.
  *
- * Three promises hold whatever the console does: panic() and halt()
- * empty the ring onto the port themselves, polled, before their own
- * lines (klog_flush), so the last lines and "[kernel] halt: status N"
- * always reach it; and a console whose address space goes (it ended or
+ * Three promises hold whatever the console does: panic(), the kernel's
+ * exception report and halt() empty the ring onto the port themselves,
+ * polled, before their own lines (klog_flush, which also says how many
+ * bytes a full ring dropped), so the last lines, a panic and
+ * "[kernel] halt: status N" always reach it; and a console whose address space goes (it ended or
  * was killed) is detached, what it had not taken written out.  Nothing
  * here ever waits for the console: a process printing through the
  * kernel (init, a vmm) never blocks on it.
@@ -51,7 +52,14 @@ void klog_forget(const vspace_t *vs);
 /* Writes the ring to the port, polled, and detaches: for panic and halt. */
 void klog_flush(void);
 
-/* Signals the console if something was written since it was last signalled. */
-void klog_kick(void);
+/* Signals the console if something was written since it was last signalled:
+ * a flag test on the way back to userspace, the signal out of line. */
+extern int klog_pending;
+void klog_kick_now(void);
+static inline void klog_kick(void)
+{
+    if (klog_pending)
+        klog_kick_now();
+}
 
 #endif /* UKERNEL_KLOG_H */
