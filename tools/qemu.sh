@@ -16,7 +16,8 @@
 #   --input FILE    type text on the serial line (with --log): each line of
 #                   FILE is "PAUSE TEXT", PAUSE seconds (decimals allowed)
 #                   after the previous line, TEXT with printf %b escapes
-#                   (\n, \r)
+#                   (\n, \r); a line "after REGEX TEXT" types TEXT once a
+#                   line of the log matches the ERE REGEX (no spaces in it)
 set -eu
 
 qemu=${QEMU:-qemu-system-aarch64}
@@ -67,7 +68,13 @@ if [ -n "$input" ]; then
     mkfifo "$fifo"
     (
         while read -r pause text; do
-            sleep "$pause"
+            if [ "$pause" = after ]; then
+                re=${text%% *}
+                text=${text#"$re"}; text=${text# }
+                until tr -d '\r' <"$log" | grep -q -E -- "$re"; do sleep 0.05; done
+            else
+                sleep "$pause"
+            fi
             printf '%b' "$text"
         done <"$input"
         exec sleep "$limit"

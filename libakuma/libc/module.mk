@@ -10,4 +10,4 @@ libc.kind       := lib
 libc.inc        := $(d)/include
 libc.srcs       := $(d)/start.c $(d)/stdio.c $(d)/mman.c
 libc.startfiles := $(d)/arch/aarch64/crt0.S
-libc.uses       := libakuma abi common malloc idl-vmm-client
+libc.uses       := libakuma abi common malloc idl-vmm-client idl-console-client

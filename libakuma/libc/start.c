@@ -57,6 +57,6 @@ char *getenv(const char *name)
 
 _Noreturn void exit(int status)
 {
-    fflush_stdout();
+    fflush_stdout_at_exit();
     ak_exit(status);
 }

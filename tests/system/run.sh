@@ -12,11 +12,17 @@
 #   icount             run under -icount shift=0,sleep=off: guest time is
 #                      instructions, the same on every run, whatever the host
 #                      does (for tests that count instructions or ticks)
+#   count NAME N REGEX exactly N lines of the serial log must match the ERE
 #   input PAUSE TEXT   type TEXT (printf %b escapes) on the serial line
 #                      PAUSE seconds after the previous input line
 #   append TEXT        boot arguments (QEMU -append: the rest of the line)
+#   input-after REGEX TEXT
+#                      type TEXT as soon as a line of the serial log matches
+#                      REGEX (an ERE without spaces), after the previous
+#                      input line: as a person types after a prompt, also
+#                      while a program runs
 #
-# A '#' starts a comment, except on a match line, whose regex runs to the
+# A '#' starts a comment, except on a match or count line, whose regex runs to the
 # end of the line.  Each expected name and the exit status count as one
 # test.  A missing name, an "AKTEST FAIL", an AKTEST name the file does not
 # list, a timeout or a crash is a failure.  The exit status passes only if
@@ -36,6 +42,9 @@ machine=virt
 aktests=()
 match_names=()
 match_res=()
+count_names=()
+count_ns=()
+count_res=()
 inputs=()
 icount=()
 append=()
@@ -43,7 +52,7 @@ lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
     read -r key a b <<<"$line"
-    if [ "${key:-}" != match ]; then
+    if [ "${key:-}" != match ] && [ "${key:-}" != count ]; then
         line=${line%%#*}
         read -r key a b <<<"$line"
     fi
@@ -54,7 +63,9 @@ while IFS= read -r line || [ -n "$line" ]; do
     machine) machine=$a ;;
     aktest) aktests+=("$a") ;;
     match) match_names+=("$a"); match_res+=("$b") ;;
+    count) count_names+=("$a"); count_ns+=("${b%% *}"); count_res+=("${b#* }") ;;
     input) inputs+=("$a $b") ;;
+    input-after) inputs+=("after $a $b") ;;
     icount) icount=(--icount) ;;
     append) append=(--append "$a${b:+ $b}") ;;
     *) echo "$expect:$lineno: unknown directive '$key'" >&2; echo "RESULT $name 0 1"; exit 0 ;;
@@ -63,7 +74,7 @@ done <"$expect"
 
 if [ ! -f "$kernel" ]; then
     echo "  FAIL $name: image $kernel was not built"
-    echo "RESULT $name 0 $((${#aktests[@]} + ${#match_names[@]} + 1))"
+    echo "RESULT $name 0 $((${#aktests[@]} + ${#match_names[@]} + ${#count_names[@]} + 1))"
     exit 0
 fi
 mkdir -p "$(dirname "$log")"
@@ -114,6 +125,15 @@ for i in "${!match_names[@]}"; do
         pass "${match_names[$i]}"
     else
         fail "${match_names[$i]}" "no line of the log matches /${match_res[$i]}/"
+    fi
+done
+
+for i in "${!count_names[@]}"; do
+    got=$(grep -c -E -- "${count_res[$i]}" "$clean" || true)
+    if [ "$got" -eq "${count_ns[$i]}" ]; then
+        pass "${count_names[$i]}"
+    else
+        fail "${count_names[$i]}" "$got lines of the log match /${count_res[$i]}/, not ${count_ns[$i]}"
     fi
 done
 

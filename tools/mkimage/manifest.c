@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <akuma/abi/console.h>
 #include <akuma/abi/syscall.h>
 
 #define MP_ASCII_FIRST_PRINTABLE 0x20
@@ -822,6 +823,12 @@ static void mp_resolve(mp_t *p)
                 continue;
             }
             c->target = (uint32_t)target;
+        }
+        if (c->slot == AK_SLOT_CONSOLE && c->kind != AK_CAP_ENDPOINT) {
+            /* libakuma writes a program's lines to whatever this slot holds. */
+            mp_error_at(p, c->pos, "slot %u of program '%s' is the console's (AK_SLOT_CONSOLE): only an endpoint may fill it",
+                        c->slot, m->programs[holder].name);
+            continue;
         }
         int *slot = &filled[holder][c->slot];
         if (*slot >= 0) {

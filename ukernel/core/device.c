@@ -6,10 +6,12 @@
 #include <akuma/abi/errno.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
+#include <akuma/abi/syscall.h>
 #include <common/string.h>
 #include <idl/kernel_server.h>
 #include <ukernel/arch/memory.h>
 #include <ukernel/fdt.h>
+#include <ukernel/klog.h>
 #include <ukernel/kprintf.h>
 #include <ukernel/notif.h>
 #include <ukernel/object.h>
@@ -42,6 +44,7 @@ device_t *device_by_name(const char *name)
 
 void devices_forget(const vspace_t *vs)
 {
+    klog_forget(vs);
     for (unsigned i = 0; i < DEVICE_MAX; i++)
         if (devices[i].mapped_in == vs)
             devices[i].mapped_in = NULL;
@@ -125,6 +128,7 @@ void irq_handler_unref(irq_handler_t *h)
 
 typedef struct irq_ctx {
     proc_t *caller;
+    thread_t *t;
     cap_t *cap;
 } irq_ctx_t;
 
@@ -181,8 +185,34 @@ static int ih_ack(void *c, uint64_t badge)
     return 0;
 }
 
+static int dv_klog_attach(void *c, uint64_t badge, uint32_t notif_slot)
+{
+    (void)badge;
+    irq_ctx_t *ctx = c;
+    const device_t *d = ctx->cap->object;
+    if (d != device_by_name("pl011"))
+        return -AK_ENOTSUP;
+    int err;
+    const cap_t *n = cap_lookup(&ctx->caller->caps, notif_slot, AK_CAP_NOTIFICATION, AK_RIGHT_SEND, &err);
+    if (!n)
+        return err;
+    return klog_attach(&ctx->caller->vs, n->object, n->badge);
+}
+
+static int dv_klog_read(void *c, uint64_t badge, uint64_t *out_n, uint64_t *out_lost)
+{
+    (void)badge;
+    irq_ctx_t *ctx = c;
+    int64_t n = klog_read(&ctx->caller->vs, ctx->t->console, AK_CONSOLE_MAX, out_lost);
+    if (n < 0)
+        return (int)n;
+    *out_n = (uint64_t)n;
+    return 0;
+}
+
 static const irqctl_handlers_t irqctl_handlers = { .claim = ic_claim };
 static const irq_handlers_t irq_handlers = { .bind = ih_bind, .ack = ih_ack };
+static const device_handlers_t device_handlers = { .klog_attach = dv_klog_attach, .klog_read = dv_klog_read };
 
 void invoke_irq(thread_t *t, uint64_t slot)
 {
@@ -191,9 +221,11 @@ void invoke_irq(thread_t *t, uint64_t slot)
         t->regs.x[0] = (uint64_t)-AK_EPERM;
         return;
     }
-    irq_ctx_t ctx = { t->proc, cap };
+    irq_ctx_t ctx = { t->proc, t, cap };
     if (cap->kind == AK_CAP_IRQCTL)
         irqctl_dispatch(&irqctl_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
+    else if (cap->kind == AK_CAP_DEVICE)
+        device_dispatch(&device_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
     else
         irq_dispatch(&irq_handlers, &ctx, cap->badge, &t->regs.msg, t->ipcbuf);
     t->regs.x[0] = 0;

@@ -4,13 +4,16 @@
  */
 #include <ukernel/halt.h>
 
+#include <ukernel/klog.h>
 #include <ukernel/kprintf.h>
 #include <ukernel/plat.h>
 
 _Noreturn void halt(int status)
 {
     static int halting;
-    if (!halting++)
+    if (!halting++) {
+        klog_flush(); /* the lines the console had not taken, then the status, polled */
         kprintf("[kernel] halt: status %d\n", status);
+    }
     plat_poweroff(status);
 }

@@ -246,6 +246,7 @@ bool invoke_kernel_object(thread_t *t, uint64_t slot)
         return true;
     case AK_CAP_IRQCTL:
     case AK_CAP_IRQ:
+    case AK_CAP_DEVICE:
         invoke_irq(t, slot);
         return true;
     default:

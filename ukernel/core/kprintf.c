@@ -5,12 +5,13 @@
 
 #include <common/fmt.h>
 #include <ukernel/halt.h>
+#include <ukernel/klog.h>
 #include <ukernel/plat.h>
 
 static void console_sink(void *ctx, const char *s, size_t n)
 {
     (void)ctx;
-    plat_console_write(s, n);
+    klog_write(s, n);
 }
 
 void kvprintf(const char *fmt, va_list ap)
@@ -28,12 +29,13 @@ void kprintf(const char *fmt, ...)
 
 void kputs(const char *s, size_t n)
 {
-    plat_console_write(s, n);
+    klog_write(s, n);
 }
 
 _Noreturn void panic(const char *fmt, ...)
 {
     va_list ap;
+    klog_flush(); /* what the console had not taken, then this, polled: a panic always reaches the port */
     kprintf("[kernel] PANIC: ");
     va_start(ap, fmt);
     kvprintf(fmt, ap);

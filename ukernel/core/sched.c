@@ -11,6 +11,7 @@
 
 #include <ukernel/arch.h>
 #include <ukernel/clock.h>
+#include <ukernel/klog.h>
 #include <ukernel/kprintf.h>
 #include <ukernel/process.h>
 #include <ukernel/tqueue.h>
@@ -188,6 +189,7 @@ static arch_regs_t *sched_return_slow(void)
 
 arch_regs_t *sched_return(void)
 {
+    klog_kick(); /* the console, if the kernel wrote to its log: it may run first */
     thread_t *t = current;
     if (t && t->state == T_RUNNABLE && !sched_rq.resched && sched_payer(t)->slice) {
         activate(t);

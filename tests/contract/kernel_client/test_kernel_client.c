@@ -99,6 +99,8 @@ static int c_unmap_device(const uint64_t *in, uint64_t *out) { (void)out; return
 static int c_claim(const uint64_t *in, uint64_t *out) { (void)out; return irqctl_claim(EP, (uint32_t)in[0], (uint32_t)in[1]); }
 static int c_bind(const uint64_t *in, uint64_t *out) { (void)out; return irq_bind(EP, (uint32_t)in[0]); }
 static int c_ack(const uint64_t *in, uint64_t *out) { (void)in, (void)out; return irq_ack(EP); }
+static int c_klog_attach(const uint64_t *in, uint64_t *out) { (void)out; return device_klog_attach(EP, (uint32_t)in[0]); }
+static int c_klog_read(const uint64_t *in, uint64_t *out) { (void)in; return device_klog_read(EP, &out[0], &out[1]); }
 static int c_create(const uint64_t *in, uint64_t *out)
 {
     uint32_t pid = (uint32_t)UNTOUCHED;
@@ -177,6 +179,8 @@ static const method_desc_t methods[] = {
     { "claim", c_claim, IRQCTL_LABEL_CLAIM, 2, 0, { 32, 32 }, { 0 } },
     { "bind", c_bind, IRQ_LABEL_BIND, 1, 0, { 32 }, { 0 } },
     { "ack", c_ack, IRQ_LABEL_ACK, 0, 0, { 0 }, { 0 } },
+    { "klog_attach", c_klog_attach, DEVICE_LABEL_KLOG_ATTACH, 1, 0, { 32 }, { 0 } },
+    { "klog_read", c_klog_read, DEVICE_LABEL_KLOG_READ, 0, 2, { 0 }, { 64, 64 } },
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 

@@ -41,9 +41,10 @@ _Static_assert(PROCESS_LABEL_ASPACE == 1 && PROCESS_LABEL_CONFIGURE == 2 && PROC
                PROCESS_LABEL_DESTROY == 4 && PROCESS_LABEL_STATUS == 5 && PROCESS_LABEL_CAP_COPY == 6 &&
                PROCESS_LABEL_CAP_DELETE == 7, "process labels");
 _Static_assert(PHYSMEM_LABEL_SPLIT == 1 && PHYSMEM_LABEL_INFO == 2 && POWER_LABEL_POWEROFF == 1 &&
-               IRQCTL_LABEL_CLAIM == 1 && IRQ_LABEL_BIND == 1 && IRQ_LABEL_ACK == 2, "labels");
+               IRQCTL_LABEL_CLAIM == 1 && IRQ_LABEL_BIND == 1 && IRQ_LABEL_ACK == 2 &&
+               DEVICE_LABEL_KLOG_ATTACH == 1 && DEVICE_LABEL_KLOG_READ == 2, "labels");
 
-enum iface { I_ASPACE, I_PROCCTL, I_PROCESS, I_PHYSMEM, I_POWER, I_IRQCTL, I_IRQ, I_COUNT };
+enum iface { I_ASPACE, I_PROCCTL, I_PROCESS, I_PHYSMEM, I_POWER, I_IRQCTL, I_IRQ, I_DEVICE, I_COUNT };
 
 /* What the last handler saw, and what the next one returns. */
 static struct {
@@ -66,6 +67,7 @@ enum method {
     M_SPLIT, M_INFO,
     M_POWEROFF,
     M_CLAIM, M_BIND, M_ACK,
+    M_KLOG_ATTACH, M_KLOG_READ,
     M_COUNT
 };
 
@@ -104,10 +106,12 @@ static const method_desc_t methods[M_COUNT] = {
     [M_CLAIM] = { "claim", I_IRQCTL, 1, 2, 0, { 32, 32 }, { 0 } },
     [M_BIND] = { "bind", I_IRQ, 1, 1, 0, { 32 }, { 0 } },
     [M_ACK] = { "ack", I_IRQ, 2, 0, 0, { 0 }, { 0 } },
+    [M_KLOG_ATTACH] = { "klog_attach", I_DEVICE, 1, 1, 0, { 32 }, { 0 } },
+    [M_KLOG_READ] = { "klog_read", I_DEVICE, 2, 0, 2, { 0 }, { 64, 64 } },
 };
 
 /* The highest label of each interface: one past it is unknown. */
-static const uint64_t max_label[I_COUNT] = { 10, 4, 8, 2, 1, 1, 2 };
+static const uint64_t max_label[I_COUNT] = { 10, 4, 8, 2, 1, 1, 2, 2 };
 
 static uint64_t mask(unsigned bits)
 {
@@ -194,6 +198,18 @@ static int h_bind(void *ctx, uint64_t badge, uint32_t notif_slot)
 static int h_ack(void *ctx, uint64_t badge)
 {
     RECORD(M_ACK);
+    return next_rc;
+}
+static int h_klog_attach(void *ctx, uint64_t badge, uint32_t notif_slot)
+{
+    RECORD(M_KLOG_ATTACH, notif_slot);
+    return next_rc;
+}
+static int h_klog_read(void *ctx, uint64_t badge, uint64_t *out_n, uint64_t *out_lost)
+{
+    RECORD(M_KLOG_READ);
+    *out_n = next_out[0];
+    *out_lost = next_out[1];
     return next_rc;
 }
 static int h_create(void *ctx, uint64_t badge, uint32_t process_slot, uint64_t root, uint8_t prio,
@@ -327,6 +343,7 @@ static const aspace_handlers_t aspace_h = { h_map, h_unmap, h_query, h_table, h_
                                             h_unmap_device, h_map_range, h_take_range };
 static const irqctl_handlers_t irqctl_h = { h_claim };
 static const irq_handlers_t irq_h = { h_bind, h_ack };
+static const device_handlers_t device_h = { h_klog_attach, h_klog_read };
 static const procctl_handlers_t procctl_h = { .create = h_create, .endpoint = h_endpoint, .census = h_census,
                                               .notification = h_notification };
 static const process_handlers_t process_h = { h_aspace, h_configure, h_start, h_destroy, h_status, h_cap_copy,
@@ -344,6 +361,7 @@ static int dispatch(enum iface i, bool with_handlers, ak_msg_t *m)
     static const power_handlers_t no_power;
     static const irqctl_handlers_t no_irqctl;
     static const irq_handlers_t no_irq;
+    static const device_handlers_t no_device;
     switch (i) {
     case I_ASPACE: return aspace_dispatch(with_handlers ? &aspace_h : &no_aspace, &srv_ctx, BADGE, m, &buf);
     case I_PROCCTL: return procctl_dispatch(with_handlers ? &procctl_h : &no_procctl, &srv_ctx, BADGE, m, &buf);
@@ -352,6 +370,7 @@ static int dispatch(enum iface i, bool with_handlers, ak_msg_t *m)
     case I_POWER: return power_dispatch(with_handlers ? &power_h : &no_power, &srv_ctx, BADGE, m, &buf);
     case I_IRQCTL: return irqctl_dispatch(with_handlers ? &irqctl_h : &no_irqctl, &srv_ctx, BADGE, m, &buf);
     case I_IRQ: return irq_dispatch(with_handlers ? &irq_h : &no_irq, &srv_ctx, BADGE, m, &buf);
+    case I_DEVICE: return device_dispatch(with_handlers ? &device_h : &no_device, &srv_ctx, BADGE, m, &buf);
     default: break;
     }
     fail();

@@ -22,6 +22,7 @@
 #include <ukernel/device.h>
 #include <ukernel/halt.h>
 #include <ukernel/invoke.h>
+#include <ukernel/klog.h>
 #include <ukernel/kprintf.h>
 #include <ukernel/vspace.h>
 
@@ -157,6 +158,12 @@ unsigned irq_bound(void)
 void devices_forget(const vspace_t *vs)
 {
     (void)vs;
+}
+
+/* No console attaches the kernel's log in the model: nothing to signal. */
+int klog_pending;
+void klog_kick_now(void)
+{
 }
 
 void irq_handler_unref(irq_handler_t *h)

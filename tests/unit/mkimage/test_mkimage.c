@@ -282,6 +282,10 @@ static void test_cap_errors(void **state)
             PATH ":3:35: error: unexpected 'extra' (expected badge, size or rights)");
     refused(BASE "cap vmm 1 endpoint ep rights recv\ncap vmm 1 physmem rights write\n",
             PATH ":4:5: error: slot 1 of program 'vmm' is already filled at line 3");
+    refused(BASE "cap vmm 31 physmem size 4M rights write\n",
+            PATH ":3:5: error: slot 31 of program 'vmm' is the console's (AK_SLOT_CONSOLE): only an endpoint may fill it");
+    refused(BASE "cap vmm 31 aspace vmm rights write\n",
+            PATH ":3:5: error: slot 31 of program 'vmm' is the console's (AK_SLOT_CONSOLE): only an endpoint may fill it");
     refused(BASE "cap vmm 1 physmem rights write\ncap vmm 2 physmem size 4M rights write\n",
             PATH ":4:5: error: a second physmem capability for 'vmm' (line 3)");
     /* Shares of RAM: one per holder, sized, and one at most for the rest. */

@@ -9,6 +9,7 @@
 #include <ukernel/arch/regs.h>
 #include <ukernel/arch/sysreg.h>
 #include <ukernel/halt.h>
+#include <ukernel/klog.h>
 #include <ukernel/kprintf.h>
 #include <ukernel/ksyms.h>
 
@@ -43,6 +44,7 @@ _Noreturn void trap_el1(arch_regs_t *regs, uint64_t kind)
     uint64_t far = sysreg_read(far_el1);
     const char *what = kind < sizeof el1_kinds / sizeof el1_kinds[0] ? el1_kinds[kind] : "?";
 
+    klog_flush(); /* the lines a console had not taken, then the report, polled */
     kprintf("\n[kernel] PANIC: %s in the kernel: %s\n", what, esr_class_name(esr));
     char fs[64];
     const char *status = esr_fault_status(esr, fs, sizeof fs);

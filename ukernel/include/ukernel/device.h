@@ -49,6 +49,7 @@ void devices_forget(const vspace_t *vs);
 int device_map(proc_t *caller, vspace_t *vs, vaddr_t va, uint64_t device_slot, uint32_t prot,
                unsigned *missing_level);
 int device_unmap(vspace_t *vs, vaddr_t va);
+/* irqctl, irq and device invocations (the device: its kernel log, klog.h). */
 void invoke_irq(thread_t *t, uint64_t slot);
 
 /* An interrupt arrived on irq (not the kernel's): true if a handler took it. */

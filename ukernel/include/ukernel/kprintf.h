@@ -2,8 +2,9 @@
  * Kernel console output and panic.
  *
  * kprintf formats with the shared formatter (common/fmt.h) and writes the
- * whole result to the console in one piece; the kernel is not preemptible,
- * so a line is never interleaved with another.
+ * whole result to the console in one piece (klog_write: the port, or the
+ * log ring once a userspace console owns the port); the kernel is not
+ * preemptible, so a line is never interleaved with another.
  */
 #ifndef UKERNEL_KPRINTF_H
 #define UKERNEL_KPRINTF_H
