@@ -19,6 +19,10 @@
 #define AK_PM_ENV_MAX  176u
 /* Entries in one reply of list(). */
 #define AK_PM_LIST_MAX   7u
+/* Entries in one reply of vmms(). */
+#define AK_PM_VMMS_MAX   6u
+/* Bytes of a data file in one reply of file(). */
+#define AK_PM_FILE_CHUNK 480u
 
 /* A process's state (status, wait, list). */
 #define AK_PM_RUNNING 1u    /* started and not ended */
