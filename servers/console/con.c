@@ -50,8 +50,14 @@ static con_client_t *client_of(con_t *c, uint64_t badge, bool make)
         if (!c->clients[i].used && !free_one)
             free_one = &c->clients[i];
     }
-    if (!make || !free_one)
+    if (!make)
         return NULL;
+    if (!free_one) {
+        /* Every slot holds someone's unfinished line: the first one is ended here and its slot reused. */
+        free_one = &c->clients[0];
+        con_emit(c, free_one->badge, free_one->line, free_one->len);
+        con_emit(c, free_one->badge, "\n", 1);
+    }
     free_one->used = true;
     free_one->badge = badge;
     free_one->len = 0;
@@ -69,11 +75,13 @@ void con_emit(con_t *c, uint64_t src, const char *s, size_t n)
     c->port_src = src;
 }
 
+/* Writes the client's line and frees its slot: a client holds one only while its line is unfinished. */
 static void flush_line(con_t *c, con_client_t *cl)
 {
-    if (cl && cl->len) {
+    if (cl) {
         con_emit(c, cl->badge, cl->line, cl->len);
         cl->len = 0;
+        cl->used = false;
     }
 }
 
@@ -85,9 +93,13 @@ static int h_write(void *ctx, uint64_t badge, const uint8_t *data, uint64_t data
         return -AK_ENOSPC;
     for (uint64_t i = 0; i < data_len; i++) {
         cl->line[cl->len++] = (char)data[i];
-        if (data[i] == '\n' || cl->len == sizeof cl->line)
-            flush_line(c, cl);
+        if (data[i] == '\n' || cl->len == sizeof cl->line) {
+            con_emit(c, cl->badge, cl->line, cl->len);
+            cl->len = 0;
+        }
     }
+    if (cl->len == 0)
+        cl->used = false;
     return 0;
 }
 
@@ -128,8 +140,6 @@ static int h_foreground(void *ctx, uint64_t badge, uint32_t client, uint32_t pid
     con_t *c = ctx;
     if (!(badge & AK_CON_BADGE_CONTROL))
         return -AK_EPERM;
-    if (client > AK_CON_BADGE_ID_MASK)
-        return -AK_EINVAL;
     c->fg_client = client;
     c->fg_pid = pid;
     c->fg_changed = true;
@@ -184,9 +194,10 @@ void con_input(con_t *c, uint8_t byte)
             c->in_count--;
         c->interrupts++;
         con_emit(c, CON_SRC_SELF, "^C\n", 3);
-        if (c->fg_pid)
+        if (c->fg_pid) {
             con_kill(c->fg_pid);
-        return;
+            return;
+        }
     }
     if (byte == '\r')
         byte = '\n'; /* a terminal's Enter */

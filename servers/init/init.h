@@ -159,6 +159,7 @@ typedef struct pm_proc {
     char name[AK_NAME_MAX];
     char pager[AK_NAME_MAX];
     uint32_t pager_ep;       /* init's slot of its vmm's endpoint, if a vmm pages it, else AK_NO_SLOT */
+    uint32_t console_ep;     /* init's slot of the endpoint in its AK_SLOT_CONSOLE, else AK_NO_SLOT */
     int32_t vmm;             /* that vmm's entry, if init adopted it to the vmm at run time, else -1 */
     uint32_t vmm_slot;       /* ... and the vmm's slot holding its address space */
     uint8_t malloc_mode;     /* AK_PM_MALLOC_*, from MALLOC= in its environment */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akuma/abi/console.h>
 #include <akuma/abi/errno.h>
 #include <akuma/abi/process.h>
 #include <akuma/abi/start.h>
@@ -306,6 +307,12 @@ void manifest_start(const bootimage_t *image)
         uint32_t v, ep;
         if (!rc && manifest_vmm(image, pager, &v, &ep) && ep == SLOT_EP0 + (uint32_t)p->pager)
             pm_procs[i].pager_ep = ep;
+        for (uint32_t k = 0; k < image->ncaps; k++) {
+            const bootimage_cap_t *c = &image->caps[k];
+            if (c->holder == i && c->slot == AK_SLOT_CONSOLE && c->kind == AK_CAP_ENDPOINT &&
+                c->target != BI_ENDPOINT_INIT)
+                pm_procs[i].console_ep = SLOT_EP0 + c->target;
+        }
         static char env[AK_ARGS_MAX];
         const char *envp[AK_START_ENV_MAX];
         memcpy(env, p->env, strlen(p->env) + 1);

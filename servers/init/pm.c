@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <akuma/abi/console.h>
 #include <akuma/abi/errno.h>
 #include <akuma/abi/notif.h>
 #include <akuma/abi/pager.h>
@@ -68,6 +69,7 @@ int pm_track(uint32_t i, uint32_t pid, const char *name, const char *pager, uint
     p->priority = priority;
     p->waiter = AK_NO_SLOT;
     p->pager_ep = AK_NO_SLOT;
+    p->console_ep = AK_NO_SLOT;
     p->vmm = -1;
     memcpy(p->name, name, strnlen(name, AK_NAME_MAX - 1));
     memcpy(p->pager, pager, strnlen(pager, AK_NAME_MAX - 1));
@@ -353,6 +355,13 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
         if (!rc)
             rc = process_cap_copy(SLOT_PROC0 + (uint32_t)vmm, SLOT_ASPACE0, vmm_slot, AK_RIGHT_WRITE, 0);
     }
+    if (!rc && caller->console_ep != AK_NO_SLOT) {
+        /* The parent's console, as a client of its own: its lines and its Ctrl-C are its own. */
+        uint64_t con_badge = AK_CON_SPAWNED_ID(b.pid);
+        bi.caps[bi.ncaps++] = (ak_bootinfo_cap_t){ .slot = AK_SLOT_CONSOLE, .kind = AK_CAP_ENDPOINT,
+                                                   .rights = AK_RIGHT_SEND, .badge = con_badge };
+        rc = process_cap_copy(SLOT_PROC0 + i, caller->console_ep, AK_SLOT_CONSOLE, AK_RIGHT_SEND, con_badge);
+    }
     if (!rc)
         rc = finish_process(r.proc_slot, program, image.entry, &b, &bi);
     ak_cap_drop(SLOT_ASPACE0);
@@ -363,6 +372,7 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
     p->vmm = vmm;
     p->vmm_slot = vmm_slot;
     p->pager_ep = vmm_ep;
+    p->console_ep = caller->console_ep;
     p->malloc_mode = pm_malloc_mode(envp, envc);
     if (vmm >= 0) {
         rc = vmm_adopt(vmm_ep, b.pid, vmm_slot, vmm_badge, quota, program);

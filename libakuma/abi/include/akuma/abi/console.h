@@ -4,9 +4,11 @@
  * console.idl binds its bounds to these constants, so the build fails if
  * the two disagree.
  *
- * A client is known by the badge of its endpoint capability (the
- * manifest's): the low AK_CON_BADGE_ID_BITS bits name it (nonzero), and
- * AK_CON_BADGE_CONTROL lets it choose the foreground.
+ * A client is known by the badge of its endpoint capability: the low
+ * AK_CON_BADGE_ID_BITS bits name it (nonzero), and AK_CON_BADGE_CONTROL
+ * lets it choose the foreground.  The manifest gives its programs ids
+ * below AK_CON_ID_SPAWNED; init gives a program it spawns, when its parent
+ * has a console, the id AK_CON_SPAWNED_ID(pid), without control.
  */
 #ifndef AKUMA_ABI_CONSOLE_H
 #define AKUMA_ABI_CONSOLE_H
@@ -26,8 +28,10 @@
 #define AK_CON_INPUT_MAX 4096u
 
 /* Clients' badges. */
-#define AK_CON_BADGE_ID_BITS 16u
+#define AK_CON_BADGE_ID_BITS 32u
 #define AK_CON_BADGE_ID_MASK ((1ull << AK_CON_BADGE_ID_BITS) - 1)
+#define AK_CON_ID_SPAWNED    (1u << 31)
+#define AK_CON_SPAWNED_ID(pid) (AK_CON_ID_SPAWNED | (pid))
 #define AK_CON_BADGE_CONTROL (1ull << 32)
 
 /* read()'s modes. */
