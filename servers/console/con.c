@@ -53,12 +53,16 @@ static con_client_t *client_of(con_t *c, uint64_t badge, bool make)
     if (!make)
         return NULL;
     if (!free_one) {
-        /* Every slot holds someone's unfinished line: the first one is ended here and its slot reused. */
+        /* Every slot holds someone's unfinished line: the oldest is ended here and its slot reused. */
         free_one = &c->clients[0];
+        for (unsigned i = 1; i < CON_CLIENTS; i++)
+            if (c->clients[i].since < free_one->since)
+                free_one = &c->clients[i];
         con_emit(c, free_one->badge, free_one->line, free_one->len);
         con_emit(c, free_one->badge, "\n", 1);
     }
     free_one->used = true;
+    free_one->since = ++c->seq;
     free_one->badge = badge;
     free_one->len = 0;
     return free_one;
@@ -88,18 +92,28 @@ static void flush_line(con_t *c, con_client_t *cl)
 static int h_write(void *ctx, uint64_t badge, const uint8_t *data, uint64_t data_len)
 {
     con_t *c = ctx;
-    con_client_t *cl = client_of(c, badge, true);
-    if (!cl)
-        return -AK_ENOSPC;
-    for (uint64_t i = 0; i < data_len; i++) {
-        cl->line[cl->len++] = (char)data[i];
-        if (data[i] == '\n' || cl->len == sizeof cl->line) {
+    con_client_t *cl = client_of(c, badge, false);
+    uint64_t i = 0;
+    while (i < data_len) {
+        if (!cl) {
+            /* Nothing kept for it: whole lines go out from the request itself, without a buffer. */
+            const uint8_t *nl = memchr(data + i, '\n', data_len - i);
+            uint64_t n = nl ? (uint64_t)(nl - (data + i)) + 1 : 0;
+            if (n && n <= AK_CON_LINE_MAX) {
+                con_emit(c, badge, (const char *)data + i, n);
+                i += n;
+                continue;
+            }
+            cl = client_of(c, badge, true);
+        }
+        cl->line[cl->len++] = (char)data[i++];
+        if (data[i - 1] == '\n' || cl->len == sizeof cl->line) {
             con_emit(c, cl->badge, cl->line, cl->len);
             cl->len = 0;
+            cl->used = false;
+            cl = NULL;
         }
     }
-    if (cl->len == 0)
-        cl->used = false;
     return 0;
 }
 

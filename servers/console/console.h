@@ -41,6 +41,7 @@
 typedef struct con_client {
     bool used;
     uint64_t badge;                  /* whose line this is */
+    uint64_t since;                  /* when the line began (c->seq), to end the oldest first */
     size_t len;
     char line[AK_CON_LINE_MAX];
 } con_client_t;

@@ -18,6 +18,12 @@
  *   garbage          sends malformed requests and checks each refusal
  *   klogbad          (slot 2: the PL011, 3: procctl, 4: an endpoint) the
  *                    kernel-log invocations refused to all but the console
+ *   partials N       (slots 10..10+N-1: endpoints to the console, each
+ *                    badged as a client of its own) begins a line
+ *                    "part-K" on each client K, then ends each with "-end"
+ *   spawn            (slot 1: init) spawns `contest write 7 2` unpaged and
+ *                    waits for it: a child of a console's client prints
+ *                    through the console too, as a client of its own
  *   stdio            libakuma's printf, fgets and getchar, which go through
  *                    the console when slot AK_SLOT_CONSOLE holds it (and
  *                    find the end of input at once when it does not)
@@ -317,6 +323,36 @@ static int do_klogbad(void)
     return 0;
 }
 
+static int do_partials(int n)
+{
+    for (int k = 0; k < n; k++) {
+        char part[16];
+        int len = snprintf(part, sizeof part, "part-%d", k);
+        if (console_write(10u + (uint32_t)k, part, (uint64_t)len) != 0)
+            return 1;
+    }
+    for (int k = 0; k < n; k++)
+        if (console_write(10u + (uint32_t)k, "-end\n", 5) != 0)
+            return 1;
+    return 0;
+}
+
+static int do_spawn(void)
+{
+    static const char args[] = "write\0" "7\0" "2";
+    uint32_t pid = 0;
+    uint8_t state = 0, why = 0;
+    int32_t status = -1;
+    expect_eq("console-spawned-child", "spawn", proc_spawn(SLOT_INIT, "contest", args, sizeof args, "", 0, "none",
+                                                              50, 0, &pid), 0);
+    expect_eq("console-spawned-child", "wait", proc_wait(SLOT_INIT, pid, &state, &status, &why), 0);
+    expect_eq("console-spawned-child", "state", state, AK_PM_EXITED);
+    expect_eq("console-spawned-child", "status", status, 0);
+    if (!failures)
+        say("AKTEST PASS console-spawned-child\n");
+    return failures != 0;
+}
+
 static int do_stdio(void)
 {
     char name[32];
@@ -374,6 +410,10 @@ int main(int argc, char **argv)
         return do_klogbad();
     if (strcmp(mode, "stdio") == 0)
         return do_stdio();
+    if (strcmp(mode, "partials") == 0 && argc > 2)
+        return do_partials(num(argv[2]));
+    if (strcmp(mode, "spawn") == 0)
+        return do_spawn();
     printf("contest: unknown mode '%s'\n", mode);
     return 2;
 }
