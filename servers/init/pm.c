@@ -213,10 +213,11 @@ static void check_ended(uint32_t i)
 
 /* ---- proc.idl ---------------------------------------------------------- */
 
-static int find_file(const char *name)
+/* The file of the archive called name, of kind (BI_FILE_ELF or BI_FILE_DATA), or -1. */
+static int find_file(const char *name, uint32_t kind)
 {
     for (uint32_t k = 0; k < manifest->nfiles; k++)
-        if (strcmp(manifest->files[k].name, name) == 0)
+        if (manifest->files[k].kind == kind && strcmp(manifest->files[k].name, name) == 0)
             return (int)k;
     return -1;
 }
@@ -300,7 +301,7 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
         return rc;
     if (vmm < 0 && quota != 0)
         return -AK_EINVAL;    /* a quota is a vmm's to enforce */
-    int f = find_file(program);
+    int f = find_file(program, BI_FILE_ELF);   /* a data file is no program: AK_ENOENT */
     if (f < 0)
         return -AK_ENOENT;
     static const char *argv[AK_START_ARGV_MAX];
@@ -513,8 +514,32 @@ static int h_status(void *ctx, uint64_t badge, uint32_t pid, uint8_t *out_state,
     return 0;
 }
 
+/* A chunk of a data file of the archive: the stub has checked the name's bound and NUL. */
+static int h_file(void *ctx, uint64_t badge, const char *name, uint64_t offset, uint64_t *out_size,
+                  uint8_t *out_data, uint64_t *out_data_len)
+{
+    (void)ctx;
+    (void)badge;
+    if (name[0] == '\0')
+        return -AK_EINVAL;
+    int f = find_file(name, BI_FILE_DATA);
+    if (f < 0)
+        return -AK_ENOENT;
+    const bootimage_file_t *file = &manifest->files[f];
+    *out_size = file->elf_size;
+    uint64_t n = 0;
+    if (offset < file->elf_size) {
+        n = file->elf_size - offset;    /* offset < size: no wrap, and within the file */
+        if (n > AK_PM_FILE_CHUNK)
+            n = AK_PM_FILE_CHUNK;
+        memcpy(out_data, file->elf + offset, (size_t)n);
+    }
+    *out_data_len = n;
+    return 0;
+}
+
 static const proc_handlers_t handlers = {
-    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status,
+    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .file = h_file,
 };
 
 /* p's parent waits: its held wait() is dispatched again, now that p has ended, and answered. */

@@ -1,6 +1,6 @@
 /*
  * Contract of the generated process-manager dispatch (idl/proc.idl), the
- * code init answers spawn, wait, kill, list and status with: a
+ * code init answers spawn, wait, kill, list, status and file with: a
  * well-formed request reaches exactly its handler with the decoded
  * arguments (strings as checked copies), and the handler's result becomes
  * the reply.  Every malformed request runs no handler and gets
@@ -34,6 +34,8 @@ _Static_assert(PROC_LABEL_SPAWN == 1 && PROC_LABEL_WAIT == 2 && PROC_LABEL_KILL 
                PROC_LABEL_LIST == 4 && PROC_LABEL_STATUS == 5, "proc labels");
 _Static_assert(PROC_SPAWN_REQ_WORDS == 6 && PROC_SPAWN_REQ_MAX_WORDS == AK_MSG_MAX_WORDS, "spawn fills a message");
 _Static_assert(PROC_LIST_REP_WORDS == 2 && PROC_ENTRY_SIZE == 64 && PROC_LIST_REP_MAX_WORDS == 58, "list layout");
+_Static_assert(PROC_LABEL_VMMS == 6 && PROC_LABEL_FILE == 7, "proc labels");
+_Static_assert(PROC_FILE_REQ_WORDS == 2 && PROC_FILE_REP_WORDS == 2 && PROC_FILE_REP_MAX_WORDS == 62, "file layout");
 
 typedef struct server {
     unsigned calls;
@@ -208,8 +210,33 @@ static int h_list(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, 
     return list_script.rc;
 }
 
+/* What the file handler does, set by each test. */
+static struct {
+    uint64_t size, len;
+    uint8_t data[AK_PM_FILE_CHUNK + 8];
+    int rc;
+} file_script;
+
+static int h_file(void *ctx, uint64_t badge, const char *name, uint64_t offset, uint64_t *out_size,
+                  uint8_t *out_data, uint64_t *out_data_len)
+{
+    srv.calls++;
+    check_expected_ptr(ctx);
+    check_expected(badge);
+    check_expected(name);
+    check_expected(offset);
+    assert_int_equal(*out_size, 0);
+    assert_int_equal(*out_data_len, 0);
+    for (size_t i = 0; i < AK_PM_FILE_CHUNK; i++)   /* the buffer starts zeroed */
+        assert_int_equal(out_data[i], 0);
+    *out_size = file_script.size;
+    *out_data_len = file_script.len;
+    memcpy(out_data, file_script.data, file_script.len < AK_PM_FILE_CHUNK ? file_script.len : AK_PM_FILE_CHUNK);
+    return file_script.rc;
+}
+
 static const proc_handlers_t handlers = {
-    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status,
+    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .file = h_file,
 };
 
 /* ---- helpers ---- */
@@ -220,6 +247,7 @@ static int setup(void **state)
     srv.calls = 0;
     memset(&buf, 0, sizeof buf);
     memset(&list_script, 0, sizeof list_script);
+    memset(&file_script, 0, sizeof file_script);
     return 0;
 }
 
@@ -492,6 +520,150 @@ static void test_list_handler_bugs(void **state)
     assert_error_reply(&m, rc, AK_EPERM);
 }
 
+/* ---- file ---- */
+
+static image_t file_image(const char *name, size_t nlen, uint64_t offset)
+{
+    image_t im;
+    memset(&im, 0, sizeof im);
+    im.w[0] = nlen;
+    im.w[1] = offset;
+    uint64_t at = 2;
+    put_bytes(&im, &at, name, nlen);
+    im.len = at;
+    return im;
+}
+
+static void expect_file(const char *name, uint64_t offset)
+{
+    expect_value(h_file, ctx, &srv);
+    expect_value(h_file, badge, BADGE);
+    expect_string(h_file, name, name);
+    expect_value(h_file, offset, offset);
+}
+
+/* Every chunk length a reply can carry: size, length, the bytes from a word boundary, zero padding. */
+static void test_file(void **state)
+{
+    (void)state;
+    static const uint64_t lens[] = { 0, 1, 7, 8, 9, 100, AK_PM_FILE_CHUNK - 1, AK_PM_FILE_CHUNK };
+    static const uint64_t offsets[] = { 0, 480, UINT64_MAX };
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        memset(&file_script, 0, sizeof file_script);
+        file_script.size = UINT64_C(0x123456789) + i;
+        file_script.len = lens[i];
+        for (size_t b = 0; b < sizeof file_script.data; b++)
+            file_script.data[b] = (uint8_t)(b * 3u + 1u);
+        uint64_t offset = offsets[i % 3];
+        image_t im = file_image("script", 6, offset);
+        assert_int_equal(im.len, 3);
+        ak_msg_t m = message(PROC_LABEL_FILE, &im);
+        memset(&buf, 0x77, sizeof buf);
+        expect_file("script", offset);
+        assert_int_equal(proc_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
+        assert_int_equal(m.info, ak_msginfo(0, 2 + (lens[i] + 7) / 8));
+        uint64_t w[AK_MSG_MAX_WORDS];
+        reply_words(&m, w);
+        assert_int_equal(w[0], file_script.size);
+        assert_int_equal(w[1], lens[i]);
+        for (size_t b = 0; b < (lens[i] + 7) / 8 * 8; b++)
+            assert_int_equal(get_byte(w, 16 + b), b < lens[i] ? file_script.data[b] : 0);
+        for (unsigned r = 2 + (unsigned)((lens[i] + 7) / 8); r < AK_MSG_REG_WORDS; r++)
+            assert_int_equal(m.w[r], 0);
+    }
+    /* The longest name and the empty one reach the handler (init judges the empty one). */
+    memset(&file_script, 0, sizeof file_script);
+    image_t im = file_image("fifteen-bytes-x", AK_PM_NAME_MAX, 5);
+    ak_msg_t m = message(PROC_LABEL_FILE, &im);
+    expect_file("fifteen-bytes-x", 5);
+    assert_int_equal(proc_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
+    im = file_image("", 0, 0);
+    assert_int_equal(im.len, 2);
+    m = message(PROC_LABEL_FILE, &im);
+    expect_file("", 0);
+    file_script.rc = -AK_EINVAL;
+    int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EINVAL);
+}
+
+/* A handler's error is the reply, with nothing else; a length past the chunk is AK_EIO. */
+static void test_file_handler_errors(void **state)
+{
+    (void)state;
+    static const struct { int rc; uint64_t len; uint64_t err; } cases[] = {
+        { -AK_ENOENT, 0, AK_ENOENT },
+        { -AK_ENOENT, 8, AK_ENOENT },           /* outs of a failed call are not sent */
+        { -AK_EINVAL, 0, AK_EINVAL },
+        { 0, AK_PM_FILE_CHUNK + 1, AK_EIO },
+        { 0, UINT32_MAX, AK_EIO },
+        { 0, UINT64_MAX, AK_EIO },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(&file_script, 0, sizeof file_script);
+        file_script.rc = cases[i].rc;
+        file_script.len = cases[i].len;
+        file_script.size = 99;
+        image_t im = file_image("notes", 5, 0);
+        ak_msg_t m = message(PROC_LABEL_FILE, &im);
+        expect_file("notes", 0);
+        int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+        assert_error_reply(&m, rc, cases[i].err);
+    }
+}
+
+typedef struct bad_file {
+    const char *what;
+    uint64_t nlen;          /* the length word */
+    uint64_t len;           /* the message's words (0: as the name needs) */
+    uint64_t junk_word, junk;
+} bad_file_t;
+
+static void test_file_malformed(void **state)
+{
+    (void)state;
+    static const bad_file_t bad[] = {
+        { "name past its bound", AK_PM_NAME_MAX + 1, 4, 0, 0 },
+        { "name length 2^64-1", UINT64_MAX, 2, 0, 0 },          /* (2^64-1 + 7) / 8 wraps to 0 */
+        { "name length 2^64-7", UINT64_MAX - 6, 3, 0, 0 },
+        { "name length 2^63", UINT64_C(1) << 63, 3, 0, 0 },
+        { "name length 2^32-1", UINT32_MAX, 4, 0, 0 },
+        { "name past the message", 9, 3, 0, 0 },
+        { "one word long", 6, 4, 0, 0 },
+        { "one word short", 9, 3, 0, 0 },
+        { "fixed words only", 1, 2, 0, 0 },
+        { "below the fixed words", 0, 1, 0, 0 },
+        { "empty", 0, AK_MSG_MAX_WORDS + 1, 0, 0 },
+        { "NUL inside the name", 6, 0, 2, 0 },                 /* the name's bytes cleared: "\0\0..." */
+        { "junk in the padding", 6, 0, 2, UINT64_C(0x01) << 56 },
+        { "junk in the last padding byte", 7, 0, 2, UINT64_C(0x80) << 56 },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        image_t im = file_image("notes.txt", 9, 1);
+        im.w[0] = bad[i].nlen;
+        if (bad[i].len == AK_MSG_MAX_WORDS + 1)
+            im.len = 0;
+        else if (bad[i].len)
+            im.len = bad[i].len;
+        else {
+            im = file_image("notes-x", bad[i].nlen, 1);
+            if (bad[i].junk)
+                im.w[bad[i].junk_word] |= bad[i].junk;
+            else
+                im.w[bad[i].junk_word] = 0;
+        }
+        ak_msg_t m = message(PROC_LABEL_FILE, &im);
+        int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+        if (rc != -AK_EBADMSG || srv.calls != 0)
+            fail_msg("%s: rc %d, %u handler calls", bad[i].what, rc, srv.calls);
+        assert_error_reply(&m, rc, AK_EBADMSG);
+    }
+    /* A reserved info bit. */
+    image_t im = file_image("notes", 5, 0);
+    ak_msg_t m = message(PROC_LABEL_FILE, &im);
+    m.info |= UINT64_C(1) << 8;
+    assert_rejected(m, AK_EBADMSG);
+}
+
 /* ---- malformed requests: no handler runs ---- */
 
 /* A spawn request and one change that makes it malformed. */
@@ -612,7 +784,7 @@ static void test_bad_info_and_labels(void **state)
         m.info = (PROC_LABEL_SPAWN << AK_MSGINFO_LABEL_SHIFT) | len;
         assert_rejected(m, AK_EBADMSG);
     }
-    static const uint64_t labels[] = { 0, 6, 7, 0xA0001, AK_MSGINFO_LABEL_MAX };
+    static const uint64_t labels[] = { 0, 8, 9, 0xA0001, AK_MSGINFO_LABEL_MAX };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         assert_rejected(message(labels[i], &im), AK_ENOSYS);
 }
@@ -643,9 +815,11 @@ static void test_missing_handlers(void **state)
     spawn_args_t a = good_spawn();
     image_t sp = spawn_image(&a);
     image_t one = { .w = { 1 }, .len = 1 };
+    image_t file = file_image("notes", 5, 0);
     const struct { uint64_t label; const image_t *im; } msgs[] = {
         { PROC_LABEL_SPAWN, &sp }, { PROC_LABEL_WAIT, &one }, { PROC_LABEL_KILL, &one },
-        { PROC_LABEL_LIST, &one }, { PROC_LABEL_STATUS, &one },
+        { PROC_LABEL_LIST, &one }, { PROC_LABEL_STATUS, &one }, { PROC_LABEL_VMMS, &one },
+        { PROC_LABEL_FILE, &file },
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         ak_msg_t m = message(msgs[i].label, msgs[i].im);
@@ -664,6 +838,9 @@ int main(void)
         cmocka_unit_test_setup(test_wait_kill_status, setup),
         cmocka_unit_test_setup(test_list, setup),
         cmocka_unit_test_setup(test_list_handler_bugs, setup),
+        cmocka_unit_test_setup(test_file, setup),
+        cmocka_unit_test_setup(test_file_handler_errors, setup),
+        cmocka_unit_test_setup(test_file_malformed, setup),
         cmocka_unit_test_setup(test_spawn_malformed, setup),
         cmocka_unit_test_setup(test_spawn_bound_not_message, setup),
         cmocka_unit_test_setup(test_bad_info_and_labels, setup),
