@@ -538,8 +538,46 @@ static int h_file(void *ctx, uint64_t badge, const char *name, uint64_t offset, 
     return 0;
 }
 
+/* The vmms of the manifest from the from-th, each asked for its totals (vmm.idl, as init: badge 0). */
+static int h_vmms(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, vmm_entry_t *out,
+                  uint64_t *out_count)
+{
+    (void)ctx;
+    (void)badge;
+    uint64_t n = 0;
+    uint32_t k = 0;   /* the vmm's number, in manifest order */
+    *out_next = 0;
+    for (uint32_t i = 0; i < manifest->nprograms; i++) {
+        uint32_t v, ep;
+        if (!manifest_vmm(manifest, manifest->programs[i].name, &v, &ep) || v != i)
+            continue;
+        if (k++ < from)
+            continue;
+        if (n == AK_PM_VMMS_MAX) {
+            *out_next = k - 1;
+            break;
+        }
+        vmm_entry_t *e = &out[n++];
+        const pm_proc_t *p = &pm_procs[i];
+        e->pid = p->pid;
+        memcpy(e->name, manifest->programs[i].name, strlen(manifest->programs[i].name));
+        /* Asked only while it runs (the vmm never calls init, so this cannot deadlock). */
+        uint64_t clients = 0;
+        if (!p->ended && vmm_totals(ep, &e->frames_total, &e->frames_free, &e->frames_in_use, &e->frames_vmm,
+                                    &e->peak, &clients, &e->regions) == 0) {
+            e->alive = 1;
+            e->clients = clients > UINT32_MAX ? UINT32_MAX : (uint32_t)clients;
+        } else {
+            e->frames_total = e->frames_free = e->frames_in_use = e->frames_vmm = e->peak = e->regions = 0;
+        }
+    }
+    *out_count = n;
+    return 0;
+}
+
 static const proc_handlers_t handlers = {
-    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .file = h_file,
+    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .vmms = h_vmms,
+    .file = h_file,
 };
 
 /* p's parent waits: its held wait() is dispatched again, now that p has ended, and answered. */

@@ -8,7 +8,8 @@
  * result, and a malformed list reply (a count past the bound or the
  * message, wrapping counts, a name without its NUL or with junk after it)
  * is -AK_EBADMSG with no out pointer written; so is a file reply whose
- * data length passes its bound or the message, or whose padding is not zero.
+ * data length passes its bound or the message, or whose padding is not zero,
+ * and a vmms reply as malformed as a list one.
  *
  * ak_ipc_call and ak_ipc_buffer are replaced by the fakes below.
  */
@@ -388,6 +389,119 @@ static void test_list_bad_replies(void **state)
     }
 }
 
+/* ---- vmms ---- */
+
+/* Entry bytes at byte off of w (word-aligned), as the wire lays a vmm_entry out (80 bytes). */
+static void put_vmm(uint64_t *w, size_t off, uint32_t pid, const char *name)
+{
+    uint64_t e[10] = { 0 };
+    for (unsigned i = 0; i < 6; i++)
+        e[i] = 1000 * (i + 1) + pid;            /* total, free, in use, vmm, peak, regions */
+    e[6] = pid | (uint64_t)(pid + 5) << 32;     /* pid, clients */
+    e[7] = 1;                                   /* alive; the name starts at byte 57 */
+    uint8_t *b = (uint8_t *)e;
+    for (size_t i = 0; name[i] != '\0'; i++)   /* its NUL and the rest are the zeros already there */
+        b[57 + i] = (uint8_t)name[i];
+    for (unsigned i = 0; i < 10; i++)
+        w[off / 8 + i] = e[i];
+}
+
+static reply_t vmms_reply(uint64_t next, unsigned n)
+{
+    reply_t r = make_reply(0, 2 + 10 * n);
+    r.w[0] = next;
+    r.w[1] = n;
+    for (unsigned i = 0; i < n; i++)
+        put_vmm(r.w, 16 + 80 * i, 30 + i, i % 2 ? "vmm-list" : "fifteen-bytes-x");
+    return r;
+}
+
+static int call_vmms(uint32_t from, uint32_t *next, vmm_entry_t *entries, uint64_t *count)
+{
+    image_t im = { .w = { from }, .len = 1 };
+    expect_image(PROC_LABEL_VMMS, &im);
+    return proc_vmms(EP, from, next, entries, count);
+}
+
+static void test_vmms(void **state)
+{
+    (void)state;
+    for (unsigned n = 0; n <= AK_PM_VMMS_MAX; n++) {
+        reply_t r = vmms_reply(n == AK_PM_VMMS_MAX ? 6 : 0, n);
+        will_return(ak_ipc_call, &r);
+        vmm_entry_t e[AK_PM_VMMS_MAX];
+        memset(e, UNTOUCHED, sizeof e);
+        uint32_t next = 1;
+        uint64_t count = 99;
+        uint32_t from = n == 2 ? UINT32_MAX : n;
+        assert_int_equal(call_vmms(from, &next, e, &count), 0);
+        assert_int_equal(next, n == AK_PM_VMMS_MAX ? 6 : 0);
+        assert_int_equal(count, n);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t pid = 30 + i;
+            assert_int_equal(e[i].frames_total, 1000 + pid);
+            assert_int_equal(e[i].frames_free, 2000 + pid);
+            assert_int_equal(e[i].frames_in_use, 3000 + pid);
+            assert_int_equal(e[i].frames_vmm, 4000 + pid);
+            assert_int_equal(e[i].peak, 5000 + pid);
+            assert_int_equal(e[i].regions, 6000 + pid);
+            assert_int_equal(e[i].pid, pid);
+            assert_int_equal(e[i].clients, pid + 5);
+            assert_int_equal(e[i].alive, 1);
+            assert_string_equal(e[i].name, i % 2 ? "vmm-list" : "fifteen-bytes-x");
+        }
+        const unsigned char *rest = (const unsigned char *)&e[n];
+        for (size_t b = 0; b < (AK_PM_VMMS_MAX - n) * sizeof e[0]; b++)
+            assert_int_equal(rest[b], UNTOUCHED);
+    }
+}
+
+static void test_vmms_bad_replies(void **state)
+{
+    (void)state;
+    reply_t bad[16];
+    unsigned k = 0;
+    bad[k++] = vmms_reply(0, AK_PM_VMMS_MAX);
+    bad[k - 1].w[1] = AK_PM_VMMS_MAX + 1;               /* a count past the bound */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[1] = 3;                                /* past the message */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[1] = 1;                                /* short of the message */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].w[1] = UINT64_MAX;                       /* wrapping counts */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].w[1] = UINT64_C(1) << 61;                /* * 80 wraps */
+    bad[k - 1].info = ak_msginfo(0, 2);
+    bad[k++] = vmms_reply(UINT64_C(1) << 32, 1);        /* next past u32 */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].info = ak_msginfo(0, 1);                 /* below the fixed words */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[2 + 10 + 7] |= UINT64_C(0x41) << 56;   /* entry 1's name: all 16 bytes, no NUL */
+    bad[k - 1].w[2 + 10 + 8] = UINT64_C(0x4141414141414141);
+    bad[k - 1].w[2 + 10 + 9] |= UINT64_C(0x41);
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].w[2 + 9] |= UINT64_C(0x7a) << 48;        /* entry 0: junk in its padding (byte 78) */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[2 + 10 + 8] |= UINT64_C(0x7a) << 48;   /* entry 1 ("vmm-list"): junk after its NUL (byte 70) */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].info |= UINT64_C(1) << 9;                /* a reserved info bit */
+    for (unsigned i = 0; i < k; i++) {
+        will_return(ak_ipc_call, &bad[i]);
+        vmm_entry_t e[AK_PM_VMMS_MAX];
+        memset(e, UNTOUCHED, sizeof e);
+        uint32_t next = 0x5a5a5a5a;
+        uint64_t count = 0x5a5a;
+        int rc = call_vmms(0, &next, e, &count);
+        if (rc != -AK_EBADMSG)
+            fail_msg("bad vmms reply %u: %d", i, rc);
+        assert_int_equal(next, 0x5a5a5a5a);
+        assert_int_equal(count, 0x5a5a);
+        const unsigned char *b = (const unsigned char *)e;
+        for (size_t j = 0; j < sizeof e; j++)
+            assert_int_equal(b[j], UNTOUCHED);
+    }
+}
+
 /* ---- file ---- */
 
 static image_t file_image(const char *name, uint64_t offset)
@@ -522,6 +636,8 @@ int main(void)
         cmocka_unit_test(test_wait_status_kill),
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_list_bad_replies),
+        cmocka_unit_test(test_vmms),
+        cmocka_unit_test(test_vmms_bad_replies),
         cmocka_unit_test(test_file),
         cmocka_unit_test(test_file_bad_replies),
     };

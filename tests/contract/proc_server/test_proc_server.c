@@ -1,6 +1,6 @@
 /*
  * Contract of the generated process-manager dispatch (idl/proc.idl), the
- * code init answers spawn, wait, kill, list, status and file with: a
+ * code init answers spawn, wait, kill, list, status, vmms and file with: a
  * well-formed request reaches exactly its handler with the decoded
  * arguments (strings as checked copies), and the handler's result becomes
  * the reply.  Every malformed request runs no handler and gets
@@ -210,6 +210,35 @@ static int h_list(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, 
     return list_script.rc;
 }
 
+/* What the vmms handler does, set by each test. */
+static struct {
+    uint32_t next;
+    uint64_t count;
+    vmm_entry_t entries[AK_PM_VMMS_MAX];
+    int rc;
+    bool sabotage_name;     /* leave entry 0's name without a NUL */
+} vmms_script;
+
+static int h_vmms(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, vmm_entry_t *out_entries,
+                  uint64_t *out_entries_count)
+{
+    srv.calls++;
+    check_expected_ptr(ctx);
+    check_expected(badge);
+    check_expected(from);
+    assert_int_equal(*out_next, 0);
+    assert_int_equal(*out_entries_count, 0);
+    const unsigned char *z = (const unsigned char *)out_entries;
+    for (size_t i = 0; i < AK_PM_VMMS_MAX * sizeof *out_entries; i++)
+        assert_int_equal(z[i], 0);
+    memcpy(out_entries, vmms_script.entries, sizeof vmms_script.entries);
+    if (vmms_script.sabotage_name)
+        memset(out_entries[0].name, 'v', sizeof out_entries[0].name);
+    *out_next = vmms_script.next;
+    *out_entries_count = vmms_script.count;
+    return vmms_script.rc;
+}
+
 /* What the file handler does, set by each test. */
 static struct {
     uint64_t size, len;
@@ -236,7 +265,8 @@ static int h_file(void *ctx, uint64_t badge, const char *name, uint64_t offset, 
 }
 
 static const proc_handlers_t handlers = {
-    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .file = h_file,
+    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .vmms = h_vmms,
+    .file = h_file,
 };
 
 /* ---- helpers ---- */
@@ -248,6 +278,7 @@ static int setup(void **state)
     memset(&buf, 0, sizeof buf);
     memset(&list_script, 0, sizeof list_script);
     memset(&file_script, 0, sizeof file_script);
+    memset(&vmms_script, 0, sizeof vmms_script);
     return 0;
 }
 
@@ -516,6 +547,117 @@ static void test_list_handler_bugs(void **state)
     list_script.rc = -AK_EPERM;
     m = message(PROC_LABEL_LIST, &im);
     expect_list(0);
+    rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EPERM);
+}
+
+/* ---- vmms ---- */
+
+static vmm_entry_t vmm_entry(uint32_t pid, const char *name, uint8_t alive)
+{
+    vmm_entry_t e;
+    memset(&e, 0, sizeof e);
+    e.frames_total = UINT64_C(0x0102030405060708) + pid;
+    e.frames_free = 4000 + pid;
+    e.frames_in_use = 50 + pid;
+    e.frames_vmm = 46;
+    e.peak = UINT64_MAX - pid;
+    e.regions = 3 + pid;
+    e.pid = pid;
+    e.clients = 7 + pid;
+    e.alive = alive;
+    memcpy(e.name, name, strlen(name) + 1);
+    return e;
+}
+
+static uint64_t get_u64(const uint64_t *w, size_t off)
+{
+    uint64_t v = 0;
+    for (unsigned i = 8; i-- > 0;)
+        v = v << 8 | get_byte(w, off + i);
+    return v;
+}
+
+/* An entry of a reply, read back from its bytes: six u64, pid and clients (u32), alive (u8), the name. */
+static void check_wire_vmm(const uint64_t *w, size_t off, const vmm_entry_t *e)
+{
+    assert_int_equal(get_u64(w, off), e->frames_total);
+    assert_int_equal(get_u64(w, off + 8), e->frames_free);
+    assert_int_equal(get_u64(w, off + 16), e->frames_in_use);
+    assert_int_equal(get_u64(w, off + 24), e->frames_vmm);
+    assert_int_equal(get_u64(w, off + 32), e->peak);
+    assert_int_equal(get_u64(w, off + 40), e->regions);
+    assert_int_equal(get_u64(w, off + 48) & 0xffffffffu, e->pid);
+    assert_int_equal(get_u64(w, off + 48) >> 32, e->clients);
+    assert_int_equal(get_byte(w, off + 56), e->alive);
+    size_t n = strlen(e->name);
+    for (size_t i = 0; i < 16; i++)
+        assert_int_equal(get_byte(w, off + 57 + i), i < n ? (uint8_t)e->name[i] : 0);
+    for (size_t i = 73; i < 80; i++)        /* the entry's padding */
+        assert_int_equal(get_byte(w, off + i), 0);
+}
+
+static void expect_vmms(uint32_t from)
+{
+    expect_value(h_vmms, ctx, &srv);
+    expect_value(h_vmms, badge, BADGE);
+    expect_value(h_vmms, from, from);
+}
+
+static void test_vmms(void **state)
+{
+    (void)state;
+    _Static_assert(VMM_ENTRY_SIZE == 80 && PROC_VMMS_REP_MAX_WORDS == 2 + AK_PM_VMMS_MAX * 10, "vmms layout");
+    for (unsigned n = 0; n <= AK_PM_VMMS_MAX; n++) {
+        memset(&vmms_script, 0, sizeof vmms_script);
+        for (unsigned i = 0; i < AK_PM_VMMS_MAX; i++)
+            vmms_script.entries[i] = vmm_entry(2 + i, i % 2 ? "vmm-list" : "fifteen-bytes-x", (uint8_t)(i % 3 != 2));
+        for (unsigned i = n; i < AK_PM_VMMS_MAX; i++)   /* past the count: never sent */
+            memset(&vmms_script.entries[i], 0xee, sizeof vmms_script.entries[i]);
+        vmms_script.next = n == AK_PM_VMMS_MAX ? 6 : 0;
+        vmms_script.count = n;
+        uint32_t from = n == 3 ? UINT32_MAX : n;
+        image_t im = { .w = { from }, .len = 1 };
+        ak_msg_t m = message(PROC_LABEL_VMMS, &im);
+        memset(&buf, 0x77, sizeof buf);
+        expect_vmms(from);
+        assert_int_equal(proc_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
+        assert_int_equal(m.info, ak_msginfo(0, 2 + 10 * n));
+        uint64_t w[AK_MSG_MAX_WORDS];
+        reply_words(&m, w);
+        assert_int_equal(w[0], vmms_script.next);
+        assert_int_equal(w[1], n);
+        for (unsigned i = 0; i < n; i++)
+            check_wire_vmm(w, 16 + 80 * i, &vmms_script.entries[i]);
+        for (unsigned i = 2 + 10 * n; i < AK_MSG_REG_WORDS; i++)
+            assert_int_equal(m.w[i], 0);
+    }
+}
+
+/* A handler that breaks its side gets AK_EIO (too many entries, a name without NUL); its error is the reply. */
+static void test_vmms_handler_bugs(void **state)
+{
+    (void)state;
+    image_t im = { .w = { 0 }, .len = 1 };
+    static const uint64_t counts[] = { AK_PM_VMMS_MAX + 1, UINT32_MAX, UINT64_MAX };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        vmms_script.count = counts[i];
+        ak_msg_t m = message(PROC_LABEL_VMMS, &im);
+        expect_vmms(0);
+        int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+        assert_error_reply(&m, rc, AK_EIO);
+    }
+    vmms_script.count = 1;
+    vmms_script.entries[0] = vmm_entry(3, "vmm", 1);
+    vmms_script.sabotage_name = true;
+    ak_msg_t m = message(PROC_LABEL_VMMS, &im);
+    expect_vmms(0);
+    int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EIO);
+    vmms_script.sabotage_name = false;
+    vmms_script.rc = -AK_EPERM;
+    m = message(PROC_LABEL_VMMS, &im);
+    expect_vmms(0);
     rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
     assert_error_reply(&m, rc, AK_EPERM);
 }
@@ -792,7 +934,8 @@ static void test_bad_info_and_labels(void **state)
 static void test_scalar_methods_malformed(void **state)
 {
     (void)state;
-    static const uint64_t labels[] = { PROC_LABEL_WAIT, PROC_LABEL_KILL, PROC_LABEL_LIST, PROC_LABEL_STATUS };
+    static const uint64_t labels[] = { PROC_LABEL_WAIT, PROC_LABEL_KILL, PROC_LABEL_LIST, PROC_LABEL_STATUS,
+                                       PROC_LABEL_VMMS };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         image_t im = { .w = { UINT64_C(1) << 32 }, .len = 1 };     /* a pid or from past u32 */
         assert_rejected(message(labels[i], &im), AK_EBADMSG);
@@ -838,6 +981,8 @@ int main(void)
         cmocka_unit_test_setup(test_wait_kill_status, setup),
         cmocka_unit_test_setup(test_list, setup),
         cmocka_unit_test_setup(test_list_handler_bugs, setup),
+        cmocka_unit_test_setup(test_vmms, setup),
+        cmocka_unit_test_setup(test_vmms_handler_bugs, setup),
         cmocka_unit_test_setup(test_file, setup),
         cmocka_unit_test_setup(test_file_handler_errors, setup),
         cmocka_unit_test_setup(test_file_malformed, setup),
