@@ -460,9 +460,26 @@ static int bi_file(bi_ctx_t *c, const bi_file_rec_t *r, uint32_t i, uint64_t dat
     for (uint32_t j = 0; j < i; j++)
         if (strcmp(out->files[j].name, f->name) == 0)
             return bi_fail(c, "%s: name already used by file %u", where, j);
-    if (r->reserved != 0)
-        return bi_fail(c, "%s: reserved field is 0x%x, want 0", where, r->reserved);
-    return bi_elf_file(c, where, r->elf_off, r->elf_size, data_start, &f->elf, &f->elf_size);
+    f->kind = r->kind;
+    if (r->kind == BI_FILE_ELF)
+        return bi_elf_file(c, where, r->elf_off, r->elf_size, data_start, &f->elf, &f->elf_size);
+    if (r->kind != BI_FILE_DATA)
+        return bi_fail(c, "%s: kind %u is neither ELF (%u) nor data (%u)", where, r->kind, BI_FILE_ELF,
+                       BI_FILE_DATA);
+    for (uint32_t j = 0; j < out->nprograms; j++)
+        if (strcmp(out->programs[j].name, f->name) == 0)
+            return bi_fail(c, "%s: a data file named as program %u", where, j);
+    if (r->elf_size > BI_DATA_MAX)
+        return bi_fail(c, "%s: data file of 0x%lx bytes, more than 0x%lx", where, r->elf_size, BI_DATA_MAX);
+    uint64_t end = 0;
+    char data_where[BI_WHERE_MAX + 2];
+    fmt_snprintf(data_where, sizeof data_where, "%s: ", where);
+    rc = bi_region(c, data_where, "data file", r->elf_off, r->elf_size, data_start, &end);
+    if (rc)
+        return rc;
+    f->elf = c->blob + r->elf_off;
+    f->elf_size = (size_t)r->elf_size;
+    return 0;
 }
 
 int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, size_t errlen)

@@ -4,7 +4,8 @@
  * spawn reserve) handed to the manifest's physmem holder, the manifest's
  * capabilities minted from init's own, each boot-info page written with
  * the same contents (the manifest's endpoint numbers, the pids, and for a
- * pager every process it serves), and then started in order.  Program i is
+ * pager every process it serves) plus init's boot arguments, and then
+ * started in order.  Program i is
  * entry i of the process table (pm.c).
  */
 #include "init.h"
@@ -116,6 +117,8 @@ static void write_bootinfo(const bootimage_t *image, uint32_t i, ak_bootinfo_t *
     bi->version = AK_BOOTINFO_VERSION;
     bi->pid = built[i].pid;
     memcpy(bi->name, image->programs[i].name, strlen(image->programs[i].name));
+    /* init's boot arguments, as the kernel gave them (printable, NUL-terminated, within the bound). */
+    memcpy(bi->bootargs, ak_bootinfo()->bootargs, strnlen(ak_bootinfo()->bootargs, AK_BOOTARGS_MAX - 1));
     bool pager = false;
     /* In slot order, as the kernel listed them. */
     for (uint32_t s = 0; s < AK_BOOT_CAP_SLOTS; s++) {

@@ -213,10 +213,11 @@ static void check_ended(uint32_t i)
 
 /* ---- proc.idl ---------------------------------------------------------- */
 
-static int find_file(const char *name)
+/* The file of the archive called name, of kind (BI_FILE_ELF or BI_FILE_DATA), or -1. */
+static int find_file(const char *name, uint32_t kind)
 {
     for (uint32_t k = 0; k < manifest->nfiles; k++)
-        if (strcmp(manifest->files[k].name, name) == 0)
+        if (manifest->files[k].kind == kind && strcmp(manifest->files[k].name, name) == 0)
             return (int)k;
     return -1;
 }
@@ -300,7 +301,7 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
         return rc;
     if (vmm < 0 && quota != 0)
         return -AK_EINVAL;    /* a quota is a vmm's to enforce */
-    int f = find_file(program);
+    int f = find_file(program, BI_FILE_ELF);   /* a data file is no program: AK_ENOENT */
     if (f < 0)
         return -AK_ENOENT;
     static const char *argv[AK_START_ARGV_MAX];
@@ -513,8 +514,70 @@ static int h_status(void *ctx, uint64_t badge, uint32_t pid, uint8_t *out_state,
     return 0;
 }
 
+/* A chunk of a data file of the archive: the stub has checked the name's bound and NUL. */
+static int h_file(void *ctx, uint64_t badge, const char *name, uint64_t offset, uint64_t *out_size,
+                  uint8_t *out_data, uint64_t *out_data_len)
+{
+    (void)ctx;
+    (void)badge;
+    if (name[0] == '\0')
+        return -AK_EINVAL;
+    int f = find_file(name, BI_FILE_DATA);
+    if (f < 0)
+        return -AK_ENOENT;
+    const bootimage_file_t *file = &manifest->files[f];
+    *out_size = file->elf_size;
+    uint64_t n = 0;
+    if (offset < file->elf_size) {
+        n = file->elf_size - offset;    /* offset < size: no wrap, and within the file */
+        if (n > AK_PM_FILE_CHUNK)
+            n = AK_PM_FILE_CHUNK;
+        memcpy(out_data, file->elf + offset, (size_t)n);
+    }
+    *out_data_len = n;
+    return 0;
+}
+
+/* The vmms of the manifest from the from-th, each asked for its totals (vmm.idl, as init: badge 0). */
+static int h_vmms(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, vmm_entry_t *out,
+                  uint64_t *out_count)
+{
+    (void)ctx;
+    (void)badge;
+    uint64_t n = 0;
+    uint32_t k = 0;   /* the vmm's number, in manifest order */
+    *out_next = 0;
+    for (uint32_t i = 0; i < manifest->nprograms; i++) {
+        uint32_t v, ep;
+        if (!manifest_vmm(manifest, manifest->programs[i].name, &v, &ep) || v != i)
+            continue;
+        if (k++ < from)
+            continue;
+        if (n == AK_PM_VMMS_MAX) {
+            *out_next = k - 1;
+            break;
+        }
+        vmm_entry_t *e = &out[n++];
+        const pm_proc_t *p = &pm_procs[i];
+        e->pid = p->pid;
+        memcpy(e->name, manifest->programs[i].name, strlen(manifest->programs[i].name));
+        /* Asked only while it runs (the vmm never calls init, so this cannot deadlock). */
+        uint64_t clients = 0;
+        if (!p->ended && vmm_totals(ep, &e->frames_total, &e->frames_free, &e->frames_in_use, &e->frames_vmm,
+                                    &e->peak, &clients, &e->regions) == 0) {
+            e->alive = 1;
+            e->clients = clients > UINT32_MAX ? UINT32_MAX : (uint32_t)clients;
+        } else {
+            e->frames_total = e->frames_free = e->frames_in_use = e->frames_vmm = e->peak = e->regions = 0;
+        }
+    }
+    *out_count = n;
+    return 0;
+}
+
 static const proc_handlers_t handlers = {
-    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status,
+    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .vmms = h_vmms,
+    .file = h_file,
 };
 
 /* p's parent waits: its held wait() is dispatched again, now that p has ended, and answered. */

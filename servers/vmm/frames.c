@@ -106,6 +106,14 @@ static void untake(uint64_t pa, frame_src_t src)
     *(src == FROM_RESERVED ? &vmm_frames.reserved : &vmm_frames.promised) += 1;
 }
 
+/* A frame was handed out for good: frames in use may have reached a new peak (only a handout raises it). */
+static inline void note_peak(void)
+{
+    uint64_t in_use = frames_used();
+    if (in_use > vmm_frames.peak_in_use)
+        vmm_frames.peak_in_use = in_use;
+}
+
 /* Always inlined, as space_map_fresh: zeroing is on every page's path. */
 __attribute__((always_inline)) uint64_t frames_alloc_zeroed(frame_owner_t owner, frame_src_t src)
 {
@@ -118,6 +126,7 @@ __attribute__((always_inline)) uint64_t frames_alloc_zeroed(frame_owner_t owner,
         return 0;
     }
     ak_zero_page(p);
+    note_peak();
     return pa;
 }
 
@@ -128,6 +137,8 @@ uint64_t frames_alloc_table(frame_owner_t owner, frame_src_t src)
         untake(pa, src);
         return 0;
     }
+    if (pa)
+        note_peak();
     return pa;
 }
 

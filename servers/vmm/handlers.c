@@ -577,7 +577,7 @@ static int on_stats(void *ctx, uint64_t badge, uint64_t *nodes, uint64_t *mapped
     *quota = p->quota;
     *tables = p->tables;
     *frames_vmm = vmm_frames.vmm_held;
-    *frames_in_use = vmm_frames.nframes - vmm_frames.nfree - vmm_frames.vmm_held;
+    *frames_in_use = frames_used();
     *refusals = p->refusals;
     *frames_vmm_start = vmm.vmm_held_start;
     return 0;
@@ -627,6 +627,35 @@ static int on_disown(void *ctx, uint64_t badge, uint32_t pid)
 {
     (void)ctx;
     return badge != 0 ? -AK_EPERM : clients_disown(pid);
+}
+
+/* The whole vmm, for init's vmms(): its frames, their peak, whom it serves and their free regions. */
+static int on_totals(void *ctx, uint64_t badge, uint64_t *frames_total, uint64_t *frames_free,
+                     uint64_t *frames_in_use, uint64_t *frames_vmm, uint64_t *peak, uint64_t *clients,
+                     uint64_t *regions)
+{
+    (void)ctx;
+    if (badge != 0)
+        return -AK_EPERM;
+    *frames_total = vmm_frames.nframes;
+    *frames_free = vmm_frames.nfree;
+    *frames_in_use = frames_used();
+    *frames_vmm = vmm_frames.vmm_held;
+    *peak = vmm_frames.peak_in_use;
+    /* The processes it pages now (between START and EXIT), and their free-region structures' nodes. */
+    uint64_t n = 0, nodes = 0;
+    for (unsigned i = 0; i < vmm.nprocs; i++) {
+        const vmm_proc_t *p = &vmm.procs[i];
+        if (!p->used || !p->live)
+            continue;
+        region_stats_t st;
+        region_stats(&p->regions, &st);
+        n++;
+        nodes += st.nodes;
+    }
+    *clients = n;
+    *regions = nodes;
+    return 0;
 }
 
 /* The process a kernel message is about: its badge names it, and so must the message. */
@@ -706,6 +735,7 @@ const vmm_handlers_t vmm_handlers = {
     .adopt = on_adopt,
     .usage = on_usage,
     .disown = on_disown,
+    .totals = on_totals,
     .start = on_start,
     .fault = on_fault,
     .exit = on_exit,

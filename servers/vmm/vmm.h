@@ -76,6 +76,7 @@ typedef struct frames {
     uint64_t promised;      /* <= nfree - reserved */
     uint64_t reserved;
     uint64_t vmm_held;      /* frames owned by FRAME_VMM */
+    uint64_t peak_in_use;   /* the most frames_used() has been (vmm.idl totals) */
 } frames_t;
 
 extern frames_t vmm_frames;
@@ -90,6 +91,12 @@ typedef enum { FROM_RESERVED, FROM_PROMISED } frame_src_t;
  * if the range cannot even hold that.
  */
 int frames_init(uint64_t base, uint64_t size);
+
+/* Frames held by the processes served (pages and tables): neither free nor the vmm's. */
+static inline uint64_t frames_used(void)
+{
+    return vmm_frames.nframes - vmm_frames.nfree - vmm_frames.vmm_held;
+}
 
 /* Frames neither promised nor reserved. */
 static inline uint64_t frames_available(void)

@@ -152,13 +152,46 @@ static unsigned mk_read_elf(const char *path, const char *bindir, const char *na
     return 0;
 }
 
-/* The files a spawn may name: every program's ELF once, then the manifest's `file`s not among them. */
+/* The files of the file table: every program's ELF once, then the manifest's `file`s not among them
+   (ELF files a spawn may name, and data files). */
 typedef struct mk_files {
     uint32_t n;
     const char *name[BI_MAX_FILES];
+    uint32_t kind[BI_MAX_FILES];    /* BI_FILE_ELF or BI_FILE_DATA */
     const mk_elf_t *elf[BI_MAX_FILES];
     mk_elf_t extra[BI_MAX_FILES];   /* loaded here: the `file`s no program runs */
 } mk_files_t;
+
+int mkimage_data_path(const char *manifest, const mkimage_file_t *f, char *out, size_t n)
+{
+    const char *slash = strrchr(manifest, '/');
+    int dir = f->path[0] == '/' || !slash ? 0 : (int)(slash - manifest + 1);
+    int len = snprintf(out, n, "%.*s%s", dir, manifest, f->path);
+    return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+/* Reads data file f (its path relative to the manifest's folder unless absolute) into *e; 0, or 1 with an
+   error printed at its path. */
+static unsigned mk_read_data(const char *path, const mkimage_file_t *f, FILE *diag, mk_elf_t *e)
+{
+    char file[MK_PATH_MAX];
+    if (mkimage_data_path(path, f, file, sizeof file)) {
+        mk_error_at(diag, path, f->path_pos, "path of data file '%s' is too long", f->name);
+        return 1;
+    }
+    if (mkimage_read_file(file, &e->data, &e->size)) {
+        mk_error_at(diag, path, f->path_pos, "cannot read '%s': %s", file, strerror(errno));
+        return 1;
+    }
+    if (e->size > BI_DATA_MAX) {
+        mk_error_at(diag, path, f->path_pos, "data file '%s' ('%s') has %zu bytes, more than %lu", f->name, file,
+                    e->size, (unsigned long)BI_DATA_MAX);
+        free(e->data);
+        e->data = NULL;
+        return 1;
+    }
+    return 0;
+}
 
 /* Collects and loads the files; returns the number of errors. */
 static unsigned mk_load_files(const mkimage_manifest_t *m, const char *path, const char *bindir, FILE *diag,
@@ -189,11 +222,13 @@ static unsigned mk_load_files(const mkimage_manifest_t *m, const char *path, con
         }
         mk_elf_t *e = &fs->extra[k];
         *e = (mk_elf_t){ .first = k };
-        if (mk_read_elf(path, bindir, f->name, f->pos, diag, e)) {
+        if (f->kind == BI_FILE_DATA ? mk_read_data(path, f, diag, e)
+                                    : mk_read_elf(path, bindir, f->name, f->pos, diag, e)) {
             errors++;
             continue;
         }
         fs->name[fs->n] = f->name;
+        fs->kind[fs->n] = f->kind;
         fs->elf[fs->n++] = e;
     }
     return errors;
@@ -295,7 +330,8 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const
     h.files_off = h.caps_off + (uint64_t)m->ncaps * sizeof(bi_cap_rec_t);
     bi_file_rec_t files[BI_MAX_FILES];
     for (uint32_t k = 0; k < fs->n; k++)
-        files[k] = (bi_file_rec_t){ .name = mk_string(&st, fs->name[k]), .elf_size = fs->elf[k]->size };
+        files[k] = (bi_file_rec_t){ .name = mk_string(&st, fs->name[k]), .kind = fs->kind[k],
+                                    .elf_size = fs->elf[k]->size };
     h.strings_off = h.files_off + (uint64_t)fs->n * sizeof(bi_file_rec_t);
     h.strings_size = st.len;
     h.init_off = mk_align(h.strings_off + h.strings_size);
@@ -341,7 +377,7 @@ static uint8_t *mk_layout(const mkimage_manifest_t *m, const char *config, const
         if (elfs[i].first == i && elfs[i].data)
             memcpy(blob + elfs[i].off, elfs[i].data, elfs[i].size);
     for (uint32_t k = 0; k < fs->n; k++)
-        if (fs->elf[k] == &fs->extra[fs->elf[k]->first])
+        if (fs->elf[k] == &fs->extra[fs->elf[k]->first] && fs->elf[k]->size)
             memcpy(blob + fs->elf[k]->off, fs->elf[k]->data, fs->elf[k]->size);
     *size = (size_t)end;
     return blob;

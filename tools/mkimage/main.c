@@ -20,6 +20,7 @@
 #define MK_EXIT_USAGE   2
 #define MK_TMP_SUFFIX   ".tmp"
 #define MK_ELF_SUFFIX   ".elf"
+#define MK_DEP_PATH_MAX 4096u
 
 typedef struct mk_args {
     const char *manifest, *out, *bindir, *config, *depfile;
@@ -123,14 +124,23 @@ static int mk_write_depfile(const mk_args_t *a, const mkimage_manifest_t *m)
     for (uint32_t i = 0; i < m->nprograms; i++)
         if (mk_first_user(m, i))
             fprintf(f, " \\\n  %s/%s%s", a->bindir, m->programs[i].elf, MK_ELF_SUFFIX);
-    for (uint32_t k = 0; k < m->nfiles; k++)
-        fprintf(f, " \\\n  %s/%s%s", a->bindir, m->files[k].name, MK_ELF_SUFFIX);
+    char data[MK_DEP_PATH_MAX];
+    for (uint32_t k = 0; k < m->nfiles; k++) {
+        if (m->files[k].kind == BI_FILE_DATA && mkimage_data_path(a->manifest, &m->files[k], data, sizeof data) == 0)
+            fprintf(f, " \\\n  %s", data);
+        else if (m->files[k].kind == BI_FILE_ELF)
+            fprintf(f, " \\\n  %s/%s%s", a->bindir, m->files[k].name, MK_ELF_SUFFIX);
+    }
     fprintf(f, "\n\n%s:\n%s/%s%s:\n", a->manifest, a->bindir, AK_INIT_NAME, MK_ELF_SUFFIX);
     for (uint32_t i = 0; i < m->nprograms; i++)
         if (mk_first_user(m, i))
             fprintf(f, "%s/%s%s:\n", a->bindir, m->programs[i].elf, MK_ELF_SUFFIX);
-    for (uint32_t k = 0; k < m->nfiles; k++)
-        fprintf(f, "%s/%s%s:\n", a->bindir, m->files[k].name, MK_ELF_SUFFIX);
+    for (uint32_t k = 0; k < m->nfiles; k++) {
+        if (m->files[k].kind == BI_FILE_DATA && mkimage_data_path(a->manifest, &m->files[k], data, sizeof data) == 0)
+            fprintf(f, "%s:\n", data);
+        else if (m->files[k].kind == BI_FILE_ELF)
+            fprintf(f, "%s/%s%s:\n", a->bindir, m->files[k].name, MK_ELF_SUFFIX);
+    }
     if (fclose(f) != 0) {
         fprintf(stderr, "mkimage: cannot write '%s': %s\n", a->depfile, strerror(errno));
         return -1;

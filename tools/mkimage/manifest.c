@@ -722,13 +722,13 @@ static void mp_cap(mp_t *p)
     m->caps[m->ncaps++] = cap;
 }
 
-/* file NAME: an ELF file the archive carries for spawning at run time. */
+/* file NAME: an ELF file the archive carries for spawning at run time; file NAME PATH: a data file. */
 static void mp_file(mp_t *p)
 {
     mkimage_manifest_t *m = p->m;
     mp_tok_t t;
     char name[MKIMAGE_NAME_MAX];
-    if (mp_name(p, &t, "ELF name", name))
+    if (mp_name(p, &t, "file name", name))
         return;
     unsigned name_col = t.col;
     for (uint32_t i = 0; i < m->nfiles; i++) {
@@ -743,13 +743,27 @@ static void mp_file(mp_t *p)
     }
     if (mp_next(p, &t))
         return;
+    mkimage_file_t f = { .kind = BI_FILE_ELF, .pos = { p->lineno, name_col } };
+    memcpy(f.name, name, sizeof name);
     if (t.kind != MP_TOK_END) {
-        mp_error(p, t.col, "unexpected text after the file name");
-        return;
+        /* A data file: its path, a word or a string. */
+        const char *path = t.kind == MP_TOK_WORD ? t.word : t.str;
+        if (t.len == 0 || t.len >= MKIMAGE_PATH_MAX) {
+            mp_error(p, t.col, "a data file's path is 1 to %u bytes", MKIMAGE_PATH_MAX - 1u);
+            return;
+        }
+        f.kind = BI_FILE_DATA;
+        memcpy(f.path, path, t.len);
+        f.path[t.len] = '\0';
+        f.path_pos = (mkimage_pos_t){ p->lineno, t.col };
+        if (mp_next(p, &t))
+            return;
+        if (t.kind != MP_TOK_END) {
+            mp_error(p, t.col, "unexpected text after the data file's path");
+            return;
+        }
     }
-    mkimage_file_t *f = &m->files[m->nfiles++];
-    memcpy(f->name, name, sizeof name);
-    f->pos = (mkimage_pos_t){ p->lineno, name_col };
+    m->files[m->nfiles++] = f;
 }
 
 /*
@@ -853,6 +867,18 @@ static void mp_resolve(mp_t *p)
             }
             if (c->target == BI_PHYSMEM_REST)
                 physmem = (int)i;
+        }
+    }
+    /* A data file is never run: no program, and no program's ELF, has its name. */
+    for (uint32_t k = 0; k < m->nfiles; k++) {
+        const mkimage_file_t *f = &m->files[k];
+        for (uint32_t i = 0; f->kind == BI_FILE_DATA && i < m->nprograms; i++) {
+            if (strcmp(m->programs[i].name, f->name) == 0 || strcmp(m->programs[i].elf, f->name) == 0) {
+                mp_error_at(p, f->pos, "'%s' names both a data file and %s of program '%s' (line %u)", f->name,
+                            strcmp(m->programs[i].name, f->name) == 0 ? "the name" : "the ELF",
+                            m->programs[i].name, m->programs[i].pos.line);
+                break;
+            }
         }
     }
     if (p->errors == 0)

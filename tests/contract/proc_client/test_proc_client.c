@@ -7,7 +7,9 @@
  * -AK_EINVAL, with nothing sent; every reply maps to the documented
  * result, and a malformed list reply (a count past the bound or the
  * message, wrapping counts, a name without its NUL or with junk after it)
- * is -AK_EBADMSG with no out pointer written.
+ * is -AK_EBADMSG with no out pointer written; so is a file reply whose
+ * data length passes its bound or the message, or whose padding is not zero,
+ * and a vmms reply as malformed as a list one.
  *
  * ak_ipc_call and ak_ipc_buffer are replaced by the fakes below.
  */
@@ -387,6 +389,243 @@ static void test_list_bad_replies(void **state)
     }
 }
 
+/* ---- vmms ---- */
+
+/* Entry bytes at byte off of w (word-aligned), as the wire lays a vmm_entry out (80 bytes). */
+static void put_vmm(uint64_t *w, size_t off, uint32_t pid, const char *name)
+{
+    uint64_t e[10] = { 0 };
+    for (unsigned i = 0; i < 6; i++)
+        e[i] = 1000 * (i + 1) + pid;            /* total, free, in use, vmm, peak, regions */
+    e[6] = pid | (uint64_t)(pid + 5) << 32;     /* pid, clients */
+    e[7] = 1;                                   /* alive; the name starts at byte 57 */
+    uint8_t *b = (uint8_t *)e;
+    for (size_t i = 0; name[i] != '\0'; i++)   /* its NUL and the rest are the zeros already there */
+        b[57 + i] = (uint8_t)name[i];
+    for (unsigned i = 0; i < 10; i++)
+        w[off / 8 + i] = e[i];
+}
+
+static reply_t vmms_reply(uint64_t next, unsigned n)
+{
+    reply_t r = make_reply(0, 2 + 10 * n);
+    r.w[0] = next;
+    r.w[1] = n;
+    for (unsigned i = 0; i < n; i++)
+        put_vmm(r.w, 16 + 80 * i, 30 + i, i % 2 ? "vmm-list" : "fifteen-bytes-x");
+    return r;
+}
+
+static int call_vmms(uint32_t from, uint32_t *next, vmm_entry_t *entries, uint64_t *count)
+{
+    image_t im = { .w = { from }, .len = 1 };
+    expect_image(PROC_LABEL_VMMS, &im);
+    return proc_vmms(EP, from, next, entries, count);
+}
+
+static void test_vmms(void **state)
+{
+    (void)state;
+    for (unsigned n = 0; n <= AK_PM_VMMS_MAX; n++) {
+        reply_t r = vmms_reply(n == AK_PM_VMMS_MAX ? 6 : 0, n);
+        will_return(ak_ipc_call, &r);
+        vmm_entry_t e[AK_PM_VMMS_MAX];
+        memset(e, UNTOUCHED, sizeof e);
+        uint32_t next = 1;
+        uint64_t count = 99;
+        uint32_t from = n == 2 ? UINT32_MAX : n;
+        assert_int_equal(call_vmms(from, &next, e, &count), 0);
+        assert_int_equal(next, n == AK_PM_VMMS_MAX ? 6 : 0);
+        assert_int_equal(count, n);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t pid = 30 + i;
+            assert_int_equal(e[i].frames_total, 1000 + pid);
+            assert_int_equal(e[i].frames_free, 2000 + pid);
+            assert_int_equal(e[i].frames_in_use, 3000 + pid);
+            assert_int_equal(e[i].frames_vmm, 4000 + pid);
+            assert_int_equal(e[i].peak, 5000 + pid);
+            assert_int_equal(e[i].regions, 6000 + pid);
+            assert_int_equal(e[i].pid, pid);
+            assert_int_equal(e[i].clients, pid + 5);
+            assert_int_equal(e[i].alive, 1);
+            assert_string_equal(e[i].name, i % 2 ? "vmm-list" : "fifteen-bytes-x");
+        }
+        const unsigned char *rest = (const unsigned char *)&e[n];
+        for (size_t b = 0; b < (AK_PM_VMMS_MAX - n) * sizeof e[0]; b++)
+            assert_int_equal(rest[b], UNTOUCHED);
+    }
+}
+
+static void test_vmms_bad_replies(void **state)
+{
+    (void)state;
+    reply_t bad[16];
+    unsigned k = 0;
+    bad[k++] = vmms_reply(0, AK_PM_VMMS_MAX);
+    bad[k - 1].w[1] = AK_PM_VMMS_MAX + 1;               /* a count past the bound */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[1] = 3;                                /* past the message */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[1] = 1;                                /* short of the message */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].w[1] = UINT64_MAX;                       /* wrapping counts */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].w[1] = UINT64_C(1) << 61;                /* * 80 wraps */
+    bad[k - 1].info = ak_msginfo(0, 2);
+    bad[k++] = vmms_reply(UINT64_C(1) << 32, 1);        /* next past u32 */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].info = ak_msginfo(0, 1);                 /* below the fixed words */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[2 + 10 + 7] |= UINT64_C(0x41) << 56;   /* entry 1's name: all 16 bytes, no NUL */
+    bad[k - 1].w[2 + 10 + 8] = UINT64_C(0x4141414141414141);
+    bad[k - 1].w[2 + 10 + 9] |= UINT64_C(0x41);
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].w[2 + 9] |= UINT64_C(0x7a) << 48;        /* entry 0: junk in its padding (byte 78) */
+    bad[k++] = vmms_reply(0, 2);
+    bad[k - 1].w[2 + 10 + 8] |= UINT64_C(0x7a) << 48;   /* entry 1 ("vmm-list"): junk after its NUL (byte 70) */
+    bad[k++] = vmms_reply(0, 1);
+    bad[k - 1].info |= UINT64_C(1) << 9;                /* a reserved info bit */
+    for (unsigned i = 0; i < k; i++) {
+        will_return(ak_ipc_call, &bad[i]);
+        vmm_entry_t e[AK_PM_VMMS_MAX];
+        memset(e, UNTOUCHED, sizeof e);
+        uint32_t next = 0x5a5a5a5a;
+        uint64_t count = 0x5a5a;
+        int rc = call_vmms(0, &next, e, &count);
+        if (rc != -AK_EBADMSG)
+            fail_msg("bad vmms reply %u: %d", i, rc);
+        assert_int_equal(next, 0x5a5a5a5a);
+        assert_int_equal(count, 0x5a5a);
+        const unsigned char *b = (const unsigned char *)e;
+        for (size_t j = 0; j < sizeof e; j++)
+            assert_int_equal(b[j], UNTOUCHED);
+    }
+}
+
+/* ---- file ---- */
+
+static image_t file_image(const char *name, uint64_t offset)
+{
+    image_t im;
+    memset(&im, 0, sizeof im);
+    im.w[0] = strlen(name);
+    im.w[1] = offset;
+    uint64_t at = 2;
+    put_bytes(im.w, &at, name, strlen(name));
+    im.len = at;
+    return im;
+}
+
+static reply_t file_reply(uint64_t size, uint64_t len)
+{
+    reply_t r = make_reply(0, 2 + (len + 7) / 8);
+    r.w[0] = size;
+    r.w[1] = len;
+    uint64_t at = 2;
+    uint8_t data[AK_PM_FILE_CHUNK];
+    for (size_t b = 0; b < sizeof data; b++)
+        data[b] = (uint8_t)(b * 5u + 2u);
+    put_bytes(r.w, &at, data, len);
+    return r;
+}
+
+static void test_file(void **state)
+{
+    (void)state;
+    static const uint64_t lens[] = { 0, 1, 7, 8, 9, 100, AK_PM_FILE_CHUNK - 1, AK_PM_FILE_CHUNK };
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        uint64_t offset = i % 2 ? UINT64_MAX - i : 480 * i;
+        image_t im = file_image("script", offset);
+        assert_int_equal(im.len, 3);
+        expect_image(PROC_LABEL_FILE, &im);
+        reply_t r = file_reply(4000 + i, lens[i]);
+        will_return(ak_ipc_call, &r);
+        uint8_t data[AK_PM_FILE_CHUNK + 8];
+        memset(data, UNTOUCHED, sizeof data);
+        uint64_t size = 1, len = 1;
+        assert_int_equal(proc_file(EP, "script", offset, &size, data, &len), 0);
+        assert_int_equal(size, 4000 + i);
+        assert_int_equal(len, lens[i]);
+        for (size_t b = 0; b < sizeof data; b++)
+            assert_int_equal(data[b], b < lens[i] ? (uint8_t)(b * 5u + 2u) : UNTOUCHED);
+    }
+    /* The longest name travels; a longer one never leaves (nothing sent, nothing written). */
+    image_t im = file_image("fifteen-bytes-x", 0);
+    expect_image(PROC_LABEL_FILE, &im);
+    reply_t r = file_reply(0, 0);
+    will_return(ak_ipc_call, &r);
+    uint8_t data[AK_PM_FILE_CHUNK];
+    uint64_t size = 1, len = 1;
+    assert_int_equal(proc_file(EP, "fifteen-bytes-x", 0, &size, data, &len), 0);
+    size = 7;
+    len = 7;
+    assert_int_equal(proc_file(EP, "sixteen-bytes-xx", 0, &size, data, &len), -AK_E2BIG);
+    assert_int_equal(size, 7);
+    assert_int_equal(len, 7);
+    /* The empty name is sent: init answers it. */
+    im = file_image("", 0);
+    assert_int_equal(im.len, 2);
+    expect_image(PROC_LABEL_FILE, &im);
+    reply_t einval = make_reply(AK_EINVAL, 0);
+    will_return(ak_ipc_call, &einval);
+    assert_int_equal(proc_file(EP, "", 0, &size, data, &len), -AK_EINVAL);
+    assert_int_equal(size, 7);
+}
+
+static void test_file_bad_replies(void **state)
+{
+    (void)state;
+    reply_t bad[16];
+    unsigned k = 0;
+    bad[k++] = file_reply(10, AK_PM_FILE_CHUNK);
+    bad[k - 1].w[1] = AK_PM_FILE_CHUNK + 1;             /* a length past the bound */
+    bad[k++] = file_reply(10, 9);
+    bad[k - 1].w[1] = 17;                               /* past the message */
+    bad[k++] = file_reply(10, 16);
+    bad[k - 1].w[1] = 8;                                /* short of the message */
+    bad[k++] = file_reply(10, 8);
+    bad[k - 1].w[1] = UINT64_MAX;                       /* wrapping lengths */
+    bad[k++] = file_reply(10, 8);
+    bad[k - 1].w[1] = UINT64_MAX - 6;
+    bad[k - 1].info = ak_msginfo(0, 2);
+    bad[k++] = file_reply(10, 5);
+    bad[k - 1].w[2] |= UINT64_C(0x01) << 40;            /* byte 5: nonzero padding */
+    bad[k++] = file_reply(10, 1);
+    bad[k - 1].w[2] |= UINT64_C(0x80) << 56;            /* the last padding byte */
+    bad[k++] = file_reply(10, 0);
+    bad[k - 1].info = ak_msginfo(0, 1);                 /* below the fixed words */
+    bad[k++] = file_reply(10, 0);
+    bad[k - 1].info |= UINT64_C(1) << 10;               /* a reserved info bit */
+    bad[k++] = make_reply(AK_ERRNO_MAX + 1, 0);         /* no such error */
+    for (unsigned i = 0; i < k; i++) {
+        image_t im = file_image("notes", 3);
+        expect_image(PROC_LABEL_FILE, &im);
+        will_return(ak_ipc_call, &bad[i]);
+        uint8_t data[AK_PM_FILE_CHUNK];
+        memset(data, UNTOUCHED, sizeof data);
+        uint64_t size = 0x5a5a, len = 0x5a5a;
+        int rc = proc_file(EP, "notes", 3, &size, data, &len);
+        if (rc != -AK_EBADMSG)
+            fail_msg("bad file reply %u: %d", i, rc);
+        assert_int_equal(size, 0x5a5a);
+        assert_int_equal(len, 0x5a5a);
+        for (size_t j = 0; j < sizeof data; j++)
+            assert_int_equal(data[j], UNTOUCHED);
+    }
+    /* The documented errors come back as they are, nothing written. */
+    static const uint64_t errs[] = { AK_ENOENT, AK_EINVAL, AK_ENOSYS };
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+        image_t im = file_image("notes", 0);
+        expect_image(PROC_LABEL_FILE, &im);
+        reply_t r = make_reply(errs[i], 0);
+        will_return(ak_ipc_call, &r);
+        uint8_t data[8];
+        uint64_t size = 0x5a5a, len = 0x5a5a;
+        assert_int_equal(proc_file(EP, "notes", 0, &size, data, &len), -(int)errs[i]);
+        assert_int_equal(size, 0x5a5a);
+    }
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -397,6 +636,10 @@ int main(void)
         cmocka_unit_test(test_wait_status_kill),
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_list_bad_replies),
+        cmocka_unit_test(test_vmms),
+        cmocka_unit_test(test_vmms_bad_replies),
+        cmocka_unit_test(test_file),
+        cmocka_unit_test(test_file_bad_replies),
     };
     return cmocka_run_group_tests_name("proc_client", tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /*
  * Contract of the generated process-manager dispatch (idl/proc.idl), the
- * code init answers spawn, wait, kill, list and status with: a
+ * code init answers spawn, wait, kill, list, status, vmms and file with: a
  * well-formed request reaches exactly its handler with the decoded
  * arguments (strings as checked copies), and the handler's result becomes
  * the reply.  Every malformed request runs no handler and gets
@@ -34,6 +34,8 @@ _Static_assert(PROC_LABEL_SPAWN == 1 && PROC_LABEL_WAIT == 2 && PROC_LABEL_KILL 
                PROC_LABEL_LIST == 4 && PROC_LABEL_STATUS == 5, "proc labels");
 _Static_assert(PROC_SPAWN_REQ_WORDS == 6 && PROC_SPAWN_REQ_MAX_WORDS == AK_MSG_MAX_WORDS, "spawn fills a message");
 _Static_assert(PROC_LIST_REP_WORDS == 2 && PROC_ENTRY_SIZE == 64 && PROC_LIST_REP_MAX_WORDS == 58, "list layout");
+_Static_assert(PROC_LABEL_VMMS == 6 && PROC_LABEL_FILE == 7, "proc labels");
+_Static_assert(PROC_FILE_REQ_WORDS == 2 && PROC_FILE_REP_WORDS == 2 && PROC_FILE_REP_MAX_WORDS == 62, "file layout");
 
 typedef struct server {
     unsigned calls;
@@ -208,8 +210,63 @@ static int h_list(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, 
     return list_script.rc;
 }
 
+/* What the vmms handler does, set by each test. */
+static struct {
+    uint32_t next;
+    uint64_t count;
+    vmm_entry_t entries[AK_PM_VMMS_MAX];
+    int rc;
+    bool sabotage_name;     /* leave entry 0's name without a NUL */
+} vmms_script;
+
+static int h_vmms(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, vmm_entry_t *out_entries,
+                  uint64_t *out_entries_count)
+{
+    srv.calls++;
+    check_expected_ptr(ctx);
+    check_expected(badge);
+    check_expected(from);
+    assert_int_equal(*out_next, 0);
+    assert_int_equal(*out_entries_count, 0);
+    const unsigned char *z = (const unsigned char *)out_entries;
+    for (size_t i = 0; i < AK_PM_VMMS_MAX * sizeof *out_entries; i++)
+        assert_int_equal(z[i], 0);
+    memcpy(out_entries, vmms_script.entries, sizeof vmms_script.entries);
+    if (vmms_script.sabotage_name)
+        memset(out_entries[0].name, 'v', sizeof out_entries[0].name);
+    *out_next = vmms_script.next;
+    *out_entries_count = vmms_script.count;
+    return vmms_script.rc;
+}
+
+/* What the file handler does, set by each test. */
+static struct {
+    uint64_t size, len;
+    uint8_t data[AK_PM_FILE_CHUNK + 8];
+    int rc;
+} file_script;
+
+static int h_file(void *ctx, uint64_t badge, const char *name, uint64_t offset, uint64_t *out_size,
+                  uint8_t *out_data, uint64_t *out_data_len)
+{
+    srv.calls++;
+    check_expected_ptr(ctx);
+    check_expected(badge);
+    check_expected(name);
+    check_expected(offset);
+    assert_int_equal(*out_size, 0);
+    assert_int_equal(*out_data_len, 0);
+    for (size_t i = 0; i < AK_PM_FILE_CHUNK; i++)   /* the buffer starts zeroed */
+        assert_int_equal(out_data[i], 0);
+    *out_size = file_script.size;
+    *out_data_len = file_script.len;
+    memcpy(out_data, file_script.data, file_script.len < AK_PM_FILE_CHUNK ? file_script.len : AK_PM_FILE_CHUNK);
+    return file_script.rc;
+}
+
 static const proc_handlers_t handlers = {
-    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status,
+    .spawn = h_spawn, .wait = h_wait, .kill = h_kill, .list = h_list, .status = h_status, .vmms = h_vmms,
+    .file = h_file,
 };
 
 /* ---- helpers ---- */
@@ -220,6 +277,8 @@ static int setup(void **state)
     srv.calls = 0;
     memset(&buf, 0, sizeof buf);
     memset(&list_script, 0, sizeof list_script);
+    memset(&file_script, 0, sizeof file_script);
+    memset(&vmms_script, 0, sizeof vmms_script);
     return 0;
 }
 
@@ -492,6 +551,261 @@ static void test_list_handler_bugs(void **state)
     assert_error_reply(&m, rc, AK_EPERM);
 }
 
+/* ---- vmms ---- */
+
+static vmm_entry_t vmm_entry(uint32_t pid, const char *name, uint8_t alive)
+{
+    vmm_entry_t e;
+    memset(&e, 0, sizeof e);
+    e.frames_total = UINT64_C(0x0102030405060708) + pid;
+    e.frames_free = 4000 + pid;
+    e.frames_in_use = 50 + pid;
+    e.frames_vmm = 46;
+    e.peak = UINT64_MAX - pid;
+    e.regions = 3 + pid;
+    e.pid = pid;
+    e.clients = 7 + pid;
+    e.alive = alive;
+    memcpy(e.name, name, strlen(name) + 1);
+    return e;
+}
+
+static uint64_t get_u64(const uint64_t *w, size_t off)
+{
+    uint64_t v = 0;
+    for (unsigned i = 8; i-- > 0;)
+        v = v << 8 | get_byte(w, off + i);
+    return v;
+}
+
+/* An entry of a reply, read back from its bytes: six u64, pid and clients (u32), alive (u8), the name. */
+static void check_wire_vmm(const uint64_t *w, size_t off, const vmm_entry_t *e)
+{
+    assert_int_equal(get_u64(w, off), e->frames_total);
+    assert_int_equal(get_u64(w, off + 8), e->frames_free);
+    assert_int_equal(get_u64(w, off + 16), e->frames_in_use);
+    assert_int_equal(get_u64(w, off + 24), e->frames_vmm);
+    assert_int_equal(get_u64(w, off + 32), e->peak);
+    assert_int_equal(get_u64(w, off + 40), e->regions);
+    assert_int_equal(get_u64(w, off + 48) & 0xffffffffu, e->pid);
+    assert_int_equal(get_u64(w, off + 48) >> 32, e->clients);
+    assert_int_equal(get_byte(w, off + 56), e->alive);
+    size_t n = strlen(e->name);
+    for (size_t i = 0; i < 16; i++)
+        assert_int_equal(get_byte(w, off + 57 + i), i < n ? (uint8_t)e->name[i] : 0);
+    for (size_t i = 73; i < 80; i++)        /* the entry's padding */
+        assert_int_equal(get_byte(w, off + i), 0);
+}
+
+static void expect_vmms(uint32_t from)
+{
+    expect_value(h_vmms, ctx, &srv);
+    expect_value(h_vmms, badge, BADGE);
+    expect_value(h_vmms, from, from);
+}
+
+static void test_vmms(void **state)
+{
+    (void)state;
+    _Static_assert(VMM_ENTRY_SIZE == 80 && PROC_VMMS_REP_MAX_WORDS == 2 + AK_PM_VMMS_MAX * 10, "vmms layout");
+    for (unsigned n = 0; n <= AK_PM_VMMS_MAX; n++) {
+        memset(&vmms_script, 0, sizeof vmms_script);
+        for (unsigned i = 0; i < AK_PM_VMMS_MAX; i++)
+            vmms_script.entries[i] = vmm_entry(2 + i, i % 2 ? "vmm-list" : "fifteen-bytes-x", (uint8_t)(i % 3 != 2));
+        for (unsigned i = n; i < AK_PM_VMMS_MAX; i++)   /* past the count: never sent */
+            memset(&vmms_script.entries[i], 0xee, sizeof vmms_script.entries[i]);
+        vmms_script.next = n == AK_PM_VMMS_MAX ? 6 : 0;
+        vmms_script.count = n;
+        uint32_t from = n == 3 ? UINT32_MAX : n;
+        image_t im = { .w = { from }, .len = 1 };
+        ak_msg_t m = message(PROC_LABEL_VMMS, &im);
+        memset(&buf, 0x77, sizeof buf);
+        expect_vmms(from);
+        assert_int_equal(proc_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
+        assert_int_equal(m.info, ak_msginfo(0, 2 + 10 * n));
+        uint64_t w[AK_MSG_MAX_WORDS];
+        reply_words(&m, w);
+        assert_int_equal(w[0], vmms_script.next);
+        assert_int_equal(w[1], n);
+        for (unsigned i = 0; i < n; i++)
+            check_wire_vmm(w, 16 + 80 * i, &vmms_script.entries[i]);
+        for (unsigned i = 2 + 10 * n; i < AK_MSG_REG_WORDS; i++)
+            assert_int_equal(m.w[i], 0);
+    }
+}
+
+/* A handler that breaks its side gets AK_EIO (too many entries, a name without NUL); its error is the reply. */
+static void test_vmms_handler_bugs(void **state)
+{
+    (void)state;
+    image_t im = { .w = { 0 }, .len = 1 };
+    static const uint64_t counts[] = { AK_PM_VMMS_MAX + 1, UINT32_MAX, UINT64_MAX };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        vmms_script.count = counts[i];
+        ak_msg_t m = message(PROC_LABEL_VMMS, &im);
+        expect_vmms(0);
+        int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+        assert_error_reply(&m, rc, AK_EIO);
+    }
+    vmms_script.count = 1;
+    vmms_script.entries[0] = vmm_entry(3, "vmm", 1);
+    vmms_script.sabotage_name = true;
+    ak_msg_t m = message(PROC_LABEL_VMMS, &im);
+    expect_vmms(0);
+    int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EIO);
+    vmms_script.sabotage_name = false;
+    vmms_script.rc = -AK_EPERM;
+    m = message(PROC_LABEL_VMMS, &im);
+    expect_vmms(0);
+    rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EPERM);
+}
+
+/* ---- file ---- */
+
+static image_t file_image(const char *name, size_t nlen, uint64_t offset)
+{
+    image_t im;
+    memset(&im, 0, sizeof im);
+    im.w[0] = nlen;
+    im.w[1] = offset;
+    uint64_t at = 2;
+    put_bytes(&im, &at, name, nlen);
+    im.len = at;
+    return im;
+}
+
+static void expect_file(const char *name, uint64_t offset)
+{
+    expect_value(h_file, ctx, &srv);
+    expect_value(h_file, badge, BADGE);
+    expect_string(h_file, name, name);
+    expect_value(h_file, offset, offset);
+}
+
+/* Every chunk length a reply can carry: size, length, the bytes from a word boundary, zero padding. */
+static void test_file(void **state)
+{
+    (void)state;
+    static const uint64_t lens[] = { 0, 1, 7, 8, 9, 100, AK_PM_FILE_CHUNK - 1, AK_PM_FILE_CHUNK };
+    static const uint64_t offsets[] = { 0, 480, UINT64_MAX };
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        memset(&file_script, 0, sizeof file_script);
+        file_script.size = UINT64_C(0x123456789) + i;
+        file_script.len = lens[i];
+        for (size_t b = 0; b < sizeof file_script.data; b++)
+            file_script.data[b] = (uint8_t)(b * 3u + 1u);
+        uint64_t offset = offsets[i % 3];
+        image_t im = file_image("script", 6, offset);
+        assert_int_equal(im.len, 3);
+        ak_msg_t m = message(PROC_LABEL_FILE, &im);
+        memset(&buf, 0x77, sizeof buf);
+        expect_file("script", offset);
+        assert_int_equal(proc_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
+        assert_int_equal(m.info, ak_msginfo(0, 2 + (lens[i] + 7) / 8));
+        uint64_t w[AK_MSG_MAX_WORDS];
+        reply_words(&m, w);
+        assert_int_equal(w[0], file_script.size);
+        assert_int_equal(w[1], lens[i]);
+        for (size_t b = 0; b < (lens[i] + 7) / 8 * 8; b++)
+            assert_int_equal(get_byte(w, 16 + b), b < lens[i] ? file_script.data[b] : 0);
+        for (unsigned r = 2 + (unsigned)((lens[i] + 7) / 8); r < AK_MSG_REG_WORDS; r++)
+            assert_int_equal(m.w[r], 0);
+    }
+    /* The longest name and the empty one reach the handler (init judges the empty one). */
+    memset(&file_script, 0, sizeof file_script);
+    image_t im = file_image("fifteen-bytes-x", AK_PM_NAME_MAX, 5);
+    ak_msg_t m = message(PROC_LABEL_FILE, &im);
+    expect_file("fifteen-bytes-x", 5);
+    assert_int_equal(proc_dispatch(&handlers, &srv, BADGE, &m, &buf), 0);
+    im = file_image("", 0, 0);
+    assert_int_equal(im.len, 2);
+    m = message(PROC_LABEL_FILE, &im);
+    expect_file("", 0);
+    file_script.rc = -AK_EINVAL;
+    int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EINVAL);
+}
+
+/* A handler's error is the reply, with nothing else; a length past the chunk is AK_EIO. */
+static void test_file_handler_errors(void **state)
+{
+    (void)state;
+    static const struct { int rc; uint64_t len; uint64_t err; } cases[] = {
+        { -AK_ENOENT, 0, AK_ENOENT },
+        { -AK_ENOENT, 8, AK_ENOENT },           /* outs of a failed call are not sent */
+        { -AK_EINVAL, 0, AK_EINVAL },
+        { 0, AK_PM_FILE_CHUNK + 1, AK_EIO },
+        { 0, UINT32_MAX, AK_EIO },
+        { 0, UINT64_MAX, AK_EIO },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(&file_script, 0, sizeof file_script);
+        file_script.rc = cases[i].rc;
+        file_script.len = cases[i].len;
+        file_script.size = 99;
+        image_t im = file_image("notes", 5, 0);
+        ak_msg_t m = message(PROC_LABEL_FILE, &im);
+        expect_file("notes", 0);
+        int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+        assert_error_reply(&m, rc, cases[i].err);
+    }
+}
+
+typedef struct bad_file {
+    const char *what;
+    uint64_t nlen;          /* the length word */
+    uint64_t len;           /* the message's words (0: as the name needs) */
+    uint64_t junk_word, junk;
+} bad_file_t;
+
+static void test_file_malformed(void **state)
+{
+    (void)state;
+    static const bad_file_t bad[] = {
+        { "name past its bound", AK_PM_NAME_MAX + 1, 4, 0, 0 },
+        { "name length 2^64-1", UINT64_MAX, 2, 0, 0 },          /* (2^64-1 + 7) / 8 wraps to 0 */
+        { "name length 2^64-7", UINT64_MAX - 6, 3, 0, 0 },
+        { "name length 2^63", UINT64_C(1) << 63, 3, 0, 0 },
+        { "name length 2^32-1", UINT32_MAX, 4, 0, 0 },
+        { "name past the message", 9, 3, 0, 0 },
+        { "one word long", 6, 4, 0, 0 },
+        { "one word short", 9, 3, 0, 0 },
+        { "fixed words only", 1, 2, 0, 0 },
+        { "below the fixed words", 0, 1, 0, 0 },
+        { "empty", 0, AK_MSG_MAX_WORDS + 1, 0, 0 },
+        { "NUL inside the name", 6, 0, 2, 0 },                 /* the name's bytes cleared: "\0\0..." */
+        { "junk in the padding", 6, 0, 2, UINT64_C(0x01) << 56 },
+        { "junk in the last padding byte", 7, 0, 2, UINT64_C(0x80) << 56 },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        image_t im = file_image("notes.txt", 9, 1);
+        im.w[0] = bad[i].nlen;
+        if (bad[i].len == AK_MSG_MAX_WORDS + 1)
+            im.len = 0;
+        else if (bad[i].len)
+            im.len = bad[i].len;
+        else {
+            im = file_image("notes-x", bad[i].nlen, 1);
+            if (bad[i].junk)
+                im.w[bad[i].junk_word] |= bad[i].junk;
+            else
+                im.w[bad[i].junk_word] = 0;
+        }
+        ak_msg_t m = message(PROC_LABEL_FILE, &im);
+        int rc = proc_dispatch(&handlers, &srv, BADGE, &m, &buf);
+        if (rc != -AK_EBADMSG || srv.calls != 0)
+            fail_msg("%s: rc %d, %u handler calls", bad[i].what, rc, srv.calls);
+        assert_error_reply(&m, rc, AK_EBADMSG);
+    }
+    /* A reserved info bit. */
+    image_t im = file_image("notes", 5, 0);
+    ak_msg_t m = message(PROC_LABEL_FILE, &im);
+    m.info |= UINT64_C(1) << 8;
+    assert_rejected(m, AK_EBADMSG);
+}
+
 /* ---- malformed requests: no handler runs ---- */
 
 /* A spawn request and one change that makes it malformed. */
@@ -612,7 +926,7 @@ static void test_bad_info_and_labels(void **state)
         m.info = (PROC_LABEL_SPAWN << AK_MSGINFO_LABEL_SHIFT) | len;
         assert_rejected(m, AK_EBADMSG);
     }
-    static const uint64_t labels[] = { 0, 6, 7, 0xA0001, AK_MSGINFO_LABEL_MAX };
+    static const uint64_t labels[] = { 0, 8, 9, 0xA0001, AK_MSGINFO_LABEL_MAX };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         assert_rejected(message(labels[i], &im), AK_ENOSYS);
 }
@@ -620,7 +934,8 @@ static void test_bad_info_and_labels(void **state)
 static void test_scalar_methods_malformed(void **state)
 {
     (void)state;
-    static const uint64_t labels[] = { PROC_LABEL_WAIT, PROC_LABEL_KILL, PROC_LABEL_LIST, PROC_LABEL_STATUS };
+    static const uint64_t labels[] = { PROC_LABEL_WAIT, PROC_LABEL_KILL, PROC_LABEL_LIST, PROC_LABEL_STATUS,
+                                       PROC_LABEL_VMMS };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         image_t im = { .w = { UINT64_C(1) << 32 }, .len = 1 };     /* a pid or from past u32 */
         assert_rejected(message(labels[i], &im), AK_EBADMSG);
@@ -643,9 +958,11 @@ static void test_missing_handlers(void **state)
     spawn_args_t a = good_spawn();
     image_t sp = spawn_image(&a);
     image_t one = { .w = { 1 }, .len = 1 };
+    image_t file = file_image("notes", 5, 0);
     const struct { uint64_t label; const image_t *im; } msgs[] = {
         { PROC_LABEL_SPAWN, &sp }, { PROC_LABEL_WAIT, &one }, { PROC_LABEL_KILL, &one },
-        { PROC_LABEL_LIST, &one }, { PROC_LABEL_STATUS, &one },
+        { PROC_LABEL_LIST, &one }, { PROC_LABEL_STATUS, &one }, { PROC_LABEL_VMMS, &one },
+        { PROC_LABEL_FILE, &file },
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         ak_msg_t m = message(msgs[i].label, msgs[i].im);
@@ -664,6 +981,11 @@ int main(void)
         cmocka_unit_test_setup(test_wait_kill_status, setup),
         cmocka_unit_test_setup(test_list, setup),
         cmocka_unit_test_setup(test_list_handler_bugs, setup),
+        cmocka_unit_test_setup(test_vmms, setup),
+        cmocka_unit_test_setup(test_vmms_handler_bugs, setup),
+        cmocka_unit_test_setup(test_file, setup),
+        cmocka_unit_test_setup(test_file_handler_errors, setup),
+        cmocka_unit_test_setup(test_file_malformed, setup),
         cmocka_unit_test_setup(test_spawn_malformed, setup),
         cmocka_unit_test_setup(test_spawn_bound_not_message, setup),
         cmocka_unit_test_setup(test_bad_info_and_labels, setup),

@@ -283,6 +283,50 @@ static void test_stats(void **state)
     assert_int_equal(call_stats(out), -AK_ESRCH);
 }
 
+/* totals' reply is 7 words: 4 in registers, 3 in the IPC buffer. */
+#define TOTALS_WORDS 7
+static int call_totals(uint64_t out[TOTALS_WORDS])
+{
+    expect_request(VMM_LABEL_TOTALS, 0, NULL);
+    return vmm_totals(EP, &out[0], &out[1], &out[2], &out[3], &out[4], &out[5], &out[6]);
+}
+
+static void test_totals(void **state)
+{
+    (void)state;
+    _Static_assert(VMM_LABEL_TOTALS == 9 && VMM_TOTALS_REP_WORDS == TOTALS_WORDS, "totals: label and reply");
+    reply_t r = make_reply(0, TOTALS_WORDS, 300);
+    r.w[6] = UINT64_MAX;                    /* word 6 really comes from the IPC buffer */
+    will_return(ak_ipc_call, &r);
+    uint64_t out[TOTALS_WORDS];
+    assert_int_equal(call_totals(out), 0);
+    for (unsigned i = 0; i < TOTALS_WORDS - 1; i++)
+        assert_int_equal(out[i], 300 + i);
+    assert_int_equal(out[6], UINT64_MAX);
+
+    reply_t bad[] = { make_reply(0, TOTALS_WORDS - 1, 0), make_reply(0, TOTALS_WORDS + 1, 0), make_reply(0, 4, 0),
+                      make_reply(0, 0, 0), make_reply(0, AK_MSG_MAX_WORDS, 0), make_reply(AK_ERRNO_MAX + 1, 0, 0),
+                      make_reply(0, TOTALS_WORDS, 0) };
+    bad[6].info |= UINT64_C(1) << 9;        /* a reserved info bit */
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        will_return(ak_ipc_call, &bad[i]);
+        for (unsigned k = 0; k < TOTALS_WORDS; k++)
+            out[k] = UNTOUCHED;
+        if (call_totals(out) != -AK_EBADMSG)
+            fail_msg("bad totals reply %zu accepted", i);
+        for (unsigned k = 0; k < TOTALS_WORDS; k++)
+            assert_int_equal(out[k], UNTOUCHED);
+    }
+    /* A caller that is not init: EPERM, nothing written. */
+    reply_t err = make_reply(AK_EPERM, 0, 0);
+    will_return(ak_ipc_call, &err);
+    for (unsigned k = 0; k < TOTALS_WORDS; k++)
+        out[k] = UNTOUCHED;
+    assert_int_equal(call_totals(out), -AK_EPERM);
+    for (unsigned k = 0; k < TOTALS_WORDS; k++)
+        assert_int_equal(out[k], UNTOUCHED);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -294,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_mprotect),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_inject),
+        cmocka_unit_test(test_totals),
     };
     return cmocka_run_group_tests_name("vmm_client", tests, NULL, NULL);
 }

@@ -133,9 +133,25 @@ static int h_exit(void *ctx, uint64_t badge, uint32_t pid, uint64_t status)
     return mock_type(int);
 }
 
+static int h_totals(void *ctx, uint64_t badge, uint64_t *out_frames_total, uint64_t *out_frames_free,
+                    uint64_t *out_frames_in_use, uint64_t *out_frames_vmm, uint64_t *out_peak, uint64_t *out_clients,
+                    uint64_t *out_regions)
+{
+    srv.calls++;
+    check_expected_ptr(ctx);
+    check_expected(badge);
+    uint64_t *outs[7] = { out_frames_total, out_frames_free, out_frames_in_use, out_frames_vmm, out_peak,
+                          out_clients, out_regions };
+    for (unsigned i = 0; i < 7; i++) {
+        assert_int_equal(*outs[i], 0);
+        *outs[i] = 2000 + i;
+    }
+    return mock_type(int);
+}
+
 static const vmm_handlers_t handlers = {
     .mmap = h_mmap, .munmap = h_munmap, .mprotect = h_mprotect, .stats = h_stats, .inject = h_inject,
-    .start = h_start, .fault = h_fault, .exit = h_exit,
+    .totals = h_totals, .start = h_start, .fault = h_fault, .exit = h_exit,
 };
 
 /* ---- helpers ---- */
@@ -288,6 +304,32 @@ static void test_stats(void **state)
     assert_int_equal(buf.words[18], 0);     /* nothing past the reply */
 }
 
+/* totals: seven words back, 4..6 in the IPC buffer; the handler's refusal (EPERM) is the reply alone. */
+static void test_totals(void **state)
+{
+    (void)state;
+    _Static_assert(VMM_LABEL_TOTALS == 9 && VMM_TOTALS_REQ_WORDS == 0 && VMM_TOTALS_REP_WORDS == 7, "totals");
+    ak_msg_t m = request(VMM_LABEL_TOTALS, 0, NULL);
+    memset(&buf, 0x77, sizeof buf);
+    expect_value(h_totals, ctx, &srv);
+    expect_value(h_totals, badge, 0);
+    will_return(h_totals, 0);
+    assert_int_equal(vmm_dispatch(&handlers, &srv, 0, &m, &buf), 0);
+    assert_int_equal(m.info, ak_msginfo(0, 7));
+    for (unsigned i = 0; i < 4; i++)
+        assert_int_equal(m.w[i], 2000 + i);
+    for (unsigned i = 4; i < 7; i++)
+        assert_int_equal(buf.words[i], 2000 + i);
+
+    m = request(VMM_LABEL_TOTALS, 0, NULL);
+    expect_value(h_totals, ctx, &srv);
+    expect_value(h_totals, badge, BADGE);
+    will_return(h_totals, -AK_EPERM);
+    int rc = vmm_dispatch(&handlers, &srv, BADGE, &m, &buf);
+    assert_error_reply(&m, rc, AK_EPERM);
+    assert_int_equal(srv.calls, 2);
+}
+
 static void test_kernel_messages(void **state)
 {
     (void)state;
@@ -357,7 +399,7 @@ static void test_wrong_lengths(void **state)
     static const struct { uint64_t label, badge, good; } methods[] = {
         { VMM_LABEL_MMAP, BADGE, 4 }, { VMM_LABEL_MUNMAP, BADGE, 2 }, { VMM_LABEL_MPROTECT, BADGE, 3 },
         { VMM_LABEL_STATS, BADGE, 0 }, { VMM_LABEL_INJECT, BADGE, 1 }, { AK_PAGER_START, KBADGE, 1 },
-        { AK_PAGER_FAULT, KBADGE, 4 }, { AK_PAGER_EXIT, KBADGE, 2 },
+        { AK_PAGER_FAULT, KBADGE, 4 }, { AK_PAGER_EXIT, KBADGE, 2 }, { VMM_LABEL_TOTALS, 0, 0 },
     };
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         for (uint64_t len = 0; len <= AK_MSG_MAX_WORDS; len++)
@@ -373,6 +415,11 @@ static void test_bad_info_words(void **state)
         ak_msg_t m = request(VMM_LABEL_MMAP, 4, mmap_words);
         m.info |= UINT64_C(1) << bit;
         assert_rejected(m, BADGE, AK_EBADMSG);
+    }
+    for (unsigned bit = 7; bit <= 11; bit++) {
+        ak_msg_t m = request(VMM_LABEL_TOTALS, 0, NULL);
+        m.info |= UINT64_C(1) << bit;
+        assert_rejected(m, 0, AK_EBADMSG);
     }
     /* A length field above AK_MSG_MAX_WORDS. */
     for (uint64_t len = AK_MSG_MAX_WORDS + 1; len <= AK_MSGINFO_LEN_MASK; len++) {
@@ -407,7 +454,7 @@ static void test_missing_handlers(void **state)
     static const struct { uint64_t label, len, badge; } msgs[] = {
         { VMM_LABEL_MMAP, 4, BADGE }, { VMM_LABEL_MUNMAP, 2, BADGE }, { VMM_LABEL_MPROTECT, 3, BADGE },
         { VMM_LABEL_STATS, 0, BADGE }, { VMM_LABEL_INJECT, 1, BADGE }, { AK_PAGER_START, 1, KBADGE },
-        { AK_PAGER_FAULT, 4, KBADGE }, { AK_PAGER_EXIT, 2, KBADGE },
+        { AK_PAGER_FAULT, 4, KBADGE }, { AK_PAGER_EXIT, 2, KBADGE }, { VMM_LABEL_TOTALS, 0, 0 },
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
         ak_msg_t m = request(msgs[i].label, msgs[i].len, w);
@@ -424,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup(test_mmap_handler_errors, setup),
         cmocka_unit_test_setup(test_munmap_mprotect, setup),
         cmocka_unit_test_setup(test_stats, setup),
+        cmocka_unit_test_setup(test_totals, setup),
         cmocka_unit_test_setup(test_inject, setup),
         cmocka_unit_test_setup(test_kernel_messages, setup),
         cmocka_unit_test_setup(test_forged_kernel_messages, setup),

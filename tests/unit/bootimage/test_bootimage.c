@@ -443,7 +443,8 @@ static void test_file_table(void **state)
         put_file(b, 1, &r);              \
         refused(b, size, want);          \
     } while (0)
-    FILE_REFUSED(reserved, 1, "file 1 (crash): reserved field is 0x1, want 0");
+    FILE_REFUSED(kind, 2, "file 1 (crash): kind 2 is neither ELF (0) nor data (1)");
+    FILE_REFUSED(kind, UINT32_MAX, "file 1 (crash): kind 4294967295 is neither ELF");
     FILE_REFUSED(name, first.name, "file 1 (hello): name already used by file 0");
     FILE_REFUSED(name, (uint32_t)h.strings_size, "file 1: name at string offset");
     FILE_REFUSED(name, UINT32_MAX, "file 1: name at string offset 0xffffffff is outside the string area");
@@ -453,6 +454,41 @@ static void test_file_table(void **state)
     FILE_REFUSED(elf_off, h.init_off, "file 1 (crash): ELF file at offset");   /* inside init's */
     FILE_REFUSED(elf_off, UINT64_MAX & ~UINT64_C(7), "file 1 (crash): ELF file (offset 0xfffffffffffffff8");
 #undef FILE_REFUSED
+    put_file(b, 1, &good);
+    assert_int_equal(bootimage_parse(b, size, &v, err, sizeof err), 0);
+    assert_int_equal(v.files[0].kind, BI_FILE_ELF);
+    assert_int_equal(v.files[1].kind, BI_FILE_ELF);
+
+    /* A data file: any bytes up to BI_DATA_MAX (none too), in the blob, never named as a program. */
+    bi_file_rec_t d = good;
+    d.kind = BI_FILE_DATA;
+    put_file(b, 1, &d);
+    assert_int_equal(bootimage_parse(b, size, &v, err, sizeof err), 0);
+    assert_int_equal(v.files[1].kind, BI_FILE_DATA);
+    assert_ptr_equal(v.files[1].elf, b + good.elf_off);
+    assert_int_equal(v.files[1].elf_size, good.elf_size);
+    d.elf_size = 0;
+    put_file(b, 1, &d);
+    assert_int_equal(bootimage_parse(b, size, &v, err, sizeof err), 0);
+    assert_int_equal(v.files[1].elf_size, 0);
+    bi_program_rec_t prog;
+    memcpy(&prog, b + h.programs_off, sizeof prog);
+#define DATA_REFUSED(field, value, want) \
+    do {                                 \
+        r = good;                        \
+        r.kind = BI_FILE_DATA;           \
+        r.field = value;                 \
+        put_file(b, 1, &r);              \
+        refused(b, size, want);          \
+    } while (0)
+    DATA_REFUSED(elf_size, BI_DATA_MAX + 1u, "file 1 (crash): data file of 0x10001 bytes, more than 0x10000");
+    DATA_REFUSED(elf_size, UINT64_MAX, "file 1 (crash): data file of 0xffffffffffffffff bytes");
+    DATA_REFUSED(elf_off, good.elf_off + 4, "file 1 (crash): data file at offset");
+    DATA_REFUSED(elf_off, h.init_off, "file 1 (crash): data file at offset");   /* inside init's */
+    DATA_REFUSED(elf_off, UINT64_MAX & ~UINT64_C(7), "file 1 (crash): data file (offset 0xfffffffffffffff8");
+    DATA_REFUSED(elf_off, (uint64_t)size, "file 1 (crash): data file (offset");
+    DATA_REFUSED(name, prog.name, "a data file named as program 0");
+#undef DATA_REFUSED
     put_file(b, 1, &good);
     assert_int_equal(bootimage_parse(b, size, &v, err, sizeof err), 0);
     free(b);

@@ -500,7 +500,7 @@ static unsigned method_line(const char *src, const char *name)
     return line;
 }
 
-/* The product IDL files compile; stats and adopt are the messages that use the IPC buffer. */
+/* The product IDL files compile; the notes name every message that uses the IPC buffer. */
 static void test_product_idl(void **state)
 {
     (void)state;
@@ -518,16 +518,22 @@ static void test_product_idl(void **state)
             snprintf(want, sizeof want, "idl/vmm.idl:%u:5: note: reply of 'stats' has 18 words: "
                      "words 4..17 travel in the IPC buffer\n"
                      "idl/vmm.idl:%u:5: note: request of 'adopt' has up to 7 words: "
-                     "words 4..6 travel in the IPC buffer\n", method_line(src, "stats"), method_line(src, "adopt"));
+                     "words 4..6 travel in the IPC buffer\n"
+                     "idl/vmm.idl:%u:5: note: reply of 'totals' has 7 words: "
+                     "words 4..6 travel in the IPC buffer\n",
+                     method_line(src, "stats"), method_line(src, "adopt"), method_line(src, "totals"));
             assert_string_equal(c.diag, want);
         }
         if (i == 3) {
-            /* spawn's strings fill exactly one message at their bounds. */
-            char want[512];
+            /* spawn's strings fill exactly one message at their bounds; vmms' and file's replies nearly. */
+            char want[1024];
             snprintf(want, sizeof want,
                      "idl/proc.idl:%u:5: note: request of 'spawn' has up to 64 words: words 4..63 travel in the IPC buffer\n"
-                     "idl/proc.idl:%u:5: note: reply of 'list' has up to 58 words: words 4..57 travel in the IPC buffer\n",
-                     method_line(src, "spawn"), method_line(src, "list"));
+                     "idl/proc.idl:%u:5: note: reply of 'list' has up to 58 words: words 4..57 travel in the IPC buffer\n"
+                     "idl/proc.idl:%u:5: note: reply of 'vmms' has up to 62 words: words 4..61 travel in the IPC buffer\n"
+                     "idl/proc.idl:%u:5: note: reply of 'file' has up to 62 words: words 4..61 travel in the IPC buffer\n",
+                     method_line(src, "spawn"), method_line(src, "list"), method_line(src, "vmms"),
+                     method_line(src, "file"));
             assert_string_equal(c.diag, want);
         }
         if (i == 1) {
@@ -828,8 +834,9 @@ static void test_cli_success(void **state)
     size_t len;
     char *src = read_file(vmm, &len);
     snprintf(want, sizeof want, "%s:%u:5: note: reply of 'stats' has 18 words: words 4..17 travel in the IPC buffer\n"
-             "%s:%u:5: note: request of 'adopt' has up to 7 words: words 4..6 travel in the IPC buffer\n",
-             vmm, method_line(src, "stats"), vmm, method_line(src, "adopt"));
+             "%s:%u:5: note: request of 'adopt' has up to 7 words: words 4..6 travel in the IPC buffer\n"
+             "%s:%u:5: note: reply of 'totals' has 7 words: words 4..6 travel in the IPC buffer\n",
+             vmm, method_line(src, "stats"), vmm, method_line(src, "adopt"), vmm, method_line(src, "totals"));
     free(src);
     assert_string_equal(out, want);
     free(out);

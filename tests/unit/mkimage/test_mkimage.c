@@ -77,7 +77,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     static const char *files[] = { "vmm.elf", "pong.elf", "ping.elf", "wx.elf", "init.elf", "m.manifest",
-                                   "out.bin", "out.d", "bad.manifest" };
+                                   "out.bin", "out.d", "bad.manifest", "notes.txt", "big.txt", "empty.txt" };
     char path[FILE_MAX];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", bindir, files[i]);
@@ -489,8 +489,7 @@ static void test_files_and_init_endpoint(void **state)
 {
     (void)state;
     refused("file pong\nfile pong\n", PATH ":2:6: error: file 'pong' is already declared at line 1");
-    refused("file\n", PATH ":1:5: error: expected ELF name before the end of the line");
-    refused("file pong ping\n", PATH ":1:11: error: unexpected text after the file name");
+    refused("file\n", PATH ":1:5: error: expected file name before the end of the line");
     refused("endpoint init\n", PATH ":1:10: error: 'init' is reserved (it names init's process manager)");
     refused(VMM_LINE "cap vmm 1 endpoint init rights send,recv\n",
             PATH ":2:5: error: an endpoint to init is send only, without a badge (init badges it)");
@@ -520,6 +519,71 @@ static void test_files_and_init_endpoint(void **state)
     assert_int_equal(v.caps[0].target, BI_ENDPOINT_INIT);
     assert_int_equal(v.caps[0].rights, AK_RIGHT_SEND);
     free(blob);
+}
+
+static void build_refused(const char *text, const char *config, const char *want);
+
+/* `file NAME PATH`: a data file, never a program's name or ELF, its path 1 to 255 bytes. */
+static void test_data_files(void **state)
+{
+    (void)state;
+    refused("file s a b\n", PATH ":1:10: error: unexpected text after the data file's path");
+    refused("file s \"a\" \"b\"\n", PATH ":1:12: error: unexpected text after the data file's path");
+    refused("file s \"\"\n", PATH ":1:8: error: a data file's path is 1 to 255 bytes");
+    char long_path[400];
+    snprintf(long_path, sizeof long_path, "file s \"%0300d\"\n", 0);
+    refused(long_path, PATH ":1:8: error: a data file's path is 1 to 255 bytes");
+    refused("file pong\nfile pong x.txt\n", PATH ":2:6: error: file 'pong' is already declared at line 1");
+    refused("file s x.txt\nfile s y.txt\n", PATH ":2:6: error: file 's' is already declared at line 1");
+    refused("program a pong priority 1 expect exit:0\nfile a x.txt\n",
+            PATH ":2:6: error: 'a' names both a data file and the name of program 'a' (line 1)");
+    refused("program a pong priority 1 expect exit:0\nfile pong x.txt\n",
+            PATH ":2:6: error: 'pong' names both a data file and the ELF of program 'a' (line 1)");
+    /* A program line naming a data file's name as its ELF is refused the same way. */
+    refused("file ping x.txt\nprogram a ping priority 1 expect exit:0\n",
+            PATH ":1:6: error: 'ping' names both a data file and the ELF of program 'a' (line 2)");
+
+    /* Built: the bytes as they were, the kind said, beside an ELF file; the largest size allowed. */
+    static uint8_t big[BI_DATA_MAX + 1];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 13u + 1u);
+    write_file(bindir, "notes.txt", "hello, data\n", 12);
+    write_file(bindir, "big.txt", big, BI_DATA_MAX);
+    write_file(bindir, "empty.txt", "", 0);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "program a pong priority 1 expect exit:0\n"
+             "file notes %s/notes.txt\nfile vmm\nfile big \"%s/big.txt\"\nfile empty %s/empty.txt\n",
+             bindir, bindir, bindir);
+    static mkimage_manifest_t m;
+    accepted(text, &m);
+    assert_int_equal(m.files[0].kind, BI_FILE_DATA);
+    assert_int_equal(m.files[1].kind, BI_FILE_ELF);
+    static bootimage_t v;
+    uint8_t *blob = build_and_parse(&m, "", &v);
+    assert_int_equal(v.nfiles, 5);   /* pong, then notes, vmm, big, empty */
+    assert_string_equal(v.files[1].name, "notes");
+    assert_int_equal(v.files[0].kind, BI_FILE_ELF);
+    assert_int_equal(v.files[1].kind, BI_FILE_DATA);
+    assert_int_equal(v.files[2].kind, BI_FILE_ELF);
+    assert_int_equal(v.files[1].elf_size, 12);
+    assert_memory_equal(v.files[1].elf, "hello, data\n", 12);
+    assert_int_equal(v.files[3].kind, BI_FILE_DATA);
+    assert_int_equal(v.files[3].elf_size, BI_DATA_MAX);
+    assert_memory_equal(v.files[3].elf, big, BI_DATA_MAX);
+    assert_int_equal(v.files[4].elf_size, 0);
+    free(blob);
+
+    /* Too big by one byte, or missing: refused at the path. */
+    write_file(bindir, "big.txt", big, BI_DATA_MAX + 1u);
+    char want[FILE_MAX * 2];
+    snprintf(text, sizeof text, "program a pong priority 1 expect exit:0\nfile big %s/big.txt\n", bindir);
+    snprintf(want, sizeof want, PATH ":2:10: error: data file 'big' ('%s/big.txt') has 65537 bytes, more than 65536",
+             bindir);
+    build_refused(text, "", want);
+    snprintf(text, sizeof text, "program a pong priority 1 expect exit:0\nfile gone %s/gone.txt\n", bindir);
+    snprintf(want, sizeof want, PATH ":2:11: error: cannot read '%s/gone.txt': No such file or directory", bindir);
+    build_refused(text, "", want);
 }
 
 static void build_refused(const char *text, const char *config, const char *want)
@@ -631,7 +695,10 @@ static void test_tool_success_and_depfile(void **state)
     path_in(manifest, "m.manifest");
     path_in(out, "out.bin");
     path_in(dep, "out.d");
-    write_file(bindir, "m.manifest", example, sizeof example - 1);
+    static char text[sizeof example + 64];
+    snprintf(text, sizeof text, "%sfile notes notes.txt\n", example);
+    write_file(bindir, "m.manifest", text, strlen(text));
+    write_file(bindir, "notes.txt", "relative\n", 9);
     const char *argv[] = { "mkimage", manifest, "-o", out, "-B", bindir, "--config",
                            "image x, config y", "--depfile", dep, NULL };
     char *err;
@@ -650,6 +717,11 @@ static void test_tool_success_and_depfile(void **state)
         fail_msg("tool output refused: %s", why);
     assert_string_equal(v.config, "image x, config y");
     assert_int_equal(v.nprograms, 4);
+    const bootimage_file_t *notes = &v.files[v.nfiles - 1];   /* read beside the manifest */
+    assert_string_equal(notes->name, "notes");
+    assert_int_equal(notes->kind, BI_FILE_DATA);
+    assert_int_equal(notes->elf_size, 9);
+    assert_memory_equal(notes->elf, "relative\n", 9);
     free(blob);
 
     uint8_t *deps;
@@ -661,6 +733,8 @@ static void test_tool_success_and_depfile(void **state)
     char *first = strstr((char *)deps, want);
     assert_non_null(first);
     assert_null(strstr(first + 1, want));  /* listed once although two programs run it */
+    snprintf(want, sizeof want, "%s/notes.txt:\n", bindir);   /* a data file is an input too */
+    assert_non_null(strstr((char *)deps, want));
     free(deps);
 }
 
@@ -744,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_build_errors),
         cmocka_unit_test(test_files_and_init_endpoint),
+        cmocka_unit_test(test_data_files),
         cmocka_unit_test(test_parser_fuzz),
         cmocka_unit_test(test_tool_success_and_depfile),
         cmocka_unit_test(test_tool_refuses_without_output),

@@ -10,14 +10,15 @@
  *   bi_program_rec_t[nprograms]      at programs_off, in start order
  *   bi_cap_rec_t[ncaps]              at caps_off
  *   bi_file_rec_t[nfiles]            at files_off: the ELF files init may
- *                                    spawn at run time, by name
+ *                                    spawn at run time and the data files
+ *                                    proc.file reads, by name
  *   string area                      at strings_off: NUL-terminated names,
  *                                    arguments and the config string, each
  *                                    named by its offset in the area
  *   init's ELF file                  at init_off, after the string area
- *   ELF files                        each at its program's elf_off, after
- *                                    init's; instances of the same ELF may
- *                                    share one copy
+ *   ELF and data files               each at its program's or file's
+ *                                    elf_off, after init's; instances of
+ *                                    the same ELF may share one copy
  *
  * Endpoints have no records: an image has nendpoints of them, numbered
  * 0 .. nendpoints-1, and capabilities and pagers name them by number.
@@ -43,13 +44,17 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "the boot image is read and written in the machine's byte order: little-endian");
 
 #define BI_MAGIC   UINT32_C(0x49424B41)  /* "AKBI" */
-#define BI_VERSION 3u
+#define BI_VERSION 4u
 #define BI_ALIGN   8u                    /* alignment of every region and ELF file */
 
 #define BI_MAX_PROGRAMS  16u
 #define BI_MAX_ENDPOINTS 32u
 #define BI_MAX_CAPS      128u
 #define BI_MAX_FILES     32u
+/* bi_file_rec_t.kind: what a file of the file table is. */
+#define BI_FILE_ELF      0u              /* an ELF file init may spawn */
+#define BI_FILE_DATA     1u              /* a data file (a script, text) proc.file reads; never run */
+#define BI_DATA_MAX      (UINT64_C(64) << 10)  /* bytes of a data file, at most */
 /* The target of an endpoint capability to init's process manager (proc.idl), named `init`. */
 #define BI_ENDPOINT_INIT UINT32_MAX
 #define BI_PRIORITY_MAX  255u            /* higher runs first */
@@ -116,12 +121,17 @@ typedef struct bi_cap_rec {
     uint64_t badge;         /* endpoint: <= AK_BADGE_MAX; others: 0 */
 } bi_cap_rec_t;
 
-/* An ELF file init may spawn (proc.idl): every program's ELF, and those the manifest adds with `file`. */
+/*
+ * A file of the archive, by name (proc.idl): every program's ELF and those
+ * the manifest adds with `file ELF` (kind BI_FILE_ELF, what init may spawn),
+ * and the data files of `file NAME PATH` (BI_FILE_DATA, what proc.file
+ * reads; a data file's name is no program's).
+ */
 typedef struct bi_file_rec {
-    uint32_t name;          /* the ELF's name: 1 .. AK_NAME_MAX-1 bytes of [A-Za-z0-9_.-], unique */
-    uint32_t reserved;      /* 0 */
+    uint32_t name;          /* 1 .. AK_NAME_MAX-1 bytes of [A-Za-z0-9_.-], unique among files */
+    uint32_t kind;          /* BI_FILE_ELF or BI_FILE_DATA */
     uint64_t elf_off;       /* BI_ALIGN-aligned, after init's ELF file */
-    uint64_t elf_size;      /* > 0; checked by elf_parse only when spawned */
+    uint64_t elf_size;      /* ELF: > 0, checked by elf_parse only when spawned; data: <= BI_DATA_MAX */
 } bi_file_rec_t;
 
 _Static_assert(sizeof(bi_header_t) == 104, "bi_header_t layout");
@@ -161,8 +171,9 @@ typedef struct bootimage_cap {
 
 typedef struct bootimage_file {
     const char *name;       /* NUL-terminated, unique among files */
-    const uint8_t *elf;     /* not yet decoded: elf_parse it before use */
-    size_t elf_size;
+    const uint8_t *elf;     /* its bytes; an ELF is not yet decoded: elf_parse it before use */
+    size_t elf_size;        /* data: <= BI_DATA_MAX, may be 0 */
+    uint32_t kind;          /* BI_FILE_ELF or BI_FILE_DATA */
 } bootimage_file_t;
 
 /*
@@ -207,7 +218,9 @@ typedef struct bootimage {
  * than endpoint, nonzero reserved bits, a slot its holder already fills,
  * a second physmem capability for one holder or a second one for the rest
  * of RAM, or a share above BI_PHYSMEM_MAX_MIB; and a send right without a
- * badge to an endpoint a vmm (a physmem holder) receives on, but its own.  *out is unspecified after an error.
+ * badge to an endpoint a vmm (a physmem holder) receives on, but its own;
+ * a file with an unknown kind, a duplicate name, an empty ELF, a data file
+ * above BI_DATA_MAX or named as a program is.  *out is unspecified after an error.
  */
 int bootimage_parse(const void *blob, size_t size, bootimage_t *out, char *err, size_t errlen);
 

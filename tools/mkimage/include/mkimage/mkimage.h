@@ -58,10 +58,16 @@ typedef struct mkimage_cap {
     mkimage_pos_t pos;            /* of the holder name */
 } mkimage_cap_t;
 
-/* An ELF file the archive carries for spawning at run time (`file NAME`). */
+#define MKIMAGE_PATH_MAX   256u         /* a data file's path, NUL included */
+
+/* A file the archive carries: an ELF for spawning at run time (`file NAME`), or a data file
+   (`file NAME PATH`) for proc.file. */
 typedef struct mkimage_file {
-    char name[MKIMAGE_NAME_MAX];  /* the file is BINDIR/<name>.elf */
+    char name[MKIMAGE_NAME_MAX];  /* ELF: the file is BINDIR/<name>.elf */
+    uint32_t kind;                /* BI_FILE_ELF or BI_FILE_DATA */
+    char path[MKIMAGE_PATH_MAX];  /* data: its path, relative to the manifest's folder unless absolute */
     mkimage_pos_t pos;
+    mkimage_pos_t path_pos;
 } mkimage_file_t;
 
 /* A parsed manifest with every name resolved to an index. */
@@ -79,6 +85,7 @@ typedef struct mkimage_manifest {
  * up to MKIMAGE_MAX_ERRORS, to diag and returns how many there were: 0
  * means *m is complete and consistent (every name resolved, limits and
  * slot rules of bootimage.h met).  Errors: unknown directive or option, a
+ * data file named as a program or as a program's ELF, a
  * missing or repeated argument, a malformed name, number, string or
  * expected outcome, a value out of range, a duplicate program or endpoint
  * name, an undefined program or endpoint, a slot filled twice, a right that
@@ -94,14 +101,23 @@ unsigned mkimage_manifest_parse(const char *path, const char *text, size_t len,
  * (programs with the same ELF share one copy), stores config (the banner's
  * config string) and checks the result with bootimage_parse.  path is the
  * manifest's name for messages.  On success returns 0 and a malloc'd blob
- * in *blob (the caller frees it) of *size bytes.  On failure returns -1
- * after reporting to diag: an unreadable or invalid ELF (at the position of
- * its name in the manifest), a config string that is too long or not
+ * in *blob (the caller frees it) of *size bytes.  A data file's path is
+ * taken relative to the folder of path unless it starts with '/'.  On
+ * failure returns -1 after reporting to diag: an unreadable or invalid ELF
+ * (at the position of its name in the manifest), an unreadable data file or
+ * one above BI_DATA_MAX bytes, a config string that is too long or not
  * printable ASCII, or out of memory.  Precondition: m was filled by
  * mkimage_manifest_parse with no errors.
  */
 int mkimage_build(const mkimage_manifest_t *m, const char *path, const char *bindir,
                   const char *config, FILE *diag, uint8_t **blob, size_t *size);
+
+/*
+ * The path mkimage reads data file f from, for the manifest at manifest:
+ * f->path relative to the manifest's folder, or as it is if it starts with
+ * '/'.  0, or -1 if it does not fit the n bytes of out.
+ */
+int mkimage_data_path(const char *manifest, const mkimage_file_t *f, char *out, size_t n);
 
 /*
  * Reads the whole file at path into a malloc'd buffer (*data, NUL-terminated

@@ -2,8 +2,10 @@
  * The boot-info page: read-only, mapped at AK_BOOTINFO_VA in every
  * process by its creator.  It tells a process who it is and which
  * capabilities its slots hold; a pager's page also lists the physical
- * memory it owns and every process it serves; init's carries the boot
- * arguments (QEMU's -append, the device tree's /chosen/bootargs).
+ * memory it owns and every process it serves.  init's carries the boot
+ * arguments (QEMU's -append, the device tree's /chosen/bootargs), and init
+ * copies them into the page of every program of the manifest; a program
+ * spawned at run time (proc.idl) gets "".
  * Arguments and environment are on the initial stack (abi/start.h).
  */
 #ifndef AKUMA_ABI_BOOTINFO_H
@@ -53,7 +55,8 @@ typedef struct ak_bootinfo {
     ak_bootinfo_cap_t caps[AK_BOOT_CAP_SLOTS]; /* the manifest's, slots below AK_BOOT_CAP_SLOTS */
     ak_bootinfo_proc_t procs[AK_BOOTINFO_PROCS];
     ak_bootinfo_mem_t mems[AK_BOOTINFO_MEMS];
-    char bootargs[AK_BOOTARGS_MAX]; /* init's: printable, NUL-terminated ("" for none); others' "" */
+    char bootargs[AK_BOOTARGS_MAX]; /* the boot arguments: printable, NUL-terminated ("" for none) in init's
+                                       and the manifest's programs'; "" in spawned ones' */
 } ak_bootinfo_t;
 
 _Static_assert(sizeof(ak_bootinfo_t) <= AK_PAGE_SIZE, "boot info fits its page");
