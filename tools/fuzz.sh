@@ -5,7 +5,8 @@
 #       gathers real inputs from the build OUT (build/<config>) into
 #       SEEDDIR/<name>/: program ELF files (and the ELF files given),
 #       compiled boot images, QEMU's own device trees, every manifest and
-#       IDL file of the tree
+#       IDL file of the tree, and what the shell-* tests type (the shell's
+#       lines)
 #   fuzz.sh --smoke NAME BIN SEEDDIR OUTDIR
 #       for make test: the seeds and 3,000 more inputs from a fixed random
 #       seed; prints "  PASS fuzz-NAME" or "  FAIL fuzz-NAME: why" and a
@@ -21,7 +22,7 @@ seeds() { # SEEDDIR OUT [ELF...]
     local dir=$1 out=$2
     shift 2
     rm -rf "$dir"
-    mkdir -p "$dir"/{elf,bootimage,fdt,manifest,idlc,malloc-page,malloc-chunk}
+    mkdir -p "$dir"/{elf,bootimage,fdt,manifest,idlc,malloc-page,malloc-chunk,shell}
     cp "$out"/bin/*.elf "$@" "$dir/elf/"
     for b in "$out"/tests/*/bootimage.bin; do
         cp "$b" "$dir/bootimage/$(basename "$(dirname "$b")").bin"
@@ -38,13 +39,19 @@ seeds() { # SEEDDIR OUT [ELF...]
         cp "$m" "$dir/manifest/$(basename "$(dirname "$m")")-$(basename "$m")"
     done
     find "$here/idl" "$here/bench" "$here/tests" -name '*.idl' -exec cp {} "$dir/idlc/" \;
+    # The shell: the text each shell-* test types, one seed per test.
+    local e
+    for e in "$here"/tests/system/shell-*/expect; do
+        sed -n -e 's/^input [^ ]* //p' -e 's/^input-after [^ ]* //p' "$e" |
+            while IFS= read -r text; do printf '%b' "$text"; done >"$dir/shell/$(basename "$(dirname "$e")")"
+    done
     # The allocators: a few calls of each kind (4 bytes each: op, slot, size).
     local ops='\x00\x01\x00\x10\x80\x02\xff\xff\x02\x03\x07\x20\x03\x04\x0c\x40'
     ops="$ops"'\x04\x01\x00\x30\x84\x02\x10\x00\x06\x00\x00\x00\x07\x00\x01\x00\x00\x05\x00\x08\x05\x01\x00\x00'
     printf "$ops" >"$dir/malloc-page/calls"
     printf "$ops" >"$dir/malloc-chunk/calls"
     local n
-    for n in elf bootimage fdt manifest idlc; do
+    for n in elf bootimage fdt manifest idlc shell; do
         [ -n "$(ls -A "$dir/$n")" ] || { echo "fuzz.sh: no seeds for $n in $dir/$n" >&2; exit 1; }
     done
 }

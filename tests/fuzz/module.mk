@@ -1,6 +1,7 @@
 # libFuzzer over everything that reads bytes it cannot trust: the ELF,
-# boot-image and device-tree readers, mkimage's manifest parser, idlc, and
-# both allocator modes under any sequence of calls.  Each target is one
+# boot-image and device-tree readers, mkimage's manifest parser, idlc,
+# both allocator modes under any sequence of calls, and the shell's line
+# parser, editor and script runner.  Each target is one
 # binary built with ASan and UBSan, build/host/fuzz/NAME (tests/fuzz/
 # fuzz_NAME.c says what it checks beyond "no crash").
 #
@@ -9,7 +10,7 @@
 #                what it finds in build/fuzz/corpus/NAME; FUZZ=NAME runs one
 #
 # Seeds are real inputs gathered from the build (build/fuzz/seeds/NAME).
-MODULES += fuzz-elf fuzz-bootimage fuzz-fdt fuzz-manifest fuzz-idlc fuzz-malloc-page fuzz-malloc-chunk
+MODULES += fuzz-elf fuzz-bootimage fuzz-fdt fuzz-manifest fuzz-idlc fuzz-malloc-page fuzz-malloc-chunk fuzz-shell
 
 fuzz-elf.kind := fuzz
 fuzz-elf.srcs := $(d)/fuzz_elf.c
@@ -43,3 +44,8 @@ fuzz-malloc-chunk.srcs   := $(d)/fuzz_malloc.c
 fuzz-malloc-chunk.uses   := malloc-ops-chunk
 fuzz-malloc-chunk.xflags  = -fno-builtin $(CMOCKA_CFLAGS)
 fuzz-malloc-chunk.libs    = $(CMOCKA_LIBS)
+
+fuzz-shell.kind   := fuzz
+fuzz-shell.srcs   := $(d)/fuzz_shell.c apps/shell/parse.c apps/shell/edit.c apps/shell/script.c
+fuzz-shell.sees   := abi
+fuzz-shell.cflags := -iquote apps/shell
