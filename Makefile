@@ -102,6 +102,10 @@ endef
 # mmap area, so the run shows the seed's fix, in a few seconds.
 APPS := $(strip $(foreach p,$(PROGRAMS),$(if $(filter apps/%,$($(p).dir)),$(p))))
 APP  ?= allocstress
+ifeq ($(APP),shell)
+$(error APP=shell: the shell needs the console and init, which the story image gives it: make run SCRIPT=none)
+endif
+APPS := $(filter-out shell,$(APPS))
 DEFAULT_ARGS_allocstress := 200000
 DEFAULT_ARGS_hello       := world
 ARGS ?= $(DEFAULT_ARGS_$(APP))
@@ -121,6 +125,15 @@ $(DEFAULT_DIR)/manifest: images/default.manifest.in FORCE
 $(eval $(call image_rules,$(DEFAULT_DIR),,$(DEFAULT_DIR)/manifest,app=$(APP) vmm=$(VMM) malloc=$(MALLOC)))
 kernel: $(DEFAULT_DIR)/kernel.elf
 
+# The story image (images/story.manifest): init, the console, three vmms
+# side by side and the shell, which runs the boot script that tells the
+# seed's story (images/story.sh).  `make run` boots it unless APP, ARGS,
+# VMM or MALLOC is given, which boot the single-program image above.
+STORY_DIR := $(OUT)/story
+$(eval $(call image_rules,$(STORY_DIR),,images/story.manifest,story))
+STORY_RUN := $(if $(filter-out undefined default file,$(origin APP) $(origin ARGS) $(origin VMM) $(origin MALLOC)),,yes)
+story: $(STORY_DIR)/kernel.elf
+
 # System-test images: one per folder of tests/system/ with an `expect`
 # file; its optional `manifest` lists the programs, C files under its
 # kernel/ are in-kernel tests linked into that image only, and an optional
@@ -139,8 +152,14 @@ $(foreach t,$(SYSTEM_TESTS_VMM),$(if $(filter-out $(VMMS),$(call test_vmms,$(t))
     $(error tests/system/$(t)/vmms names '$(filter-out $(VMMS),$(call test_vmms,$(t)))': not a vmm)))
 SYSTEM_TESTS := $(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)) \
     $(foreach t,$(SYSTEM_TESTS_VMM),$(foreach v,$(call test_vmms,$(t)),$(t)@$(v)))
-$(foreach t,$(filter-out $(SYSTEM_TESTS_VMM),$(SYSTEM_TESTS_ALL)),$(eval $(call image_rules,$(OUT)/tests/$(t),\
+# A folder with a file `image` instead of a manifest tests an image that
+# `make run` boots (its one word: `story`), the very same kernel.elf.
+SYSTEM_TESTS_IMAGE := $(patsubst tests/system/%/image,%,$(wildcard tests/system/*/image))
+SYSTEM_TESTS_PLAIN := $(filter-out $(SYSTEM_TESTS_VMM) $(SYSTEM_TESTS_IMAGE),$(SYSTEM_TESTS_ALL))
+$(foreach t,$(SYSTEM_TESTS_PLAIN),$(eval $(call image_rules,$(OUT)/tests/$(t),\
     $(wildcard tests/system/$(t)/kernel/*.c),$(wildcard tests/system/$(t)/manifest),test image $(t))))
+$(foreach t,$(SYSTEM_TESTS_IMAGE),$(eval $(OUT)/tests/$(t)/kernel.elf: $(OUT)/$(strip $(file <tests/system/$(t)/image))/kernel.elf ; \
+    @mkdir -p $$(@D) && cp $$< $$@))
 # $(call per_vmm_rules,TEST,VMM)
 define per_vmm_rules
 $(OUT)/tests/$(1)@$(2)/manifest $(OUT)/tests/$(1)@$(2)/expect: $(OUT)/tests/$(1)@$(2)/%: tests/system/$(1)/%
@@ -237,10 +256,20 @@ deps:
 # make exits 0 exactly when it is 0, else it is stopped with SIGPIPE (141),
 # which makes it print nothing after that line (GNU make itself could only
 # say 1 or 2, and would add a line of its own).
-RUN_IMAGE = $(or $(IMAGE),$(DEFAULT_DIR)/kernel.elf)
+# The story image, from a terminal (stdin and stdout both one), is told
+# interactive=1: its shell then stays at its prompt after the story, and
+# QEMU runs without a time limit (Ctrl-A x leaves it).  SCRIPT=NAME runs
+# another script of the archive at boot, SCRIPT=none none.
+RUN_IMAGE = $(or $(IMAGE),$(if $(STORY_RUN),$(STORY_DIR)/kernel.elf,$(DEFAULT_DIR)/kernel.elf))
+RUN_BOOTARGS = $(strip $(BOOTARGS) $(if $(SCRIPT),script=$(SCRIPT)))
 run: deps
-	$(Q)$(if $(IMAGE),test -f $(IMAGE) || { echo "make run: IMAGE=$(IMAGE) does not exist" >&2; exit 1; },$(MAKE) kernel)
-	$(Q)status=0; $(QEMU_SH) --timeout $(RUN_TIMEOUT) $(if $(BOOTARGS),--append '$(BOOTARGS)') $(RUN_IMAGE) || status=$$?; \
+	$(Q)$(if $(IMAGE),test -f $(IMAGE) || { echo "make run: IMAGE=$(IMAGE) does not exist" >&2; exit 1; },$(MAKE) $(RUN_IMAGE))
+	$(Q)status=0; args='$(RUN_BOOTARGS)'; limit=$(RUN_TIMEOUT); \
+	    if [ -n "$(if $(IMAGE),,$(STORY_RUN))" ] && [ -t 0 ] && [ -t 1 ]; then \
+	        args="$${args:+$$args }interactive=1"; limit=0; \
+	        echo "make run: interactive; Ctrl-A x leaves QEMU"; \
+	    fi; \
+	    $(QEMU_SH) --timeout $$limit $${args:+--append "$$args"} $(RUN_IMAGE) || status=$$?; \
 	    echo "make run: system status $$status"; \
 	    [ $$status -eq 0 ] || { kill -PIPE $$PPID; exit 1; }
 

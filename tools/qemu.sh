@@ -5,7 +5,8 @@
 #
 # Usage: qemu.sh [options] KERNEL.elf
 #   --log FILE      serial output to FILE instead of the terminal
-#   --timeout SEC   hard limit (default 120)
+#   --timeout SEC   hard limit (default 120; 0: none, for make run from a
+#                   terminal, which Ctrl-A x ends)
 #   --icount        deterministic instruction counting (-icount shift=0,sleep=off)
 #   --gdb           start halted with a gdb server on :1234 (timeout 1 hour)
 #   --mem SIZE      guest RAM (default 512M)

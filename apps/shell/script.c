@@ -144,6 +144,7 @@ static void line_done(runner_t *r, unsigned lineno, const char *line, size_t len
         return;
     }
     sh_expect_t x = { SH_EXPECT_EXIT, 0 };
+    bool told = r->pending;   /* an `expect` line said how it ends: say so when it does */
     if (r->pending)
         x = r->expect;
     r->pending = false;
@@ -154,6 +155,11 @@ static void line_done(runner_t *r, unsigned lineno, const char *line, size_t len
     }
     if (sh_expect_met(&x, &end)) {
         r->t->ok++;
+        if (told) {
+            char got[SH_DESC_MAX];
+            sh_end_describe(&end, got);
+            say(r, "sh: %s: line %u: %s, as expected\n", r->name, lineno, got);
+        }
         return;
     }
     char got[SH_DESC_MAX], want[SH_DESC_MAX], why[2 * SH_DESC_MAX + 16];

@@ -14,9 +14,11 @@
  *
  * A command without an expectation is expected to exit 0.  Each command is
  * a step; blank lines, comments and expectations are not.  A step that
- * does not end as expected gets one line, and the script a summary:
+ * does not end as expected gets one line, so does one that ends as its
+ * `expect` line said, and the script a summary:
  *
  *   sh: story: line 7: exited 1, expected exit 0
+ *   sh: story: line 12: exited -1, as expected
  *   sh: story: 6 steps as expected, 1 not
  */
 #ifndef SHELL_SCRIPT_H

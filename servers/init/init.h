@@ -180,10 +180,10 @@ uint8_t pm_malloc_mode(const char *const envp[], int envc);
 void pm_set_manifest(const bootimage_t *image);
 
 /*
- * The vmm of the manifest called name (a program holding physical memory
- * and receiving on an endpoint): its entry and init's slot of the endpoint
- * it receives on (the one in its lowest slot, as the vmm chooses).  false
- * if no program of that name is a vmm.
+ * The vmm of the manifest called name (a program holding physical memory,
+ * receiving on an endpoint and holding no device: not a driver): its entry
+ * and init's slot of the endpoint it receives on (the one in its lowest
+ * slot, as the vmm chooses).  false if no program of that name is a vmm.
  */
 bool manifest_vmm(const bootimage_t *image, const char *name, uint32_t *entry, uint32_t *ep_slot);
 

@@ -247,20 +247,23 @@ bool manifest_vmm(const bootimage_t *image, const char *name, uint32_t *entry, u
     uint32_t v = 0;
     while (v < image->nprograms && strcmp(image->programs[v].name, name) != 0)
         v++;
-    bool ram = false;
+    bool ram = false, driver = false;
     uint32_t slot = AK_BOOT_CAP_SLOTS, ep = 0;
     for (uint32_t k = 0; v < image->nprograms && k < image->ncaps; k++) {
         const bootimage_cap_t *c = &image->caps[k];
         if (c->holder != v)
             continue;
         ram |= c->kind == AK_CAP_PHYSMEM;
+        driver |= c->kind == AK_CAP_DEVICE;
         if (c->kind == AK_CAP_ENDPOINT && c->target != BI_ENDPOINT_INIT && (c->rights & AK_RIGHT_RECV) &&
             c->slot < slot) {
             slot = c->slot;
             ep = c->target;
         }
     }
-    if (!ram || slot == AK_BOOT_CAP_SLOTS)
+    /* A driver (the console: RAM only for its device window's tables) is never asked as a vmm: it may be
+       calling init itself (Ctrl-C), and init's call to it would then wait forever. */
+    if (!ram || driver || slot == AK_BOOT_CAP_SLOTS)
         return false;
     *entry = v;
     *ep_slot = SLOT_EP0 + ep;

@@ -32,12 +32,13 @@ refused() {
     fi
 }
 
-echo "1..39"
+echo "1..43"
 refused "make-vmm-unknown" "VMM=nope is not a vmm: choose one of" VMM=nope
 refused "make-vmm-two-words" "VMM=vmm junk is not a vmm" "VMM=vmm junk"
 refused "make-vmm-empty" "VMM= is not a vmm" VMM=
 refused "make-malloc-two-words" "MALLOC=page chunk is not an allocator" "MALLOC=page chunk"
 refused "make-app-unknown" "APP=nope is not a program: choose one of" APP=nope
+refused "make-app-shell" "APP=shell: the shell needs the console and init" APP=shell
 refused "make-args-quote" "ARGS must not contain a double quote" 'ARGS=a"b'
 refused "make-fuzz-unknown" "FUZZ=nope: the fuzz targets are" FUZZ=nope
 refused "make-soak-vmm" "SOAK_VMMS=vmm-bump: the soak runs on" SOAK_VMMS=vmm-bump
@@ -83,6 +84,26 @@ elif grep -qF "IMAGE=nope.elf does not exist" "$out"; then
     ok "make-run-image-missing"
 else
     not_ok "make-run-image-missing" "it said: $(tail -n 1 "$out")"
+fi
+
+# make run boots the story image unless APP, ARGS, VMM or MALLOC is given;
+# SCRIPT= becomes a boot argument.  Outside a terminal it keeps its time limit.
+runs() { make -n run "$@" 2>&1; }
+if runs | grep -q "limit=300" && runs | grep -q "qemu.sh .*/story/kernel.elf" && runs | grep -q "args=''"; then
+    ok "make-run-story"
+else
+    not_ok "make-run-story" "make -n run: $(runs | grep -F qemu.sh)"
+fi
+if runs SCRIPT=none | grep -q "args='script=none'" && runs SCRIPT=none | grep -q "qemu.sh .*/story/kernel.elf"; then
+    ok "make-run-script"
+else
+    not_ok "make-run-script" "make -n run SCRIPT=none: $(runs SCRIPT=none | grep -F "args=")"
+fi
+if runs APP=hello | grep -q "qemu.sh .*/default-hello/kernel.elf" &&
+    runs VMM=vmm-list | grep -q "qemu.sh .*/default-allocstress/kernel.elf"; then
+    ok "make-run-app"
+else
+    not_ok "make-run-app" "make -n run APP=hello: $(runs APP=hello | grep -F qemu.sh)"
 fi
 
 # Read once (which may create this configuration's stamps), then twice more.

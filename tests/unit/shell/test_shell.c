@@ -468,7 +468,11 @@ static void test_script_as_expected(void **state)
         assert_int_equal(t.bad, 0);
         assert_false(t.stopped);
         assert_string_equal(m.ran, "ok one\nexit 3\ndie\nfault\nexit -1\necho a  b\n");
-        assert_string_equal(m.said, "sh: story: 6 steps as expected, 0 not\n");
+        assert_string_equal(m.said, "sh: story: line 5: exited 3, as expected\n"
+                                    "sh: story: line 7: killed, as expected\n"
+                                    "sh: story: line 9: killed (fault), as expected\n"
+                                    "sh: story: line 11: exited -1, as expected\n"
+                                    "sh: story: 6 steps as expected, 0 not\n");
     }
 }
 
@@ -501,6 +505,7 @@ static void test_script_not_as_expected(void **state)
                                 "sh: story: line 8: sh: malloc: 'fast' is not page or chunk\n"
                                 "sh: story: line 9: sh: expect: say 'expect exit N', 'expect killed' or 'expect fault'\n"
                                 "sh: story: line 11: an expectation with no command after it\n"
+                                "sh: story: line 13: exited 0, as expected\n"
                                 "sh: story: line 14: an expectation with no command after it\n"
                                 "sh: story: 2 steps as expected, 8 not\n");
     assert_string_equal(m.ran, "exit 1\nok\nfault\ndie\nok\nok\n");
@@ -536,7 +541,8 @@ static void test_script_lines(void **state)
     assert_true(t.stopped);
     assert_int_equal(t.ok, 2);
     assert_string_equal(m.ran, "ok\nexit 1\npoweroff\n");
-    assert_string_equal(m.said, "sh: story: 2 steps as expected, 0 not\n");
+    assert_string_equal(m.said, "sh: story: line 3: exited 1, as expected\n"
+                                "sh: story: 2 steps as expected, 0 not\n");
 
     /* An empty script. */
     assert_int_equal(run_script("", 480, &t), 0);

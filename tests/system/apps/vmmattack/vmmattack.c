@@ -133,7 +133,7 @@ static int attacker(void)
     verdict("vmm-attack-forged-kmsg", ok, "a client passed for the kernel");
 
     ok = 1;
-    static const uint64_t unknown[] = { 0, 9, 10, 0xFFF, 0xA0000, 0xA0004, AK_MSGINFO_LABEL_MAX };
+    static const uint64_t unknown[] = { 0, 10, 11, 0xFFF, 0xA0000, 0xA0004, AK_MSGINFO_LABEL_MAX };
     for (unsigned i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         expect_label(&ok, "an unknown label", raw(unknown[i], 0, NULL, 0), AK_ENOSYS);
     uint64_t mm[8] = { 0, PAGE, RW, ANON, 0, 0, 0, 0 };
