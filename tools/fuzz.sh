@@ -5,8 +5,8 @@
 #       gathers real inputs from the build OUT (build/<config>) into
 #       SEEDDIR/<name>/: program ELF files (and the ELF files given),
 #       compiled boot images, QEMU's own device trees, every manifest and
-#       IDL file of the tree, and what the shell-* tests type (the shell's
-#       lines)
+#       IDL file of the tree, and what the shell-* tests type and their
+#       scripts (the shell's lines)
 #   fuzz.sh --smoke NAME BIN SEEDDIR OUTDIR
 #       for make test: the seeds and 3,000 more inputs from a fixed random
 #       seed; prints "  PASS fuzz-NAME" or "  FAIL fuzz-NAME: why" and a
@@ -39,8 +39,9 @@ seeds() { # SEEDDIR OUT [ELF...]
         cp "$m" "$dir/manifest/$(basename "$(dirname "$m")")-$(basename "$m")"
     done
     find "$here/idl" "$here/bench" "$here/tests" -name '*.idl' -exec cp {} "$dir/idlc/" \;
-    # The shell: the text each shell-* test types, one seed per test.
+    # The shell: the text each shell-* test types, one seed per test, and their scripts.
     local e
+    cp "$here"/tests/system/shell-*/*.sh "$dir/shell/"
     for e in "$here"/tests/system/shell-*/expect; do
         sed -n -e 's/^input [^ ]* //p' -e 's/^input-after [^ ]* //p' "$e" |
             while IFS= read -r text; do printf '%b' "$text"; done >"$dir/shell/$(basename "$(dirname "$e")")"

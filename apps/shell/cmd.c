@@ -355,7 +355,7 @@ static sh_end_t cmd_free(const sh_cmd_t *c)
         }
         for (uint64_t i = 0; i < n && i < AK_PM_VMMS_MAX; i++) {
             if (!e[i].alive) {
-                printf("%-15s %5u   (ended)\n", e[i].name, (unsigned)e[i].pid);
+                printf("%-15s %5u   (not answering)\n", e[i].name, (unsigned)e[i].pid);
                 continue;
             }
             printf("%-15s %5u %8lu %8lu %8lu %8lu %6u %8lu %8lu\n", e[i].name, (unsigned)e[i].pid,

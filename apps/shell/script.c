@@ -127,14 +127,11 @@ static void line_done(runner_t *r, unsigned lineno, const char *line, size_t len
     }
     if (len && line[len - 1] == '\r')
         len--;
-    if (sh_parse(line, len, &r->cmd, err) != 0) {
-        r->pending = false;
-        miss(r, lineno, err);
+    sh_end_t end = sh_exited(0);
+    bool parsed = sh_parse(line, len, &r->cmd, err) == 0;
+    if (parsed && r->cmd.argc == 0)
         return;
-    }
-    if (r->cmd.argc == 0)
-        return;
-    if (strcmp(r->cmd.argv[0], "expect") == 0) {
+    if (parsed && strcmp(r->cmd.argv[0], "expect") == 0) {
         if (r->pending)
             miss(r, r->pending_line, "an expectation with no command after it");
         r->pending = sh_expect_parse(&r->cmd, &r->expect, err) == 0;
@@ -148,8 +145,11 @@ static void line_done(runner_t *r, unsigned lineno, const char *line, size_t len
     if (r->pending)
         x = r->expect;
     r->pending = false;
-    sh_end_t end = sh_exited(0);
-    if (r->io->run(r->io->ctx, &r->cmd, &end) == SH_STEP_STOP) {
+    if (!parsed) {
+        /* A line that does not parse is a step that ends as typed ones do. */
+        say(r, "%s\n", err);
+        end = sh_exited(SH_STATUS_USAGE);
+    } else if (r->io->run(r->io->ctx, &r->cmd, &end) == SH_STEP_STOP) {
         r->t->stopped = true;
         return;
     }

@@ -102,9 +102,10 @@ typedef struct sh_tally {
 /*
  * Runs script `name` (for the lines it prints) to its end or to a
  * command that stops it, and prints the summary unless the script could
- * not be read from its first byte (then one line says why).  Lines that
- * do not parse, and expectations that are malformed or come last, count
- * as steps not as expected.  Returns 0 if every step ended as expected
+ * not be read from its first byte (then one line says why).  A line that
+ * does not parse is printed why and is a step that ends with exit
+ * SH_STATUS_USAGE, as a typed one does; a line too long, and expectations
+ * that are malformed or come last, count as steps not as expected.  Returns 0 if every step ended as expected
  * and the script was read whole, else 1.
  */
 int sh_script_run(const sh_script_io_t *io, const char *name, sh_tally_t *t);

@@ -66,8 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const bootimage_file_t *f = &view.files[i];
             if (!inside(f->name, strnlen(f->name, (size_t)(blob + size - (const uint8_t *)f->name)) + 1,
                         blob, size) ||
-                f->name[0] == '\0' || (f->kind != BI_FILE_DATA && f->elf_size == 0) ||
-                (f->kind == BI_FILE_DATA && f->elf_size > BI_DATA_MAX) || !inside(f->elf, f->elf_size, blob, size))
+                f->name[0] == '\0' || (f->kind != BI_FILE_ELF && f->kind != BI_FILE_DATA) ||
+                (f->kind == BI_FILE_ELF && f->elf_size == 0) || (f->kind == BI_FILE_DATA && f->elf_size > BI_DATA_MAX) ||
+                (f->elf_size > 0 && !inside(f->elf, f->elf_size, blob, size)))
                 abort();
         }
     } else if (err[0] == '\0') {

@@ -454,7 +454,9 @@ static const char story[] =
     "fault\n"
     "expect exit -1\n"
     "exit -1\n"
-    "echo \"a  b\"\n";
+    "echo \"a  b\"\n"
+    "expect exit 2   # a line that does not parse ends as a typed one does\n"
+    "quota=x y\n";
 
 static void test_script_as_expected(void **state)
 {
@@ -464,7 +466,7 @@ static void test_script_as_expected(void **state)
     for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
         sh_tally_t t;
         assert_int_equal(run_script(story, pieces[i], &t), 0);
-        assert_int_equal(t.ok, 6);
+        assert_int_equal(t.ok, 7);
         assert_int_equal(t.bad, 0);
         assert_false(t.stopped);
         assert_string_equal(m.ran, "ok one\nexit 3\ndie\nfault\nexit -1\necho a  b\n");
@@ -472,7 +474,9 @@ static void test_script_as_expected(void **state)
                                     "sh: story: line 7: killed, as expected\n"
                                     "sh: story: line 9: killed (fault), as expected\n"
                                     "sh: story: line 11: exited -1, as expected\n"
-                                    "sh: story: 6 steps as expected, 0 not\n");
+                                    "sh: quota: 'x' is not a number of pages\n"
+                                    "sh: story: line 14: exited 2, as expected\n"
+                                    "sh: story: 7 steps as expected, 0 not\n");
     }
 }
 
@@ -502,7 +506,8 @@ static void test_script_not_as_expected(void **state)
                                 "sh: story: line 3: exited 0, expected exit 1\n"
                                 "sh: story: line 5: killed (fault), expected killed\n"
                                 "sh: story: line 7: killed, expected fault\n"
-                                "sh: story: line 8: sh: malloc: 'fast' is not page or chunk\n"
+                                "sh: malloc: 'fast' is not page or chunk\n"
+                                "sh: story: line 8: exited 2, expected exit 0\n"
                                 "sh: story: line 9: sh: expect: say 'expect exit N', 'expect killed' or 'expect fault'\n"
                                 "sh: story: line 11: an expectation with no command after it\n"
                                 "sh: story: line 13: exited 0, as expected\n"
