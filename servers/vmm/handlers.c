@@ -386,13 +386,48 @@ static int mmap_fixed(vmm_proc_t *p, uint64_t addr, uint64_t size, uint32_t prot
     return 0;
 }
 
-static int on_mmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, uint32_t prot,
-                   uint32_t flags, uint64_t *out_addr)
+/*
+ * The usual request of page-mode malloc, served alone: one read-write page
+ * anywhere, populated, with a page of the cache at hand and everything
+ * mmap_anywhere would check for it available.  A cached page was mapped
+ * before, so its page-map leaf and its tables are there (space_ready
+ * holds): nothing to decode, reserve or prepare.  The same result as
+ * mmap_anywhere's map_one, without the steps that cannot apply.
+ */
+#define MMAP_PAGE_FLAGS (AK_MAP_PRIVATE | AK_MAP_ANONYMOUS | AK_MAP_POPULATE)
+#define MMAP_PAGE_PROT  (AK_PROT_READ | AK_PROT_WRITE)
+
+static bool cached_page_at_hand(const vmm_proc_t *p, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags)
 {
-    (void)ctx;
-    vmm_proc_t *p = client(badge);
-    if (!p)
-        return -AK_EPERM;
+    return addr == 0 && len - 1 < VMM_PAGE && flags == MMAP_PAGE_FLAGS && prot == MMAP_PAGE_PROT &&
+           p->ncached != 0 && p->committed < p->quota && p->inject_in == 0 && nodes_free() != 0 &&
+           frames_available() >= space_frames_bound(VMM_PAGE) + 1;
+}
+
+static int mmap_cached_page(vmm_proc_t *p, uint64_t *out_addr)
+{
+    p->mmap_calls++;
+    uint64_t va = p->cache[--p->ncached];
+    vmm_nodes.held--;
+    vmm_frames.reserved = 1;
+    uint8_t e = PM_RESERVED | MMAP_PAGE_PROT;
+    if (space_map_fresh(p, va, MMAP_PAGE_PROT, FROM_RESERVED) == 0) {
+        e |= PM_PRESENT;
+    } else {
+        frames_promise(1);
+        p->promised++;
+    }
+    pmap_set(p, va, e);
+    p->committed++;
+    p->reserved_pages++;
+    vmm_frames.reserved = 0;
+    *out_addr = va;
+    return 0;
+}
+
+static __attribute__((noinline)) int mmap_general(vmm_proc_t *p, uint64_t addr, uint64_t len, uint32_t prot,
+                                                  uint32_t flags, uint64_t *out_addr)
+{
     p->mmap_calls++;
 
     /* Decode. */
@@ -425,6 +460,18 @@ static int on_mmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, uint3
     return end(rc);
 }
 
+static int on_mmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len, uint32_t prot,
+                   uint32_t flags, uint64_t *out_addr)
+{
+    (void)ctx;
+    vmm_proc_t *p = client(badge);
+    if (!p)
+        return -AK_EPERM;
+    if (cached_page_at_hand(p, addr, len, prot, flags))
+        return mmap_cached_page(p, out_addr);
+    return mmap_general(p, addr, len, prot, flags, out_addr);
+}
+
 /*
  * munmap of one page, the usual case of page-mode malloc: the steps of
  * on_munmap with nothing to walk.  The slab has the node region_free may
@@ -441,6 +488,8 @@ static int unmap_one(vmm_proc_t *p, uint64_t va)
         vmm_nodes.held++;
     } else {
         region_free(&p->regions, va, VMM_PAGE);
+        if (nodes_spare() > 1)
+            nodes_end_request();  /* the node it gave back may have emptied a slab page */
     }
     bool was_charged = charged(e);
     if (e & PM_PRESENT) {
@@ -452,17 +501,11 @@ static int unmap_one(vmm_proc_t *p, uint64_t va)
     p->committed -= was_charged;
     p->reserved_pages--;
     pmap_set(p, va, 0);
-    if (nodes_spare() > 1)
-        nodes_end_request();
     return 0;
 }
 
-static int on_munmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len)
+static __attribute__((noinline)) int munmap_general(vmm_proc_t *p, uint64_t addr, uint64_t len)
 {
-    (void)ctx;
-    vmm_proc_t *p = client(badge);
-    if (!p)
-        return -AK_EPERM;
     p->munmap_calls++;
     uint64_t size;
     int rc = range_of(addr, len, &size);
@@ -488,6 +531,21 @@ static int on_munmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len)
         each_run(p, addr, size, true, run_free);
     release_pages(p, addr, size);
     return end(0);
+}
+
+static int on_munmap(void *ctx, uint64_t badge, uint64_t addr, uint64_t len)
+{
+    (void)ctx;
+    vmm_proc_t *p = client(badge);
+    if (!p)
+        return -AK_EPERM;
+    /* One page of the area (range_of's checks for it), the usual case: served alone. */
+    if (len - 1 < VMM_PAGE && (addr & (VMM_PAGE - 1)) == 0 && addr >= vmm.lo && addr < vmm.hi &&
+        nodes_free() != 0 && p->inject_in == 0) {
+        p->munmap_calls++;
+        return unmap_one(p, addr);
+    }
+    return munmap_general(p, addr, len);
 }
 
 /* Applies prot to the run of pages with frames [start, start + len). */
