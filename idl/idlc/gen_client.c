@@ -167,7 +167,9 @@ static void idlc_client_stub(idlc_gen_t *g, const idlc_iface_t *ifc, const idlc_
         idlc_sbuf_printf(g->out, "    %s_%s_req_t req;\n", ifc->name, m->name);
     if (m->outs.count)
         idlc_sbuf_printf(g->out, "    %s_%s_rep_t rep;\n", ifc->name, m->name);
-    if (m->errors)
+    /* A reply of fixed length is first matched whole against the usual success (below). */
+    bool fixed_reply = !m->outs.bounded;
+    if (m->errors || fixed_reply)
         idlc_sbuf_puts(g->out, "    int64_t r;\n");
     idlc_sbuf_puts(g->out, "    int rc;\n\n");
 
@@ -187,10 +189,21 @@ static void idlc_client_stub(idlc_gen_t *g, const idlc_iface_t *ifc, const idlc_
         for (unsigned w = m->ins.count; w < IDLC_REG_WORDS; w++)
             idlc_sbuf_printf(g->out, "    m.w[%u] = 0;\n", w);
     }
-    if (m->errors == NULL)
+    if (m->errors == NULL && !fixed_reply)
         idlc_sbuf_puts(g->out, "    rc = idlc_result(ak_ipc_call(ep, &m), &m);\n");
     else
         idlc_sbuf_puts(g->out, "    r = ak_ipc_call(ep, &m);\n");
+    if (fixed_reply) {
+        /*
+         * The usual reply first: a success (label 0, no flags) of the
+         * expected length is exactly one value of the info word, so one
+         * comparison stands for idlc_result and the length check.
+         */
+        idlc_sbuf_printf(g->out, "    if (r >= 0 && m.info == ak_msginfo(0, %s_REP_WORDS)) {\n", mac);
+        idlc_gen_decode(g, &m->outs, "rep", "m.w", "buf->words", "return -AK_EBADMSG;", "        ");
+        idlc_client_store(g, &m->outs, "rep", "        ");
+        idlc_sbuf_puts(g->out, "        return 0;\n    }\n");
+    }
 
     /* A declared error is matched on the reply's label, never on a result
      * code that a kernel error or a malformed reply could also produce. */
@@ -206,7 +219,7 @@ static void idlc_client_stub(idlc_gen_t *g, const idlc_iface_t *ifc, const idlc_
         idlc_client_store(g, &e->words, "err", "        ");
         idlc_sbuf_printf(g->out, "        return -(int)(%s);\n    }\n", e->cname);
     }
-    if (m->errors)
+    if (m->errors || fixed_reply)
         idlc_sbuf_puts(g->out, "    rc = idlc_result(r, &m);\n");
     idlc_sbuf_puts(g->out, "    if (rc != 0)\n        return rc;\n");
     if (m->outs.bounded) {
@@ -220,12 +233,11 @@ static void idlc_client_stub(idlc_gen_t *g, const idlc_iface_t *ifc, const idlc_
                              "    ");
         idlc_client_store(g, &m->outs, "rep", "    ");
         idlc_gen_copy_tail(g, &m->outs, prefix, "rep", "idlc_w", "out_", "    ");
+        idlc_sbuf_puts(g->out, "    return 0;\n}\n\n");
     } else {
-        idlc_sbuf_printf(g->out, "    if (ak_msginfo_len(m.info) != %s_REP_WORDS)\n        return -AK_EBADMSG;\n", mac);
-        idlc_gen_decode(g, &m->outs, "rep", "m.w", "buf->words", "return -AK_EBADMSG;", "    ");
-        idlc_client_store(g, &m->outs, "rep", "    ");
+        /* Not the usual success: a success of another length. */
+        idlc_sbuf_puts(g->out, "    return -AK_EBADMSG;\n}\n\n");
     }
-    idlc_sbuf_puts(g->out, "    return 0;\n}\n\n");
 }
 
 void idlc_gen_client_c(idlc_gen_t *g)
