@@ -32,7 +32,7 @@ refused() {
     fi
 }
 
-echo "1..43"
+echo "1..44"
 refused "make-vmm-unknown" "VMM=nope is not a vmm: choose one of" VMM=nope
 refused "make-vmm-two-words" "VMM=vmm junk is not a vmm" "VMM=vmm junk"
 refused "make-vmm-empty" "VMM= is not a vmm" VMM=
@@ -104,6 +104,16 @@ if runs APP=hello | grep -q "qemu.sh .*/default-hello/kernel.elf" &&
     ok "make-run-app"
 else
     not_ok "make-run-app" "make -n run APP=hello: $(runs APP=hello | grep -F qemu.sh)"
+fi
+
+# make run SCRIPT=none reads piped input as typed commands; the status the
+# shell powers off with is make run's last line.
+printf 'echo piped in\npoweroff 2\n' | make -s run SCRIPT=none >"$out" 2>&1
+rc=$?
+if grep -q "^piped in" "$out" && [ "$(tail -n 1 "$out")" = "make run: system status 2" ] && [ $rc -ne 0 ]; then
+    ok "make-run-piped"
+else
+    not_ok "make-run-piped" "exit $rc, last line: $(tail -n 1 "$out")"
 fi
 
 # Read once (which may create this configuration's stamps), then twice more.
