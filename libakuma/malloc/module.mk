@@ -42,7 +42,7 @@ malloc-page.uses   := malloc-core
 malloc-page.cflags := -fno-builtin
 
 malloc-chunk.kind   := lib
-malloc-chunk.srcs   := $(d)/chunk/heap.c $(d)/chunk/small.c $(d)/chunk/tlsf.c $(d)/chunk/thread.c
+malloc-chunk.srcs   := $(d)/chunk/heap.c $(d)/chunk/small.c $(d)/chunk/tlsf.c $(d)/chunk/thread.c $(d)/chunk/depot.c
 malloc-chunk.uses   := malloc-core
 malloc-chunk.cflags := -fno-builtin
 

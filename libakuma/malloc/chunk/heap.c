@@ -64,10 +64,13 @@ static void pages_out(akm_chunk_heap_t *h, void *p, size_t len)
 /* A new chunk: one free block of BLOCK_MAX, not on the lists; NULL if pages in failed. */
 static akm_block_t *chunk_new(akm_chunk_heap_t *h)
 {
-    akm_chunk_t *c = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE);
-    if (c == NULL)
-        return NULL;
-    ctr_add(&h->kernel_in, AKM_CHUNK_SIZE);
+    akm_chunk_t *c = akm_depot_get(h);
+    if (c == NULL) {
+        if ((c = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE)) == NULL)
+            return NULL;
+        ctr_add(&h->kernel_in, AKM_CHUNK_SIZE);
+        akm_depot_mapped();
+    }
     chunk_link(h, c);
     hdr_set(block_at(c, CHUNK_END), make_low(0, 0, HDR_END | HDR_PREV_FREE));
     akm_block_t *b = block_at(c, CHUNK_HDR);
@@ -81,7 +84,7 @@ static void chunk_release(akm_chunk_heap_t *h, akm_chunk_t *c)
     if (c->magic != chunk_magic(c))
         akm_panic("free", c, "corrupted chunk header");
     chunk_unlink(h, c);
-    pages_out(h, c, AKM_CHUNK_SIZE);
+    akm_depot_put(h, c);
 }
 
 /* --- blocks ------------------------------------------------------------- */
@@ -173,7 +176,11 @@ static akm_block_t *live_block(const void *p, const char *op, uint64_t *low)
             akm_panic(op, p, "corrupted header of a large block");
         return b;
     }
-    size_t off = akm_addr(b) - akm_addr(chunk_of(b));
+    const akm_chunk_t *c = chunk_of(b);
+    if (c->magic != chunk_magic(c))  /* 0: given up (chunk/depot.c) */
+        akm_panic(op, p, c->magic == 0 ? "not a pointer from malloc (its chunk is not in use)"
+                                       : "corrupted chunk header");
+    size_t off = akm_addr(b) - akm_addr(c);
     if (off < CHUNK_HDR || low_size(*low) < BLOCK_MIN || off + low_size(*low) > CHUNK_END)
         akm_panic(op, p, "corrupted block size");
     return b;
@@ -523,11 +530,6 @@ static void take_back(akm_chunk_heap_t *h, akm_block_t *b, uint64_t low, const c
 }
 
 /*
- * Frees b, a live block of another heap, through h: marks it HDR_REMOTE (a
- * second free of it, by any thread, is then a double free) and pushes it
- * on its owner's remote list.  Counted in h.
- */
-/*
  * Frees b, a live block of owner, whose thread has ended, through h: back
  * into owner at once, under the glue's lock, which guards the heaps no
  * thread owns (thread.c); so a heap left behind is drained as its blocks
@@ -556,17 +558,21 @@ static bool free_into_abandoned(akm_chunk_heap_t *h, akm_chunk_heap_t *owner, ak
     return abandoned;
 }
 
+/*
+ * Frees b, a live block of another heap, through h: marks it HDR_REMOTE (a
+ * second free of it, by any thread, is then a double free) and pushes it
+ * on its owner's remote list.  Counted in h.  The header after b is not
+ * read here but by the owner when it takes b back (akm_chunk_collect),
+ * which reports an overflow with the same message: that header was last
+ * written by the owner's thread, so reading it here would be a cache
+ * miss on every free from another thread, the costliest step of the path.
+ */
 static void remote_free(akm_chunk_heap_t *h, akm_chunk_heap_t *owner, akm_block_t *b, uint64_t low,
                         const char *op)
 {
     if (__atomic_load_n(&owner->state, __ATOMIC_RELAXED) == AKM_HEAP_ABANDONED
         && free_into_abandoned(h, owner, b, op))
         return;
-    if (!(low & HDR_LARGE)) {
-        akm_block_t *next = block_next(b, low_size(low));
-        if (!hdr_valid(next, word_load(next)))
-            akm_panic(op, block_payload(b), "corrupted header after the block (overflow?)");
-    }
     size_t req = requested(b, low);
     uint64_t w = word_load(b);
     do {
@@ -939,6 +945,9 @@ void akm_chunk_check_heaps(const akm_chunk_heap_t *const *heaps, size_t count)
         check_heap(heaps[i], &user, &live, &held);
         akm_chunk_stats_add(heaps[i], &s);
     }
+    size_t depot, mapped, peak;  /* the depot's chunks are still paged in, by these heaps */
+    akm_depot_state(&depot, &mapped, &peak);
+    held += (uint64_t)depot * AKM_CHUNK_SIZE;
     if (user != s.user_bytes || live != s.live_blocks)
         check_fail(heaps[0], "user_bytes or live_blocks disagree with the blocks");
     if (s.kernel_bytes_in - s.kernel_bytes_out != held)

@@ -155,11 +155,12 @@ static akm_small_t *small_new(akm_chunk_heap_t *h, unsigned cls)
             for (uint32_t i = 0; i <= s->capacity; i++, p += s->stride)
                 word_store(block_of_payload(p), 0);
         }
-    } else {
+    } else if ((s = akm_depot_get(h)) == NULL) {
         s = ak_malloc_pages_in(AKM_CHUNK_SIZE, AKM_CHUNK_SIZE);
         if (s == NULL)
             return NULL;
         ctr_add(&h->kernel_in, AKM_CHUNK_SIZE);
+        akm_depot_mapped();
     }
     size_t stride = akm_class_stride[cls];
     s->c.magic = chunk_magic(&s->c);
@@ -180,9 +181,7 @@ static akm_small_t *small_new(akm_chunk_heap_t *h, unsigned cls)
 static void small_unmap(akm_chunk_heap_t *h, akm_small_t *s)
 {
     s->c.magic = 0;
-    if (ak_malloc_pages_out(s, AKM_CHUNK_SIZE) != 0)
-        akm_panic("pages out", s, "the system refused to unmap the allocator's own pages");
-    ctr_add(&h->kernel_out, AKM_CHUNK_SIZE);
+    akm_depot_put(h, s);
 }
 
 /* The empty chunk s leaves its class: to the cache, or back to the system if it is full. */

@@ -99,6 +99,7 @@ void akm_thread_exit(void *heap)
 void akm_fork_child(void)
 {
     akm_chunk_heap_t *mine = ak_malloc_thread_get();
+    akm_depot_fork_child();
     for (akm_chunk_heap_t *h = heaps; h != NULL; h = h->next_heap)
         if (h != mine && h->state == AKM_HEAP_OWNED)
             set_state(h, AKM_HEAP_DEAD);
@@ -126,6 +127,8 @@ int akm_heaps_trim(akm_chunk_heap_t *mine)
         if ((h->state == AKM_HEAP_ABANDONED || h->state == AKM_HEAP_SHARED) && akm_chunk_trim(h) != 0)
             released = 1;
     ak_malloc_unlock();
+    if (mine != NULL && akm_depot_flush(mine) != 0)  /* counted by the caller's heap, its owner */
+        released = 1;
     return released;
 }
 

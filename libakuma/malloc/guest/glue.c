@@ -85,6 +85,12 @@ void ak_malloc_oom(const char *report, size_t len)
     ak_exit(STATUS_OUT_OF_MEMORY);
 }
 
+/* Programs have one thread: their heap's own caches suffice, so no depot. */
+uint64_t ak_malloc_clock_ms(void)
+{
+    return AK_MALLOC_NO_CLOCK;
+}
+
 void ak_malloc_set_errno(int err)
 {
     errno = err;

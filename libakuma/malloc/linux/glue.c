@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/single_threaded.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -40,11 +41,28 @@ void *ak_malloc_pages_in_now(size_t len, size_t align)
     return ak_malloc_pages_in(len, align);
 }
 
-void *ak_malloc_pages_in(size_t len, size_t align)
+/*
+ * Where the next aligned mapping is asked for: just below the last one.
+ * Linux places mappings top-down, so a request at the hint usually lands
+ * there, aligned, in one system call; over-mapping and cutting (three
+ * calls, and two unmaps that each interrupt the process's other threads
+ * to flush their TLBs) is then only the fallback.  A stale hint from
+ * another thread costs a fallback, nothing more: it is only a hint.
+ */
+static uintptr_t aligned_hint;
+
+static void *pages_in_aligned(size_t len, size_t align)
 {
-    if (align <= AK_MALLOC_PAGE_SIZE) {
-        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        return p == MAP_FAILED ? NULL : p;
+    uintptr_t hint = __atomic_load_n(&aligned_hint, __ATOMIC_RELAXED);
+    if (hint > len && (hint & (align - 1)) == 0) {
+        char *p = mmap((void *)(hint - len), len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            if (((uintptr_t)p & (align - 1)) == 0) {
+                __atomic_store_n(&aligned_hint, (uintptr_t)p, __ATOMIC_RELAXED);
+                return p;
+            }
+            munmap(p, len);
+        }
     }
     /* Over-map by align - one page, then cut the unaligned head and the tail. */
     size_t span = len + align - AK_MALLOC_PAGE_SIZE;
@@ -59,7 +77,17 @@ void *ak_malloc_pages_in(size_t len, size_t align)
         munmap(p, head);
     if (span - head > len)
         munmap((char *)start + len, span - head - len);
+    __atomic_store_n(&aligned_hint, start, __ATOMIC_RELAXED);
     return (void *)start;
+}
+
+void *ak_malloc_pages_in(size_t len, size_t align)
+{
+    if (align <= AK_MALLOC_PAGE_SIZE) {
+        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+    }
+    return pages_in_aligned(len, align);
 }
 
 int ak_malloc_pages_out(void *p, size_t len)
@@ -129,6 +157,14 @@ void ak_malloc_oom(const char *report, size_t len)
 {
     if (verbose)
         write_all(report, len);
+}
+
+uint64_t ak_malloc_clock_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 void ak_malloc_set_errno(int err)

@@ -3,7 +3,8 @@
  * (their chunks' layout, extension, full list and the empty chunk a class
  * keeps), the TLSF chunks of mid sizes (layout, the spare-chunk policy,
  * coalescing, in-place realloc, aligned blocks), the seed's
- * large-allocation rule, frees through another thread's heap, and every
+ * large-allocation rule, frees through another thread's heap, the depot
+ * of empty chunks that heaps share (its age, its bound, zeroing), and every
  * corruption the checks on free and akm_chunk_check() must catch.  The contract shared
  * with page mode is the conformance suite's (tests/unit/malloc_conform/).
  * White-box: it includes the private layout (block.h) to damage blocks on
@@ -676,7 +677,140 @@ static void test_remote_realloc(void **state)
     check_both();
 }
 
-#define T(fn) cmocka_unit_test_setup(fn, setup)
+/* --- the depot of empty chunks (chunk/depot.c) ------------------------------------ */
+
+static size_t depot_count(void)
+{
+    size_t count, now, peak;
+    akm_depot_state(&count, &now, &peak);
+    return count;
+}
+
+/* Empties the depot through the heap (counted there) and turns it off, as the other tests expect it. */
+static void depot_off(void)
+{
+    akm_depot_flush(&heap);
+    check();
+    assert_int_equal(depot_count(), 0);
+    testglue_set_clock(AK_MALLOC_NO_CLOCK);
+}
+
+static void test_depot_off_without_a_clock(void **state)
+{
+    (void)state;
+    char *x = alloc(40000), *y = alloc(40000);  /* a chunk each */
+    release(x);                                  /* the spare */
+    testglue_counts_t before, after;
+    testglue_counts(&before);
+    release(y);  /* beyond the spare, and no clock: unmapped at once, as before the depot */
+    testglue_counts(&after);
+    assert_int_equal(after.out_calls, before.out_calls + 1);
+    assert_int_equal(depot_count(), 0);
+}
+
+static void test_depot_keeps_and_reuses_zeroed(void **state)
+{
+    (void)state;
+    testglue_set_clock(1000);
+    char *x = alloc(40000), *y = alloc(40000);
+    memset(y, 'y', 40000);
+    release(x);
+    testglue_counts_t before, after;
+    testglue_counts(&before);
+    release(y);  /* into the depot: still mapped, still counted in */
+    testglue_counts(&after);
+    assert_int_equal(after.out_calls, before.out_calls);
+    assert_int_equal(depot_count(), 1);
+    assert_int_equal(heap.nchunks, 1);
+    char *s = alloc(100);  /* a size class's first chunk comes from the depot, not the system */
+    assert_ptr_equal(chunk_base(s), chunk_base(y));
+    testglue_counts(&after);
+    assert_int_equal(after.in_calls, before.in_calls);
+    assert_int_equal(depot_count(), 0);
+    for (size_t i = 8192; i < 40000; i++)  /* past the blocks written so far: zero, as a new mapping */
+        if (y[i] != 0)
+            fail_msg("byte %zu of a chunk from the depot is %d", i, y[i]);
+    release(s);
+    depot_off();
+}
+
+static void test_depot_stale_free_is_refused(void **state)
+{
+    (void)state;
+    testglue_set_clock(1000);
+    char *x = alloc(40000), *y = alloc(40000);
+    uint64_t live_header = *(uint64_t *)(void *)(y - 8);
+    release(x);
+    release(y);  /* y's chunk waits in the depot */
+    assert_int_equal(depot_count(), 1);
+    EXPECT_PANIC(akm_chunk_free(&heap, y), "double free");
+    *(uint64_t *)(void *)(y - 8) = live_header;  /* a write after free that brings the header back */
+    EXPECT_PANIC(akm_chunk_free(&heap, y), "its chunk is not in use");
+    char *big = NULL;
+    EXPECT_PANIC(akm_chunk_realloc(&heap, y, 50000, (void **)&big), "its chunk is not in use");
+    assert_null(big);
+    assert_int_equal(depot_count(), 1);  /* the refused calls changed nothing */
+    depot_off();
+}
+
+static void test_depot_ages_out(void **state)
+{
+    (void)state;
+    testglue_set_clock(1000);
+    char *x = alloc(40000), *y = alloc(40000), *z = alloc(40000);
+    release(x);  /* the spare */
+    release(y);  /* in the depot at 1000 */
+    testglue_counts_t before, after;
+    testglue_counts(&before);
+    testglue_set_clock(1000 + AKM_DEPOT_AGE_MS);  /* not older than the age yet */
+    char *w = alloc(40000);                      /* takes the spare */
+    release(w);
+    assert_int_equal(depot_count(), 1);
+    testglue_set_clock(1000 + AKM_DEPOT_AGE_MS + 1);
+    release(z);  /* z's chunk goes in; y's, now too old, goes back to the system */
+    testglue_counts(&after);
+    assert_int_equal(after.out_calls, before.out_calls + 1);
+    assert_int_equal(depot_count(), 1);
+    char *again = alloc(100);
+    assert_ptr_equal(chunk_base(again), chunk_base(z));  /* what stayed is z's */
+    release(again);
+    depot_off();
+}
+
+static void test_depot_holds_at_most_half_the_peak(void **state)
+{
+    (void)state;
+    testglue_set_clock(1000);
+    size_t count, now, peak;
+    akm_depot_state(&count, &now, &peak);
+    size_t n = now + 40;  /* enough that half the new peak is fewer than n - 1 */
+    void **p = test_malloc(n * sizeof *p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = alloc(40000);
+    akm_depot_state(&count, &now, &peak);
+    size_t limit = peak / 2 > AKM_DEPOT_MIN ? peak / 2 : AKM_DEPOT_MIN;
+    assert_true(limit < n - 1);
+    for (size_t i = 0; i < n; i++)
+        release(p[i]);
+    assert_int_equal(heap.spares, 1);
+    assert_int_equal(depot_count(), limit);  /* the rest went back to the system */
+    assert_int_equal(mapped(), (1 + limit) * AKM_CHUNK_SIZE);
+    test_free(p);
+    assert_int_equal(akm_depot_flush(&heap), limit);
+    check();
+    depot_off();
+}
+
+/* After a failed depot test, what it left in the depot goes while the arena still holds it. */
+static int teardown(void **state)
+{
+    (void)state;
+    if (depot_count() != 0)
+        akm_depot_flush(&heap);
+    return 0;
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
@@ -709,6 +843,11 @@ int main(void)
         T(test_kernel_bytes),
         T(test_remote_free),
         T(test_remote_realloc),
+        T(test_depot_off_without_a_clock),
+        T(test_depot_keeps_and_reuses_zeroed),
+        T(test_depot_stale_free_is_refused),
+        T(test_depot_ages_out),
+        T(test_depot_holds_at_most_half_the_peak),
     };
     return cmocka_run_group_tests_name("malloc chunk mode", tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@ malloc-ops-page.sees  := malloc-core
 malloc-ops-chunk.kind  := lib
 malloc-ops-chunk.world := host
 malloc-ops-chunk.srcs  := $(d)/ops_chunk.c libakuma/malloc/report.c libakuma/malloc/chunk/heap.c \
-    libakuma/malloc/chunk/tlsf.c libakuma/malloc/chunk/small.c libakuma/malloc/chunk/thread.c
+    libakuma/malloc/chunk/tlsf.c libakuma/malloc/chunk/small.c libakuma/malloc/chunk/thread.c libakuma/malloc/chunk/depot.c
 malloc-ops-chunk.uses  := malloc-testglue
 malloc-ops-chunk.sees  := malloc-core
 

@@ -40,6 +40,7 @@ static int last_errno;
 static jmp_buf panic_env;
 static bool panic_armed;
 static bool locked;
+static uint64_t clock_ms = AK_MALLOC_NO_CLOCK;
 static void *thread_heap;  /* one thread: the slot of glue.h */
 
 static void arena_init(void)
@@ -112,6 +113,17 @@ void testglue_reset(void)
     last_errno = 0;
     panic_armed = false;
     locked = false;
+    clock_ms = AK_MALLOC_NO_CLOCK;
+}
+
+void testglue_set_clock(uint64_t ms)
+{
+    clock_ms = ms;
+}
+
+uint64_t ak_malloc_clock_ms(void)
+{
+    return clock_ms;
 }
 
 void testglue_counts(testglue_counts_t *out)

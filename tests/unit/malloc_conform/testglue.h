@@ -33,6 +33,8 @@ void testglue_counts(testglue_counts_t *out);
 /* Pages in succeeds `n` more times, then fails until testglue_fail_never(). */
 void testglue_fail_after(uint64_t n);
 void testglue_fail_never(void);
+/* The clock ak_malloc_clock_ms() reads; AK_MALLOC_NO_CLOCK (the depot off) after a reset. */
+void testglue_set_clock(uint64_t ms);
 
 /* The last out-of-memory report, NUL-terminated ("" if none since the reset). */
 const char *testglue_oom_report(void);

@@ -4,7 +4,7 @@
 # as test_malloc_threads_tsan with ThreadSanitizer (the tsan kind,
 # mk/modules.mk).  Both link the allocator's core, not chunk/malloc.c.
 MALLOC_THREADS_SRCS := $(d)/test_threads.c libakuma/malloc/report.c libakuma/malloc/chunk/heap.c \
-    libakuma/malloc/chunk/small.c libakuma/malloc/chunk/tlsf.c libakuma/malloc/chunk/thread.c \
+    libakuma/malloc/chunk/small.c libakuma/malloc/chunk/tlsf.c libakuma/malloc/chunk/thread.c libakuma/malloc/chunk/depot.c \
     libakuma/malloc/linux/glue.c
 
 MODULES                      += test_malloc_threads test_malloc_threads_tsan

@@ -5,7 +5,8 @@
  * (size classes, TLSF, large mappings) and freeing each other's through
  * queues; threads that end with blocks still live, freed later by others
  * and adopted by a new thread; fork() while threads allocate, the child
- * using its allocator at once.  After each test the registry's heaps are
+ * using its allocator at once; the depot of empty chunks between a
+ * thread that ends and one that starts.  After each test the registry's heaps are
  * checked as one (akm_chunk_check_heaps) and the process's counters must
  * be back where they started: every block freed by another thread came
  * home, nothing leaked, nothing counted twice.
@@ -300,6 +301,71 @@ static void test_thread_exit_with_live_blocks(void **state)
     check_all();
 }
 
+/* --- the depot of empty chunks ---------------------------------------------------- */
+
+#define DEPOT_BLOCKS 32  /* each of 40,000 bytes: a TLSF chunk of its own */
+
+static uint64_t freed_at;  /* ak_malloc_clock_ms() when the first thread freed its blocks */
+
+static void *use_chunks_and_end(void *arg)
+{
+    (void)arg;
+    unsigned char *b[DEPOT_BLOCKS];
+    for (unsigned i = 0; i < DEPOT_BLOCKS; i++)
+        b[i] = make(40000, i);
+    freed_at = ak_malloc_clock_ms();
+    for (unsigned i = 0; i < DEPOT_BLOCKS; i++)
+        akm_chunk_free(me(), b[i]);
+    return NULL;  /* the thread's end trims its heap: its spare goes to the depot too */
+}
+
+static void *take_chunks(void *arg)
+{
+    ak_malloc_stats_t *mapped_by_then = arg;
+    unsigned char *b[AKM_DEPOT_MIN];
+    for (unsigned i = 0; i < AKM_DEPOT_MIN; i++)
+        b[i] = make(40000, i);
+    akm_heaps_stats(mapped_by_then);
+    for (unsigned i = 0; i < AKM_DEPOT_MIN; i++)
+        akm_chunk_free(me(), b[i]);
+    return NULL;
+}
+
+/*
+ * A thread's empty chunks wait in the depot, where a later thread takes
+ * them instead of mapping new ones; malloc_trim (akm_heaps_trim) gives
+ * them back.  The reuse is asserted only when the second thread ran
+ * within the depot's age of the first one's frees (it always does but on
+ * a machine too loaded to run the test in time, which the test says).
+ */
+static void test_depot_between_threads(void **state)
+{
+    (void)state;
+    akm_heaps_trim(me());  /* an empty depot to start from */
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, use_chunks_and_end, NULL), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    size_t count, mapped, peak;
+    akm_depot_state(&count, &mapped, &peak);
+    assert_true(count >= AKM_DEPOT_MIN);  /* the limit is at least that many */
+    assert_true(count <= DEPOT_BLOCKS);
+    ak_malloc_stats_t before, during;
+    akm_heaps_stats(&before);
+    assert_int_equal(pthread_create(&t, NULL, take_chunks, &during), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    if (ak_malloc_clock_ms() - freed_at < AKM_DEPOT_AGE_MS)
+        assert_int_equal(during.kernel_bytes_in, before.kernel_bytes_in);  /* nothing mapped */
+    else
+        print_message("test_depot_between_threads: the machine took longer than the depot's age: reuse not asserted\n");
+    ak_malloc_stats_t after;
+    assert_int_equal(akm_heaps_trim(me()), 1);
+    akm_heaps_stats(&after);
+    akm_depot_state(&count, &mapped, &peak);
+    assert_int_equal(count, 0);
+    assert_true(after.kernel_bytes_out > before.kernel_bytes_out);
+    check_all();
+}
+
 /* --- fork ---------------------------------------------------------------------- */
 
 static volatile int stop;
@@ -380,6 +446,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_cross_thread_frees, setup),
         cmocka_unit_test_setup(test_thread_exit_with_live_blocks, setup),
+        cmocka_unit_test_setup(test_depot_between_threads, setup),
         cmocka_unit_test_setup(test_fork_while_threads_allocate, setup),
     };
     return cmocka_run_group_tests_name("malloc chunk mode with threads", tests, NULL, NULL);

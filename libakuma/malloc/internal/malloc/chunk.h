@@ -62,6 +62,14 @@
  */
 #define AKM_LARGE_CACHE       16u
 #define AKM_LARGE_CACHE_BYTES ((size_t)4 * 1024 * 1024)
+/*
+ * The depot (chunk/depot.c): empty chunks of all heaps kept for any heap
+ * to take, each for at most AKM_DEPOT_AGE_MS, at most half the process's
+ * peak of chunks mapped but always AKM_DEPOT_MIN.  Off where the glue has
+ * no clock.
+ */
+#define AKM_DEPOT_AGE_MS     500u
+#define AKM_DEPOT_MIN        16u
 /* The largest request served by a size class; 65 classes, 16 to 4224 bytes a block. */
 #define AKM_SMALL_MAX        ((size_t)4096)
 #define AKM_CLASSES          65u
@@ -158,7 +166,8 @@ void akm_chunk_stats_add(const akm_chunk_heap_t *h, ak_malloc_stats_t *sum);
  * Walks and verifies the whole heap: every chunk and block header, the
  * boundary tags, coalescing, the free lists and bitmaps against the blocks,
  * the size classes' lists, the remote list, the large mappings, and the
- * counters against all of them.  Reports the first inconsistency through
+ * counters against all of them and the depot's chunks (so the heaps
+ * checked must be every heap that pages in).  Reports the first inconsistency through
  * ak_malloc_panic(); returns if there is none.  Only when no other thread
  * uses h; and blocks freed through other heaps make h's own counters
  * differ from its blocks: use akm_chunk_check_heaps then.
@@ -180,9 +189,26 @@ void akm_heap_shared_unlock(void);
 /* The counters summed over every heap of the process (_locked: the caller holds the lock). */
 void akm_heaps_stats(ak_malloc_stats_t *out);
 void akm_heaps_stats_locked(ak_malloc_stats_t *out);
-/* Trims the caller's heap h (if not NULL) and every heap no thread owns. */
+/* Trims the caller's heap h (if not NULL) and every heap no thread owns, then empties the depot through h. */
 int akm_heaps_trim(akm_chunk_heap_t *h);
 /* Up to max heaps of the registry in out; returns how many there are (tests). */
 size_t akm_heaps_list(akm_chunk_heap_t **out, size_t max);
+
+/*
+ * The depot (depot.c), called by the heap h that owns the chunk at hand
+ * (or holds the glue's lock for an abandoned one); pages out it does are
+ * counted in h.  get: an empty chunk, zeroed as a new mapping, or NULL
+ * (then the heap maps one and calls akm_depot_mapped).  put: a chunk h
+ * gives up, its magic cleared, instead of unmapping it.  flush: unmaps
+ * every chunk held; returns how many.  state: the chunks held, the chunks
+ * of all heaps mapped now and at most, the depot's included (tests).
+ * fork_child: in the child of fork(), before it allocates.
+ */
+void *akm_depot_get(akm_chunk_heap_t *h);
+void akm_depot_mapped(void);
+void akm_depot_put(akm_chunk_heap_t *h, void *chunk);
+size_t akm_depot_flush(akm_chunk_heap_t *h);
+void akm_depot_state(size_t *count, size_t *mapped, size_t *peak);
+void akm_depot_fork_child(void);
 
 #endif /* AKUMA_MALLOC_CHUNK_H */

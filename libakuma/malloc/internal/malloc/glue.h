@@ -21,6 +21,7 @@
 #define AKUMA_MALLOC_GLUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The unit of pages in and out: every length and address the allocator passes is a multiple. */
 #define AK_MALLOC_PAGE_SIZE ((size_t)4096)
@@ -105,6 +106,14 @@ void ak_malloc_thread_set(void *heap);
  */
 void akm_thread_exit(void *heap);
 void akm_fork_child(void);
+
+/*
+ * A monotonic clock in milliseconds, for the depot of empty chunks
+ * (chunk/depot.c), or AK_MALLOC_NO_CLOCK where there is none: the depot is
+ * then off and every chunk a heap gives up is unmapped at once.
+ */
+#define AK_MALLOC_NO_CLOCK UINT64_MAX
+uint64_t ak_malloc_clock_ms(void);
 
 /* Sets the caller's errno to err (a positive AK_E* number, Linux's numbering). */
 void ak_malloc_set_errno(int err);
