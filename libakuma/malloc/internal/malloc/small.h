@@ -87,9 +87,9 @@ static inline void *akm_small_try_malloc(akm_chunk_heap_t *h, size_t n)
     void **b;
     if (__builtin_expect(s == NULL || (b = s->free) == NULL, 0))
         return NULL;
-    void *next = *b;
     akm_block_t *hd = block_of_payload(b);
     uint64_t w = word_load(hd);
+    void *next = *b;
     if (__builtin_expect((next != NULL && chunk_of(next) != &s->c) || !(w & HDR_FREE), 0))
         return NULL;
     s->free = next;
@@ -134,7 +134,7 @@ static inline void akm_small_free(akm_chunk_heap_t *h, void *p)
         akm_chunk_free_slow(h, p);  /* reports the overflow */
         return;
     }
-    word_store(hd, (w & ~HDR_REQ_MASK) | HDR_FREE);
+    word_store(hd, akm_opaque(w & ~HDR_REQ_MASK) | HDR_FREE);
     *(void **)p = s->free;
     s->free = p;
     uint32_t used = --s->used;
