@@ -171,3 +171,54 @@ int elf_parse(const void *data, size_t size, uint64_t min, uint64_t max, elf_ima
     }
     return elf_fail(err, errlen, "entry point 0x%lx is not in an executable segment", eh.e_entry);
 }
+
+/* The section header at index i (i < shnum; the table's bounds are checked). */
+static elf64_shdr_t elf_shdr(const uint8_t *file, const elf64_ehdr_t *eh, unsigned i)
+{
+    elf64_shdr_t sh;
+    memcpy(&sh, file + eh->e_shoff + (uint64_t)i * sizeof sh, sizeof sh);
+    return sh;
+}
+
+/* The file range [off, off + len) lies inside a file of size bytes, without wrapping. */
+static bool elf_in_file(uint64_t off, uint64_t len, size_t size)
+{
+    return off <= size && len <= size - off;
+}
+
+int elf_find_section(const void *data, size_t size, const char *name, uint64_t *off, uint64_t *len)
+{
+    const uint8_t *file = data;
+    elf64_ehdr_t eh;
+    if (!file || size < sizeof eh)
+        return -AK_EINVAL;
+    memcpy(&eh, file, sizeof eh);
+    if (eh.e_shnum == 0 || eh.e_shoff == 0)
+        return -AK_ENOENT;
+    if (eh.e_shentsize != sizeof(elf64_shdr_t)
+        || !elf_in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(elf64_shdr_t), size)
+        || eh.e_shstrndx >= eh.e_shnum)
+        return -AK_EINVAL;
+    elf64_shdr_t names = elf_shdr(file, &eh, eh.e_shstrndx);
+    if (names.sh_type == ELF_SHT_NOBITS || !elf_in_file(names.sh_offset, names.sh_size, size))
+        return -AK_EINVAL;
+    const char *table = (const char *)file + names.sh_offset;
+    size_t want = strlen(name);
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        elf64_shdr_t sh = elf_shdr(file, &eh, i);
+        if (sh.sh_name >= names.sh_size)
+            return -AK_EINVAL;
+        uint64_t room = names.sh_size - sh.sh_name;  /* the name and its NUL lie in the table */
+        const char *at = table + sh.sh_name;
+        if (memchr(at, '\0', room) == NULL)
+            return -AK_EINVAL;
+        if (strlen(at) != want || memcmp(at, name, want) != 0)
+            continue;
+        if (sh.sh_type == ELF_SHT_NOBITS || !elf_in_file(sh.sh_offset, sh.sh_size, size))
+            return -AK_EINVAL;
+        *off = sh.sh_offset;
+        *len = sh.sh_size;
+        return 0;
+    }
+    return -AK_ENOENT;
+}

@@ -173,8 +173,13 @@ extern pm_proc_t pm_procs[INIT_PROCS];   /* entry i: process capability in SLOT_
 int pm_track(uint32_t i, uint32_t pid, const char *name, const char *pager, uint8_t priority, uint32_t parent,
              bool manifest);
 
-/* The malloc mode (AK_PM_MALLOC_*) that MALLOC= in an environment chooses; the last MALLOC= counts. */
-uint8_t pm_malloc_mode(const char *const envp[], int envc);
+/*
+ * The malloc mode (AK_PM_MALLOC_*) a program runs, as its start-up chooses
+ * it (ak_malloc_choose): MALLOC=page or chunk in its environment (the last
+ * MALLOC= counts), else the mode its ELF file (size bytes at elf) carries
+ * in AK_MALLOC_SECTION, else AK_PM_MALLOC_DEFAULT (not known).
+ */
+uint8_t pm_malloc_mode(const char *const envp[], int envc, const uint8_t *elf, size_t size);
 
 /* The manifest's programs, for judging them; and how many of them must still end. */
 void pm_set_manifest(const bootimage_t *image);

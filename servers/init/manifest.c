@@ -323,7 +323,7 @@ void manifest_start(const bootimage_t *image)
         const char *envp[AK_START_ENV_MAX];
         memcpy(env, p->env, strlen(p->env) + 1);
         int nenv = split_words(env, envp, AK_START_ENV_MAX);
-        pm_procs[i].malloc_mode = pm_malloc_mode(envp, nenv < 0 ? 0 : nenv);
+        pm_procs[i].malloc_mode = pm_malloc_mode(envp, nenv < 0 ? 0 : nenv, p->elf, p->elf_size);
         if (rc) {
             snprintf(why, sizeof why, "program %u (%s) cannot be configured: error %d", i, p->name, rc);
             refuse(why);

@@ -33,6 +33,7 @@
 #include <akuma/abi/procmgr.h>
 #include <akuma/abi/start.h>
 #include <akuma/ipc.h>
+#include <akuma/malloc.h>
 #include <akuma/sys.h>
 #include <idl/kernel_client.h>
 #include <idl/proc_server.h>
@@ -234,7 +235,7 @@ static int split_strs(const char *block, uint64_t len, const char **out, unsigne
     return (int)n;
 }
 
-uint8_t pm_malloc_mode(const char *const envp[], int envc)
+uint8_t pm_malloc_mode(const char *const envp[], int envc, const uint8_t *elf, size_t size)
 {
     uint8_t mode = AK_PM_MALLOC_DEFAULT;
     for (int e = 0; e < envc; e++) {
@@ -243,7 +244,13 @@ uint8_t pm_malloc_mode(const char *const envp[], int envc)
         else if (strcmp(envp[e], "MALLOC=chunk") == 0)
             mode = AK_PM_MALLOC_CHUNK;
         else if (strncmp(envp[e], "MALLOC=", 7) == 0)
-            mode = AK_PM_MALLOC_DEFAULT;
+            mode = AK_PM_MALLOC_DEFAULT;  /* not a mode: the program falls back to its own, and says so */
+    }
+    uint64_t off, len;
+    if (mode == AK_PM_MALLOC_DEFAULT && elf_find_section(elf, size, AK_MALLOC_SECTION, &off, &len) == 0 && len >= 1) {
+        uint8_t built = elf[off];
+        if (built == AK_PM_MALLOC_PAGE || built == AK_PM_MALLOC_CHUNK)
+            mode = built;
     }
     return mode;
 }
@@ -374,7 +381,7 @@ static int h_spawn(void *ctx, uint64_t badge, const char *program, const char *a
     p->vmm_slot = vmm_slot;
     p->pager_ep = vmm_ep;
     p->console_ep = caller->console_ep;
-    p->malloc_mode = pm_malloc_mode(envp, envc);
+    p->malloc_mode = pm_malloc_mode(envp, envc, file->elf, file->elf_size);
     if (vmm >= 0) {
         rc = vmm_adopt(vmm_ep, b.pid, vmm_slot, vmm_badge, quota, program);
         if (rc)   /* AK_ENOMEM: the quota; AK_ENOSPC: its table */
@@ -464,6 +471,7 @@ static int h_list(void *ctx, uint64_t badge, uint32_t from, uint32_t *out_next, 
             e->state = AK_PM_RUNNING;
             e->priority = AK_INIT_PRIORITY;
             e->pages = frames_in_use();
+            e->malloc_mode = ak_malloc_mode().mode;  /* its own, as its start-up chose it */
             memcpy(e->name, AK_INIT_NAME, sizeof AK_INIT_NAME);
             last = AK_INIT_PID + 1;
             continue;

@@ -3,12 +3,14 @@
  * the boot image hands it a program.  Besides not crashing, a file it
  * accepts must describe what elf.h promises: every segment inside the
  * user image area and the file, W^X, and the entry in an executable
- * segment's file bytes.
+ * segment's file bytes; and elf_find_section, on the same bytes, finds
+ * only sections whose bytes lie inside the file.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <akuma/abi/errno.h>
 #include <akuma/abi/layout.h>
 #include <akuma/abi/mman.h>
 #include <bootfmt/elf.h>
@@ -45,6 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (err[0] == '\0' || memchr(err, '\0', sizeof err) == NULL) {
         abort(); /* a refusal always says why */
     }
+    /* The section finder, as init uses it, on the same bytes: found bytes lie inside the file. */
+    uint64_t off = 0, len = 0;
+    int rc = elf_find_section(copy, size, ".akuma.malloc", &off, &len);
+    if (rc == 0 ? off > size || len > size - off : rc != -AK_EINVAL && rc != -AK_ENOENT)
+        abort();
     free(copy);
     return 0;
 }

@@ -3,8 +3,11 @@
  * guest toolchain parse to the right segments; every truncation and every
  * hostile header is refused with the right reason; byte-flipping and
  * random mutation never make it read outside the file (files live in
- * exactly-sized heap buffers, under ASan).
+ * exactly-sized heap buffers, under ASan).  elf_find_section finds a
+ * section by name in hand-built tables and in the real executable, and
+ * refuses every malformed table, name and range.
  */
+#define _GNU_SOURCE  /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +33,7 @@
 #define ET_DYN 3u
 #define FUZZ_ROUNDS 20000
 #define FUZZ_SEED 12345u
+#define AK_NOT_A_SECTION ".akuma.none"
 
 static int parse(const testelf_t *t, elf_image_t *img, char *err)
 {
@@ -351,6 +355,142 @@ static void test_byte_flips_and_fuzz(void **state)
     free(buf);
 }
 
+/* --- sections (elf_find_section) ------------------------------------------------- */
+
+/*
+ * A file with a section table: the header, the name table at 64, a
+ * section's two bytes after it, then three section headers (none, the
+ * names, ".akuma.malloc").  sec_names is the name table's text.
+ */
+static const char sec_names[] = "\0.shstrtab\0.akuma.malloc";
+#define SEC_NAMES_OFF  64u
+#define SEC_DATA_OFF   (SEC_NAMES_OFF + sizeof sec_names)
+#define SEC_TABLE_OFF  128u
+#define SEC_FILE_SIZE  (SEC_TABLE_OFF + 3u * sizeof(elf64_shdr_t))
+
+typedef struct {
+    elf64_ehdr_t eh;
+    elf64_shdr_t sh[3];
+    size_t size;
+} secfile_t;
+
+static void secfile_valid(secfile_t *f)
+{
+    memset(f, 0, sizeof *f);
+    memcpy(f->eh.e_ident, ELF_MAGIC, ELF_MAGIC_LEN);
+    f->eh.e_shoff = SEC_TABLE_OFF;
+    f->eh.e_shentsize = sizeof(elf64_shdr_t);
+    f->eh.e_shnum = 3;
+    f->eh.e_shstrndx = 1;
+    f->sh[1] = (elf64_shdr_t){ .sh_name = 1, .sh_type = 3, .sh_offset = SEC_NAMES_OFF, .sh_size = sizeof sec_names };
+    f->sh[2] = (elf64_shdr_t){ .sh_name = 11, .sh_type = 1, .sh_offset = SEC_DATA_OFF, .sh_size = 2 };
+    f->size = SEC_FILE_SIZE;
+}
+
+/* Renders f into an exactly sized buffer; what lies outside it is clipped. */
+static uint8_t *secfile_render(const secfile_t *f)
+{
+    uint8_t whole[SEC_FILE_SIZE] = { 0 };
+    memcpy(whole, &f->eh, sizeof f->eh);
+    memcpy(whole + SEC_NAMES_OFF, sec_names, sizeof sec_names);
+    whole[SEC_DATA_OFF] = 2;
+    whole[SEC_DATA_OFF + 1] = 1;
+    memcpy(whole + SEC_TABLE_OFF, f->sh, sizeof f->sh);
+    uint8_t *buf = malloc(f->size ? f->size : 1);
+    assert_non_null(buf);
+    memcpy(buf, whole, f->size < sizeof whole ? f->size : sizeof whole);
+    return buf;
+}
+
+static int find(const secfile_t *f, const char *name, uint64_t *off, uint64_t *len)
+{
+    uint8_t *buf = secfile_render(f);
+    int rc = elf_find_section(buf, f->size, name, off, len);
+    free(buf);
+    return rc;
+}
+
+static void test_section_found(void **state)
+{
+    (void)state;
+    secfile_t f;
+    secfile_valid(&f);
+    uint64_t off = 0, len = 0;
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), 0);
+    assert_int_equal(off, SEC_DATA_OFF);
+    assert_int_equal(len, 2);
+    assert_int_equal(find(&f, ".shstrtab", &off, &len), 0);
+    assert_int_equal(off, SEC_NAMES_OFF);
+    assert_int_equal(find(&f, ".akuma", &off, &len), -AK_ENOENT);         /* a prefix is not the name */
+    assert_int_equal(find(&f, ".akuma.malloc.x", &off, &len), -AK_ENOENT);
+    f.eh.e_shnum = 0;
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_ENOENT);  /* no section headers */
+    secfile_valid(&f);
+    f.eh.e_shoff = 0;
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_ENOENT);
+}
+
+static void test_section_table_refused(void **state)
+{
+    (void)state;
+    secfile_t f;
+    uint64_t off = 7, len = 7;
+    secfile_valid(&f);
+    f.eh.e_shentsize = 40;
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.size = SEC_FILE_SIZE - 1;  /* the table's last byte outside the file */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.eh.e_shoff = UINT64_MAX - 64;  /* wraps */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.eh.e_shstrndx = 3;  /* past the table */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[1].sh_offset = SEC_FILE_SIZE - 4;  /* the name table outside the file */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[1].sh_size = UINT64_MAX;  /* wraps */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[1].sh_type = ELF_SHT_NOBITS;
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    assert_int_equal(off, 7);  /* nothing written on a refusal */
+    assert_int_equal(len, 7);
+}
+
+static void test_section_names_and_bytes_refused(void **state)
+{
+    (void)state;
+    secfile_t f;
+    uint64_t off = 7, len = 7;
+    secfile_valid(&f);
+    f.sh[2].sh_name = sizeof sec_names;  /* past the name table */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[1].sh_size = sizeof sec_names - 1;  /* the last name runs off the table's end */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[2].sh_offset = SEC_FILE_SIZE - 1;  /* its bytes run past the file */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[2].sh_offset = 16;
+    f.sh[2].sh_size = UINT64_MAX - 8;  /* wraps */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    secfile_valid(&f);
+    f.sh[2].sh_type = ELF_SHT_NOBITS;  /* no file bytes */
+    assert_int_equal(find(&f, ".akuma.malloc", &off, &len), -AK_EINVAL);
+    assert_int_equal(off, 7);
+    assert_int_equal(len, 7);
+    for (size_t cut = 0; cut < SEC_FILE_SIZE; cut++) {  /* every truncation: refused, never a read past it */
+        secfile_valid(&f);
+        f.size = cut;
+        int rc = find(&f, ".akuma.malloc", &off, &len);
+        assert_true(rc == -AK_EINVAL || rc == -AK_ENOENT);
+    }
+}
+
 static void test_real_aarch64_executable(void **state)
 {
     (void)state;
@@ -389,6 +529,13 @@ static void test_real_aarch64_executable(void **state)
     assert_int_equal(elf_parse(buf, (size_t)n, AK_USER_MMAP_MIN, AK_USER_MMAP_MAX, &img, err,
                                sizeof err), -AK_EINVAL);
     assert_non_null(strstr(err, "outside the user image area"));
+    /* Its sections, as the linker wrote them. */
+    uint64_t off = 0, len = 0;
+    assert_int_equal(elf_find_section(buf, (size_t)n, ".rodata", &off, &len), 0);
+    assert_true(len >= sizeof "sample");
+    assert_non_null(memmem(buf + off, (size_t)len, "sample", sizeof "sample"));
+    assert_int_equal(elf_find_section(buf, (size_t)n, ".bss", &off, &len), -AK_EINVAL);  /* no file bytes */
+    assert_int_equal(elf_find_section(buf, (size_t)n, AK_NOT_A_SECTION, &off, &len), -AK_ENOENT);
     free(buf);
 }
 
@@ -408,6 +555,9 @@ int main(void)
         cmocka_unit_test(test_entry_point),
         cmocka_unit_test(test_error_buffer),
         cmocka_unit_test(test_byte_flips_and_fuzz),
+        cmocka_unit_test(test_section_found),
+        cmocka_unit_test(test_section_table_refused),
+        cmocka_unit_test(test_section_names_and_bytes_refused),
         cmocka_unit_test(test_real_aarch64_executable),
     };
     return cmocka_run_group_tests_name("elf", tests, NULL, NULL);

@@ -82,7 +82,25 @@ typedef struct elf64_phdr {
     uint64_t p_align;
 } elf64_phdr_t;
 
+/* sh_type */
+#define ELF_SHT_NOBITS     8u
+
+/* An ELF64 section header, as on disk (little-endian). */
+typedef struct elf64_shdr {
+    uint32_t sh_name;       /* offset of its name in the section name table */
+    uint32_t sh_type;
+    uint64_t sh_flags;
+    uint64_t sh_addr;
+    uint64_t sh_offset;
+    uint64_t sh_size;
+    uint32_t sh_link;
+    uint32_t sh_info;
+    uint64_t sh_addralign;
+    uint64_t sh_entsize;
+} elf64_shdr_t;
+
 _Static_assert(sizeof(elf64_ehdr_t) == 64, "ELF64 header is 64 bytes");
+_Static_assert(sizeof(elf64_shdr_t) == 64, "ELF64 section header is 64 bytes");
 _Static_assert(sizeof(elf64_phdr_t) == 56, "ELF64 program header is 56 bytes");
 
 /*
@@ -125,5 +143,20 @@ typedef struct elf_image {
  */
 int elf_parse(const void *data, size_t size, uint64_t min, uint64_t max, elf_image_t *out,
               char *err, size_t errlen);
+
+/*
+ * Finds the section called name (a NUL-terminated string) in the ELF file
+ * of size bytes at data, through its section header table and section
+ * name table, checking each as it reads it; the file need not have passed
+ * elf_parse (only its header's size is assumed).  Returns 0 with the
+ * section's file bytes in [*off, *off + *len), all inside the file;
+ * -AK_ENOENT if the file has no section headers or none of that name;
+ * -AK_EINVAL for a header too short, e_shentsize other than 64, a table or
+ * the name table outside the file (or wrapping), e_shstrndx past the table,
+ * a name offset past the name table or a name running off its end, or the
+ * section found having no file bytes (SHT_NOBITS) or bytes outside the
+ * file.  Reads nothing outside the file.
+ */
+int elf_find_section(const void *data, size_t size, const char *name, uint64_t *off, uint64_t *len);
 
 #endif /* BOOTFMT_ELF_H */

@@ -15,7 +15,8 @@
  *                       mode chosen, else 1
  *   mallocmode spawn    spawns itself and pinned-chunk (pinned) through
  *                       init with each environment and checks what each
- *                       child chose (malloc-mode-env-*)
+ *                       child chose, and that init's list() reports the
+ *                       same mode for it (malloc-mode-env-*)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,6 +91,20 @@ static uint64_t strs(char *out, size_t max, const char *s)
 
 static unsigned failures;
 
+/* The malloc mode init's list() reports for pid (listed until it is waited for); 255 if not listed. */
+static uint8_t listed_mode(uint32_t pid)
+{
+    proc_entry_t e[AK_PM_LIST_MAX];
+    uint32_t from = pid, next = 0;
+    uint64_t n = 0;
+    if (proc_list(SLOT_INIT, from, &next, e, &n) != 0)
+        return 255;
+    for (uint64_t i = 0; i < n; i++)
+        if (e[i].pid == pid)
+            return e[i].malloc_mode;
+    return 255;
+}
+
 /* Spawns program with env (no vmm: it allocates nothing) and checks its exit status is want. */
 static void check_child(const char *name, const char *program, const char *env, int want)
 {
@@ -99,14 +114,15 @@ static void check_child(const char *name, const char *program, const char *env, 
     uint8_t state = 0, why = 0;
     int32_t status = 0;
     int err = proc_spawn(SLOT_INIT, program, a, alen, e, elen, "", PRIO, 0, &pid);
+    uint8_t listed = err == 0 ? listed_mode(pid) : 255;  /* init's view: the mode in effect, as ps shows it */
     if (err == 0)
         err = proc_wait(SLOT_INIT, pid, &state, &status, &why);
-    if (err == 0 && state == AK_PM_EXITED && status == want) {
+    if (err == 0 && state == AK_PM_EXITED && status == want && listed == want / 10) {
         printf("AKTEST PASS %s\n", name);
         return;
     }
-    printf("AKTEST FAIL %s: %s with \"%s\": error %d, state %u, status %d, want %d\n", name, program, env,
-           err, state, (int)status, want);
+    printf("AKTEST FAIL %s: %s with \"%s\": error %d, state %u, status %d, want %d, listed mode %u\n", name,
+           program, env, err, state, (int)status, want, listed);
     failures++;
 }
 

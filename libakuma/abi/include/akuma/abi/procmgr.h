@@ -35,9 +35,16 @@
 #define AK_PM_WHY_FAULT 2u  /* a fault its pager would not resolve (bad access, no frame, quota) */
 #define AK_PM_WHY_OTHER 3u  /* killed by the kernel or its pager for another reason */
 
-/* The malloc mode of a process, from MALLOC= in its environment. */
-#define AK_PM_MALLOC_DEFAULT 0u  /* no MALLOC=: the program's default */
-#define AK_PM_MALLOC_PAGE    1u  /* MALLOC=page */
-#define AK_PM_MALLOC_CHUNK   2u  /* MALLOC=chunk */
+/*
+ * The malloc mode of a process: MALLOC= in its environment, else the mode
+ * its ELF file was linked with (its pin, else the image's MALLOC), which
+ * the program's file carries for init to read in the section
+ * AK_MALLOC_SECTION: two bytes, the mode and where it came from
+ * (libakuma/malloc/mode/, ak_malloc_mode_t of akuma/malloc.h).
+ */
+#define AK_PM_MALLOC_DEFAULT 0u  /* not known: no MALLOC= and no section */
+#define AK_PM_MALLOC_PAGE    1u  /* page mode */
+#define AK_PM_MALLOC_CHUNK   2u  /* chunk mode */
+#define AK_MALLOC_SECTION    ".akuma.malloc"
 
 #endif /* AKUMA_ABI_PROCMGR_H */
