@@ -9,10 +9,12 @@
  * rule), a TLSF chunk; otherwise a mapping of its own.
  *
  * TLSF chunk release: a free that leaves a chunk empty keeps it as a spare
- * if fewer than AKM_CHUNK_SPARES chunks are empty, else gives it back at
- * once, so a program whose working set moves back and forth across a chunk
- * boundary reuses the spare instead of mapping and unmapping a chunk per
- * operation.  (Small chunks keep one empty chunk per class: small.c.)
+ * if fewer than AKM_CHUNK_SPARES chunks are empty, else gives it up at
+ * once (to the depot, depot.c, which any heap takes from and which gives
+ * back to the system what waits too long), so a program whose working set
+ * moves back and forth across a chunk boundary reuses the spare instead
+ * of giving up and taking a chunk per operation.  (Small chunks keep one
+ * empty chunk per class: small.c.)
  *
  * Counters: every pages in and out is added to kernel_in/out of the heap
  * that did it; made and user when a block is handed out, gone and user

@@ -14,9 +14,11 @@
  * its last block of a size and allocates it again (allocstress), keeps
  * the chunk instead of mapping and unmapping one per operation.  Other
  * empty chunks go to the heap's cache (AKM_SMALL_CACHE of them), from
- * which any class takes a chunk before it maps one, and beyond it back to
- * the system.  So at most one empty chunk per class and AKM_SMALL_CACHE
- * more are kept (akm_chunk_trim gives them all back).
+ * which any class takes a chunk before it maps one, and beyond it to the
+ * depot (depot.c), shared by the heaps, which gives back to the system
+ * what waits there too long.  So at most one empty chunk per class and
+ * AKM_SMALL_CACHE more are kept by a heap (akm_chunk_trim gives them all
+ * up).
  */
 #include <malloc/small.h>
 
@@ -184,7 +186,7 @@ static void small_unmap(akm_chunk_heap_t *h, akm_small_t *s)
     akm_depot_put(h, s);
 }
 
-/* The empty chunk s leaves its class: to the cache, or back to the system if it is full. */
+/* The empty chunk s leaves its class: to the cache, or to the depot if the cache is full. */
 static void small_release(akm_chunk_heap_t *h, akm_small_t *s)
 {
     if (s->c.magic != chunk_magic(&s->c))

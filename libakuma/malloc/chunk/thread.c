@@ -7,7 +7,7 @@
  * heap whose thread ended (akm_thread_exit: trimmed, then ABANDONED), or
  * maps a new one.  Until then the abandoned heap is drained: a block freed
  * into it goes back at once, under the lock (heap.c), so its chunks empty
- * and return to the system instead of waiting on a remote list.  A heap is never unmapped: its chunks and large mappings
+ * and go to the depot (depot.c) instead of waiting on a remote list.  A heap is never unmapped: its chunks and large mappings
  * may hold blocks that other threads still free into it, and its counters
  * stay part of the process's sums.  After fork(), the heaps of the threads
  * that did not cross into the child become DEAD: their state may be half

@@ -156,7 +156,11 @@ void akm_chunk_free(akm_chunk_heap_t *h, void *p);
 size_t akm_chunk_usable_size(akm_chunk_heap_t *h, const void *p);
 /* Takes back the blocks other threads freed into h.  Returns how many. */
 size_t akm_chunk_collect(akm_chunk_heap_t *h);
-/* Collects, then gives back every empty chunk kept.  Returns 1 if pages went out, else 0. */
+/*
+ * Collects, then gives up every empty chunk kept (to the depot, which
+ * akm_heaps_trim then empties) and every large mapping kept.  Returns 1 if
+ * it gave up anything, else 0.
+ */
 int akm_chunk_trim(akm_chunk_heap_t *h);
 /* h's own counters (without other heaps). */
 void akm_chunk_stats(const akm_chunk_heap_t *h, ak_malloc_stats_t *out);
