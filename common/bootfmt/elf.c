@@ -34,6 +34,12 @@ static int elf_fail(char *err, size_t errlen, const char *fmt, ...)
     return -AK_EINVAL;
 }
 
+/* The file range [off, off + len) lies inside a file of size bytes, without wrapping. */
+static bool elf_in_file(uint64_t off, uint64_t len, size_t size)
+{
+    return off <= size && len <= size - off;
+}
+
 static int elf_check_header(const elf64_ehdr_t *eh, size_t size, char *err, size_t errlen)
 {
     if (memcmp(eh->e_ident, ELF_MAGIC, ELF_MAGIC_LEN) != 0)
@@ -57,7 +63,7 @@ static int elf_check_header(const elf64_ehdr_t *eh, size_t size, char *err, size
         return elf_fail(err, errlen, "program header size %u, want %u",
                         (unsigned)eh->e_phentsize, (unsigned)sizeof(elf64_phdr_t));
     uint64_t table = (uint64_t)eh->e_phnum * sizeof(elf64_phdr_t);
-    if (eh->e_phoff > size || table > size - eh->e_phoff)
+    if (!elf_in_file(eh->e_phoff, table, size))
         return elf_fail(err, errlen,
                         "program header table (offset 0x%lx, %u entries) extends past the end of "
                         "the file (%zu bytes)",
@@ -81,7 +87,7 @@ static uint32_t elf_prot(uint32_t flags)
 static int elf_check_load(const elf64_phdr_t *ph, unsigned i, size_t size, uint64_t min,
                           uint64_t max, char *err, size_t errlen)
 {
-    if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
+    if (!elf_in_file(ph->p_offset, ph->p_filesz, size))
         return elf_fail(err, errlen,
                         "segment %u: file range 0x%lx+0x%lx extends past the end of the file "
                         "(%zu bytes)",
@@ -178,12 +184,6 @@ static elf64_shdr_t elf_shdr(const uint8_t *file, const elf64_ehdr_t *eh, unsign
     elf64_shdr_t sh;
     memcpy(&sh, file + eh->e_shoff + (uint64_t)i * sizeof sh, sizeof sh);
     return sh;
-}
-
-/* The file range [off, off + len) lies inside a file of size bytes, without wrapping. */
-static bool elf_in_file(uint64_t off, uint64_t len, size_t size)
-{
-    return off <= size && len <= size - off;
 }
 
 int elf_find_section(const void *data, size_t size, const char *name, uint64_t *off, uint64_t *len)
