@@ -57,6 +57,22 @@ static sh_end_t failed(void)
     return sh_exited(SH_STATUS_FAILED);
 }
 
+/*
+ * The line for a failed request of command cmd (kill, wait) about pid:
+ * "no process PID" and its ending for no such process, "pid PID" and the
+ * command's reason for not permitted, else the error's name.
+ */
+static sh_end_t pid_failed(const char *cmd, uint32_t pid, int rc, const char *no_such_end, const char *not_permitted)
+{
+    if (rc == -AK_ESRCH)
+        printf("sh: %s: no process %u%s\n", cmd, (unsigned)pid, no_such_end);
+    else if (rc == -AK_EPERM)
+        printf("sh: %s: pid %u %s\n", cmd, (unsigned)pid, not_permitted);
+    else
+        printf("sh: %s: pid %u: %s (error %d)\n", cmd, (unsigned)pid, errname(rc), rc);
+    return failed();
+}
+
 static sh_end_t usage(const char *line)
 {
     printf("%s\n", line);
@@ -236,18 +252,8 @@ static sh_end_t cmd_kill(const sh_cmd_t *c)
     if (!get_pid(c, "kill", &pid))
         return sh_exited(SH_STATUS_USAGE);
     int rc = proc_kill(SH_SLOT_INIT, pid);
-    if (rc == -AK_ESRCH) {
-        printf("sh: kill: no process %u\n", (unsigned)pid);
-        return failed();
-    }
-    if (rc == -AK_EPERM) {
-        printf("sh: kill: pid %u is init or a server of the boot manifest\n", (unsigned)pid);
-        return failed();
-    }
-    if (rc) {
-        printf("sh: kill: pid %u: %s (error %d)\n", (unsigned)pid, errname(rc), rc);
-        return failed();
-    }
+    if (rc)
+        return pid_failed("kill", pid, rc, "", "is init or a server of the boot manifest");
     /* A job of the shell's is collected at once: the command ends as it did. */
     job_t *j = job_of(pid);
     sh_end_t end = sh_exited(0);
@@ -270,19 +276,7 @@ static sh_end_t cmd_wait(const sh_cmd_t *c)
         job_t *j = job_of(pid);
         fflush_stdout();
         int rc = collect(pid, j ? j->name : "?", &end, false);
-        if (rc == -AK_ESRCH) {
-            printf("sh: wait: no process %u to wait for\n", (unsigned)pid);
-            return failed();
-        }
-        if (rc == -AK_EPERM) {
-            printf("sh: wait: pid %u is not a child of this shell\n", (unsigned)pid);
-            return failed();
-        }
-        if (rc) {
-            printf("sh: wait: pid %u: %s (error %d)\n", (unsigned)pid, errname(rc), rc);
-            return failed();
-        }
-        return end;
+        return rc ? pid_failed("wait", pid, rc, " to wait for", "is not a child of this shell") : end;
     }
     if (job_count() == 0) {
         printf("sh: wait: no background jobs\n");
